@@ -1,0 +1,86 @@
+//! The pipeline: bytes in, canonical [`Document`] out. The binary is a thin shell
+//! over this; tests call it directly.
+
+use std::collections::HashMap;
+
+use gongkai_extract::{read_text, ExtractError};
+use gongkai_model::{Document, Metadata, Source, SCHEMA};
+use sha2::{Digest, Sha256};
+
+pub use gongkai_emit::{document_json, facts, facts_jsonl};
+
+/// Why a file could not be converted. `kind()` is the stable machine-readable name.
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    #[error(transparent)]
+    Extract(#[from] ExtractError),
+    #[error("not a disclosure: no known table (收入支出决算总表, 收入决算表, …) was found")]
+    NotDisclosure,
+}
+
+impl ConvertError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ConvertError::Extract(ExtractError::Encoding) => "text_encoding",
+            ConvertError::Extract(ExtractError::Empty) => "empty",
+            ConvertError::Extract(ExtractError::NotText(_)) => "not_text",
+            ConvertError::Extract(ExtractError::PdfUnsupported) => "pdf_unsupported",
+            ConvertError::NotDisclosure => "not_a_disclosure",
+        }
+    }
+}
+
+fn looks_like_pdf(bytes: &[u8], file_name: &str) -> bool {
+    bytes.windows(5).take(1024).any(|w| w == b"%PDF-") || file_name.to_lowercase().ends_with(".pdf")
+}
+
+/// Convert one input. `file_name` is recorded in the output (no directory).
+pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertError> {
+    if looks_like_pdf(bytes, file_name) {
+        return Err(ExtractError::PdfUnsupported.into());
+    }
+    let laid = read_text(bytes)?;
+    let seg = gongkai_segment::segment(&laid.lines);
+    if seg.tables.is_empty() {
+        return Err(ConvertError::NotDisclosure);
+    }
+    let doc_unit = most_common(seg.tables.iter().filter_map(|t| t.unit_header.as_deref()))
+        .or_else(|| most_common(seg.tables.iter().filter_map(|t| t.unit_note.as_deref())));
+    let mut warnings = laid.warnings.clone();
+    let tables = seg
+        .tables
+        .iter()
+        .map(|b| gongkai_tables::build(b, doc_unit, &mut warnings))
+        .collect();
+    let sha = Sha256::digest(bytes);
+    Ok(Document {
+        schema: SCHEMA.to_string(),
+        source: Source {
+            file: file_name.to_string(),
+            sha256: sha.iter().map(|b| format!("{b:02x}")).collect(),
+            format: laid.format.to_string(),
+            encoding: laid.encoding.map(str::to_string),
+            pages: laid.pages,
+        },
+        metadata: Metadata {
+            title: seg.title.clone(),
+            department: seg.department.clone(),
+            year: seg.year,
+            kind: seg.kind.clone(),
+            unit: doc_unit.map(str::to_string),
+        },
+        tables,
+        narrative: seg.parts.clone(),
+        warnings,
+    })
+}
+
+fn most_common<'a>(it: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (i, s) in it.enumerate() {
+        let e = counts.entry(s).or_insert((0, i));
+        e.0 += 1;
+    }
+    // Most frequent; ties go to the first seen, so the result is deterministic.
+    counts.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1))).map(|e| e.0)
+}

@@ -1,0 +1,231 @@
+//! `gongkai`: convert Chinese budget and final-accounts disclosures to exact JSON and facts.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+#[derive(Parser)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "Turn 部门决算/部门预算 disclosures (PDF or extracted text) into exact canonical JSON and facts",
+    long_about = "gongkai reads Chinese government budget and final-accounts disclosures and rebuilds their nine \
+tables (公开01–09表) cell by cell, with classification codes, normalized labels and exact amounts.\n\n\
+Examples:\n  gongkai convert samples --out out/        convert every .txt/.pdf below samples/\n  \
+gongkai facts samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt | head"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Convert files and directories (recursively) to <OUT>/<stem>.json and <OUT>/<stem>.facts.jsonl.
+    #[command(long_about = "Convert every .pdf and .txt file given, searching directories recursively, in parallel.\n\
+For each input two files are written atomically (temporary name, then rename):\n  \
+<OUT>/<stem>.json         the canonical document (tables, rows, columns, narrative, provenance)\n  \
+<OUT>/<stem>.facts.jsonl  one fact per non-blank table cell (the facts contract)\n\
+A file that fails is reported with its cause and listed in <OUT>/errors.jsonl; the others go on.\n\
+Exit code: 0 when every file converted, 1 when any failed, 2 on a usage error.\n\n\
+Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
+    Convert {
+        /// Files or directories to convert.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output directory (created if missing).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Worker threads (default: all cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Print the facts of one file (JSON Lines) to stdout.
+    #[command(long_about = "Print one fact per non-blank table cell as JSON Lines:\n  \
+{\"table\":\"income\",\"row\":\"2010550\",\"col\":\"本年收入合计\",\"value\":\"4.65\",\"unit\":\"万元\",…}\n\n\
+Example:\n  gongkai facts samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt > facts.jsonl")]
+    Facts {
+        /// A .pdf or .txt disclosure.
+        file: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match cli.cmd {
+        Cmd::Convert { inputs, out, jobs, quiet } => convert(&inputs, &out, jobs, quiet),
+        Cmd::Facts { file } => facts(&file),
+    };
+    match r {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn facts(file: &Path) -> Result<ExitCode> {
+    let bytes = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match gongkai::convert_bytes(&bytes, &name) {
+        Ok(doc) => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = out.write_all(gongkai::facts_jsonl(&doc).as_bytes());
+            for w in &doc.warnings {
+                eprintln!("warning: {}: {w}", file.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e} [{}]", file.display(), e.kind());
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// Every .pdf/.txt under the inputs, sorted, each once.
+fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in inputs {
+        let meta = fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
+        if meta.is_dir() {
+            walk(p, &mut files)?;
+        } else {
+            files.push(p.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok())
+        .collect();
+    entries.sort_by_key(|e| e.path());
+    for e in entries {
+        let p = e.path();
+        let ft = e.file_type()?;
+        if ft.is_dir() {
+            walk(&p, out)?;
+        } else if ft.is_file() {
+            let ext = p.extension().map(|x| x.to_string_lossy().to_lowercase());
+            if matches!(ext.as_deref(), Some("pdf" | "txt")) {
+                out.push(p);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Write to a temporary name in the same directory, then rename: never a half file.
+fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!(
+        "{}.tmp{}",
+        path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default(),
+        std::process::id()
+    ));
+    fs::write(&tmp, data)?;
+    fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
+/// Output stems, made unique (`name`, `name-2`, …) in sorted input order.
+fn stems(files: &[PathBuf]) -> Vec<String> {
+    let mut used: std::collections::HashMap<String, usize> = Default::default();
+    files
+        .iter()
+        .map(|f| {
+            let s = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "input".into());
+            let n = used.entry(s.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 { s } else { format!("{s}-{n}") }
+        })
+        .collect()
+}
+
+struct Failure {
+    file: PathBuf,
+    kind: String,
+    message: String,
+}
+
+fn convert(inputs: &[PathBuf], out: &Path, jobs: Option<usize>, quiet: bool) -> Result<ExitCode> {
+    let files = collect(inputs)?;
+    if files.is_empty() {
+        anyhow::bail!("no .pdf or .txt file found in the inputs");
+    }
+    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let names = stems(&files);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build()?;
+    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(files.len() as u64) };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}")
+            .expect("static template"),
+    );
+    let failures = Mutex::new(Vec::new());
+    pool.install(|| {
+        files.par_iter().zip(names.par_iter()).for_each(|(f, stem)| {
+            let r = convert_one(f, out, stem);
+            if let Err(fail) = r {
+                bar.println(format!("error: {}: {} [{}]", fail.file.display(), fail.message, fail.kind));
+                failures.lock().unwrap_or_else(|e| e.into_inner()).push(fail);
+            }
+            bar.inc(1);
+        })
+    });
+    bar.finish_and_clear();
+    let mut failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
+    failures.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut report = String::new();
+    for f in &failures {
+        report.push_str(
+            &serde_json::json!({"file": f.file.display().to_string(), "kind": f.kind, "error": f.message}).to_string(),
+        );
+        report.push('\n');
+    }
+    let errors_path = out.join("errors.jsonl");
+    if failures.is_empty() {
+        let _ = fs::remove_file(&errors_path);
+    } else {
+        write_atomic(&errors_path, report.as_bytes())?;
+    }
+    let ok = files.len() - failures.len();
+    eprintln!("converted {ok} of {} files into {}", files.len(), out.display());
+    if !failures.is_empty() {
+        eprintln!("{} failed (listed in {}):", failures.len(), errors_path.display());
+        for f in &failures {
+            eprintln!("  {}: {} [{}]", f.file.display(), f.message, f.kind);
+        }
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn convert_one(file: &Path, out: &Path, stem: &str) -> std::result::Result<(), Failure> {
+    let fail = |kind: &str, message: String| Failure { file: file.to_path_buf(), kind: kind.into(), message };
+    let bytes = fs::read(file).map_err(|e| fail("io", format!("cannot read: {e}")))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // A panic in one file must not cost the others: it is reported as an internal error.
+    let doc = std::panic::catch_unwind(|| gongkai::convert_bytes(&bytes, &name))
+        .map_err(|_| fail("internal", "internal error (panic) while converting; please report this file".into()))?
+        .map_err(|e| fail(e.kind(), e.to_string()))?;
+    write_atomic(&out.join(format!("{stem}.json")), gongkai::document_json(&doc).as_bytes())
+        .and_then(|_| write_atomic(&out.join(format!("{stem}.facts.jsonl")), gongkai::facts_jsonl(&doc).as_bytes()))
+        .map_err(|e| fail("io", format!("cannot write output: {e}")))
+}

@@ -1,0 +1,216 @@
+//! The catalogues, read once from the JSON data files compiled into the binary.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::label::normalize_label;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    TwoSided,
+    Coded,
+    BasicDetail,
+    SingleRow,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SideSpec {
+    pub side: String,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TableSpec {
+    pub id: String,
+    pub kind: String,
+    pub layout: Layout,
+    pub titles: Vec<String>,
+    #[serde(default)]
+    pub columns: Vec<String>,
+    #[serde(default)]
+    pub sides: Vec<SideSpec>,
+    /// Header bands that span all value columns and are not part of column keys.
+    #[serde(default)]
+    pub drop_bands: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct TablesFile {
+    tables: Vec<TableSpec>,
+    row_children: Vec<RowChildren>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RowChildren {
+    pub parent: String,
+    pub children: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FunctionFile {
+    classes: Vec<(String, String)>,
+    aliases: Vec<(String, String)>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EconClass {
+    code: String,
+    name: String,
+    group: usize,
+    items: Vec<(String, String)>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EconFile {
+    classes: Vec<EconClass>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LabelsFile {
+    aliases: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EconCode {
+    pub code: String,
+    pub name: String,
+    /// Side-by-side column group of the class in the standard detail print.
+    pub group: usize,
+}
+
+pub struct Catalogue {
+    pub tables: Vec<TableSpec>,
+    pub row_children: Vec<RowChildren>,
+    /// normalized class name -> function class code
+    function_by_name: HashMap<String, String>,
+    pub function_names: HashMap<String, String>,
+    pub econ: Vec<EconCode>,
+    econ_by_code: HashMap<String, usize>,
+    label_aliases: HashMap<String, String>,
+}
+
+static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+
+/// The process-wide catalogue (parsed from the embedded data files on first use).
+pub fn catalogue() -> &'static Catalogue {
+    CATALOGUE.get_or_init(Catalogue::load)
+}
+
+impl Catalogue {
+    fn load() -> Catalogue {
+        // The data files are part of the build; a malformed one is a build defect that
+        // the unit tests catch, so failing loudly here is right.
+        let tables: TablesFile =
+            serde_json::from_str(include_str!("../data/tables.json")).expect("data/tables.json");
+        let func: FunctionFile = serde_json::from_str(include_str!("../data/function_classes.json"))
+            .expect("data/function_classes.json");
+        let econ: EconFile = serde_json::from_str(include_str!("../data/economic_codes.json"))
+            .expect("data/economic_codes.json");
+        let labels: LabelsFile =
+            serde_json::from_str(include_str!("../data/labels.json")).expect("data/labels.json");
+        let mut function_by_name = HashMap::new();
+        let mut function_names = HashMap::new();
+        for (code, name) in &func.classes {
+            function_by_name.insert(normalize_label(name), code.clone());
+            function_names.insert(code.clone(), name.clone());
+        }
+        for (name, code) in &func.aliases {
+            function_by_name.insert(normalize_label(name), code.clone());
+        }
+        let mut econ_codes = Vec::new();
+        for c in &econ.classes {
+            econ_codes.push(EconCode { code: c.code.clone(), name: c.name.clone(), group: c.group });
+            for (code, name) in &c.items {
+                econ_codes.push(EconCode { code: code.clone(), name: name.clone(), group: c.group });
+            }
+        }
+        let econ_by_code = econ_codes.iter().enumerate().map(|(i, e)| (e.code.clone(), i)).collect();
+        let label_aliases = labels
+            .aliases
+            .iter()
+            .map(|(a, b)| (normalize_label(a), normalize_label(b)))
+            .collect();
+        Catalogue {
+            tables: tables.tables,
+            row_children: tables.row_children,
+            function_by_name,
+            function_names,
+            econ: econ_codes,
+            econ_by_code,
+            label_aliases,
+        }
+    }
+
+    pub fn table(&self, id: &str) -> Option<&TableSpec> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+
+    /// Recognise a table title: the normalized line must end with a catalogue title,
+    /// the longest match wins (财政拨款收入支出决算总表 before 收入支出决算总表).
+    pub fn match_title(&self, normalized: &str) -> Option<&TableSpec> {
+        let mut best: Option<(&TableSpec, usize)> = None;
+        for t in &self.tables {
+            for title in &t.titles {
+                let title = normalize_label(title);
+                if normalized.ends_with(&title) && best.map_or(true, |b| title.len() > b.1) {
+                    best = Some((t, title.len()));
+                }
+            }
+        }
+        best.map(|b| b.0)
+    }
+
+    /// The standard form of a normalized label (alias table), or the label itself.
+    pub fn standard_label<'a>(&'a self, normalized: &'a str) -> &'a str {
+        self.label_aliases.get(normalized).map(|s| s.as_str()).unwrap_or(normalized)
+    }
+
+    /// Function class code for a class line label such as `一般公共服务支出`.
+    pub fn function_class(&self, normalized: &str) -> Option<&str> {
+        let n = self.standard_label(normalized);
+        if let Some(c) = self.function_by_name.get(n) {
+            return Some(c);
+        }
+        // `一般公共服务(类)支出` / `一般公共服务` are printed too.
+        let stripped = n.replace("(类)", "");
+        self.function_by_name
+            .get(&stripped)
+            .or_else(|| self.function_by_name.get(&format!("{stripped}支出")))
+            .map(|s| s.as_str())
+    }
+
+    pub fn econ(&self, code: &str) -> Option<&EconCode> {
+        self.econ_by_code.get(code).map(|&i| &self.econ[i])
+    }
+
+    /// Economic codes whose standard name equals the normalized label.
+    pub fn econ_by_name(&self, normalized: &str) -> Vec<&EconCode> {
+        self.econ.iter().filter(|e| normalize_label(&e.name) == normalized).collect()
+    }
+
+    pub fn children_of(&self, parent: &str) -> Option<&[String]> {
+        self.row_children.iter().find(|r| r.parent == parent).map(|r| r.children.as_slice())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_files_load_and_titles_match_longest() {
+        let c = catalogue();
+        assert_eq!(c.tables.len(), 9);
+        assert_eq!(c.match_title("财政拨款收入支出决算总表").unwrap().id, "fiscal_summary");
+        assert_eq!(c.match_title("收入支出决算总表").unwrap().id, "income_expenditure_summary");
+        assert_eq!(c.match_title("2024年度支出决算表").unwrap().id, "expenditure");
+        assert_eq!(c.match_title("一般公共预算财政拨款支出决算表").unwrap().id, "general_budget_expenditure");
+        assert_eq!(c.match_title("一般公共预算财政拨款三公经费支出决算表").unwrap().id, "three_public");
+        assert!(c.match_title("收入决算情况说明").is_none());
+        assert_eq!(c.function_class("灾害防治及应急管理支出"), Some("224"));
+        assert_eq!(c.econ("30217").unwrap().name, "公务接待费");
+        assert_eq!(c.standard_label("上级补肋收入"), "上级补助收入");
+    }
+}

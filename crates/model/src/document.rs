@@ -1,0 +1,153 @@
+//! The canonical document: what `gongkai convert` writes as JSON. Field order is the
+//! serialization order, so output is deterministic.
+
+use serde::{Deserialize, Serialize};
+
+use crate::amount::Amount;
+
+pub const SCHEMA: &str = "gongkai/document/1";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Document {
+    pub schema: String,
+    pub source: Source,
+    pub metadata: Metadata,
+    pub tables: Vec<Table>,
+    pub narrative: Vec<Part>,
+    /// What the converter noticed and could not resolve (never silent).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Source {
+    /// File name (no directory: output does not depend on where the input sat).
+    pub file: String,
+    pub sha256: String,
+    /// `text` or `pdf`.
+    pub format: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Metadata {
+    pub title: Option<String>,
+    pub department: Option<String>,
+    pub year: Option<u32>,
+    /// `final_accounts` (决算) or `budget` (预算).
+    pub kind: Option<String>,
+    /// The unit most tables are printed in.
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Table {
+    /// Canonical id (facts contract), or `unknown:<normalized title>`.
+    pub id: String,
+    /// The printed number such as `公开01表`, when printed.
+    pub printed_number: Option<String>,
+    pub title: String,
+    pub unit: Option<String>,
+    /// Where the unit was read: `header` (the table's own 单位 line), `note` (its
+    /// note), or `document` (every other table of the document agrees).
+    pub unit_source: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// The printed statement of an empty table (本表无数据 …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub empty_statement: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Column {
+    pub key: String,
+    /// The printed header text, parts joined top-down with `/`.
+    pub printed: String,
+    /// The printed 栏次 number, when printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    /// `收入` or `支出` in a two-sided summary table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Row {
+    pub key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// 类 / 款 / 项 for coded rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    pub label: String,
+    /// The printed 行次, when printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_number: Option<u32>,
+    pub cells: Vec<Cell>,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Cell {
+    pub col: String,
+    pub value: Amount,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Provenance {
+    pub start: Location,
+    pub end: Location,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Part {
+    /// 第一部分 … 第五部分 as a number.
+    pub number: u32,
+    pub title: String,
+    /// Text before the first numbered section.
+    pub text: String,
+    pub sections: Vec<Section>,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Section {
+    /// The numbered heading's ordinal as printed (`一`, `十三`).
+    pub ordinal: String,
+    pub title: String,
+    pub text: String,
+    pub at: Location,
+}
+
+impl Table {
+    pub fn row(&self, key: &str) -> Option<&Row> {
+        self.rows.iter().find(|r| r.key == key)
+    }
+}
+
+impl Row {
+    pub fn value(&self, col: &str) -> Option<Amount> {
+        self.cells.iter().find(|c| c.col == col).map(|c| c.value)
+    }
+}
+
+impl Document {
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+}

@@ -1,0 +1,13 @@
+//! The canonical model of a disclosure and the domain knowledge every stage shares:
+//! exact amounts, label normalization, and the catalogues (tables, classification codes,
+//! label aliases) loaded from the data files under `data/`.
+
+pub mod amount;
+pub mod catalogue;
+pub mod document;
+pub mod label;
+
+pub use amount::{parse_amount, Amount};
+pub use catalogue::{catalogue, Catalogue, Layout, TableSpec};
+pub use document::*;
+pub use label::{fold_width, normalize_label, strip_ordinal};

@@ -1,0 +1,331 @@
+//! Finds the parts of a disclosure in its lines: the nine tables (by title, not by
+//! number), each table's unit, printed number, note and empty-table statement, and
+//! the numbered parts (第一部分 … 第五部分) with their numbered sections.
+
+use std::sync::OnceLock;
+
+use gongkai_extract::Line;
+use gongkai_model::{catalogue, normalize_label, Location, Part, Section, TableSpec};
+use regex::Regex;
+
+/// The lines of one table, from its title to its end.
+#[derive(Debug, Clone)]
+pub struct TableBlock<'a> {
+    pub spec: &'static TableSpec,
+    pub title: String,
+    pub printed_number: Option<String>,
+    /// Unit read in the table's own header lines.
+    pub unit_header: Option<String>,
+    /// Unit stated in the table's note (本表金额转换为万元时 …).
+    pub unit_note: Option<String>,
+    pub department: Option<String>,
+    /// The body: every line after the title up to the note or the next table.
+    pub body: &'a [Line],
+    pub note: Option<String>,
+    pub empty_statement: Option<String>,
+    pub start: Location,
+    pub end: Location,
+}
+
+#[derive(Debug, Clone)]
+pub struct Segmented<'a> {
+    pub title: Option<String>,
+    pub department: Option<String>,
+    pub year: Option<u32>,
+    pub kind: Option<String>,
+    pub tables: Vec<TableBlock<'a>>,
+    pub parts: Vec<Part>,
+}
+
+fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pat).expect("static regex"))
+}
+
+fn unit_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"(?:单位|金额单位)\s*[:：]\s*(亿元|万元|元)")
+}
+fn note_unit_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"(?:转换为|单位为|单位[:：])\s*(亿元|万元|元)")
+}
+fn number_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"公开\s*([0-9０-９]{1,2})\s*表")
+}
+fn part_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"^第([一二三四五六七八九十])部分\s*(.*)$")
+}
+fn section_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"^([一二三四五六七八九十]{1,3})、\s*(.+)$")
+}
+fn year_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"((?:19|20)\d{2})\s*年")
+}
+fn dept_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"^(?:编制)?(?:部门|单位|编制单位)\s*[:：]\s*(\S+)")
+}
+
+/// Strip extraction markup: markdown list markers, headings and emphasis.
+fn plain(line: &Line) -> String {
+    let t = line.text();
+    let t = t.trim();
+    let t = t.trim_start_matches("- ").trim_start_matches('#').trim();
+    t.replace("**", "").replace("<u>", "").replace("</u>", "").trim().to_string()
+}
+
+fn cn_number(s: &str) -> u32 {
+    let digit = |c: char| "零一二三四五六七八九".find(c).map(|i| (i / 3) as u32);
+    let cs: Vec<char> = s.chars().collect();
+    match cs.as_slice() {
+        [a] if *a == '十' => 10,
+        [a] => digit(*a).unwrap_or(0),
+        ['十', b] => 10 + digit(*b).unwrap_or(0),
+        [a, '十'] => digit(*a).unwrap_or(0) * 10,
+        [a, '十', b] => digit(*a).unwrap_or(0) * 10 + digit(*b).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn loc(l: &Line) -> Location {
+    Location { page: l.page, line: l.line }
+}
+
+/// A title line: one short text naming a catalogue table.
+fn title_candidate(line: &Line) -> Option<&'static TableSpec> {
+    if line.filled() != 1 {
+        return None;
+    }
+    let p = plain(line);
+    if p.contains('。') || p.contains('，') || p.chars().count() > 60 || !p.ends_with('表') {
+        return None;
+    }
+    catalogue().match_title(&normalize_label(&p))
+}
+
+fn is_part_heading(line: &Line) -> Option<(u32, String)> {
+    let p = plain(line);
+    if p.chars().count() > 40 || p.contains('。') {
+        return None;
+    }
+    let c = part_re().captures(&p)?;
+    Some((cn_number(&c[1]), c[2].trim().to_string()))
+}
+
+/// A title candidate starts a table when table matter follows it (a 公开NN表 marker,
+/// a 单位 line or a multi-cell row) before the next candidate: this tells a table's
+/// title from the same words in the 目录.
+fn starts_table(lines: &[Line], i: usize) -> bool {
+    for l in lines.iter().skip(i + 1).take(14) {
+        if title_candidate(l).is_some() || is_part_heading(l).is_some() {
+            return false;
+        }
+        let t = l.text();
+        if l.filled() >= 3 || number_re().is_match(&t) || unit_re().is_match(&t) || dept_re().is_match(plain(l).as_str()) {
+            return true;
+        }
+    }
+    false
+}
+
+pub fn segment(lines: &[Line]) -> Segmented<'_> {
+    let starts: Vec<(usize, &'static TableSpec)> = (0..lines.len())
+        .filter_map(|i| title_candidate(&lines[i]).map(|s| (i, s)))
+        .filter(|(i, _)| starts_table(lines, *i))
+        .collect();
+    let part_heads: Vec<(usize, u32, String)> = (0..lines.len())
+        .filter_map(|i| is_part_heading(&lines[i]).map(|(n, t)| (i, n, t)))
+        .collect();
+
+    let mut tables = Vec::new();
+    for (k, &(i, spec)) in starts.iter().enumerate() {
+        let next_table = starts.get(k + 1).map(|s| s.0).unwrap_or(lines.len());
+        let next_part = part_heads.iter().map(|p| p.0).find(|&p| p > i).unwrap_or(lines.len());
+        let end = next_table.min(next_part);
+        tables.push(table_block(lines, i, end, spec));
+    }
+
+    // The last heading of each part number is the real one: the 目录 lists them first.
+    let mut parts = Vec::new();
+    for (idx, &(i, n, ref title)) in part_heads.iter().enumerate() {
+        if part_heads[idx + 1..].iter().any(|p| p.1 == n) {
+            continue;
+        }
+        let end = part_heads.iter().map(|p| p.0).find(|&p| p > i).unwrap_or(lines.len());
+        let end = if n == 2 { i + 1 } else { end };
+        parts.push(part(lines, i, end, n, title));
+    }
+
+    let title = lines.iter().map(plain).find(|t| !t.is_empty());
+    let year = title.as_deref().and_then(|t| year_re().captures(t)).and_then(|c| c[1].parse().ok());
+    let kind = title.as_deref().and_then(|t| {
+        if t.contains("决算") {
+            Some("final_accounts".to_string())
+        } else if t.contains("预算") {
+            Some("budget".to_string())
+        } else {
+            None
+        }
+    });
+    let department = most_common(tables.iter().filter_map(|t| t.department.clone())).or_else(|| {
+        let t = title.as_deref()?;
+        let after_year = year_re().find(t).map(|m| &t[m.end()..]).unwrap_or(t);
+        let after_year = after_year.trim_start_matches('度');
+        let name = after_year.split("部门决算").next()?.split("部门预算").next()?;
+        (!name.is_empty() && name != after_year).then(|| name.to_string())
+    });
+    Segmented { title, department, year, kind, tables, parts }
+}
+
+fn most_common(it: impl Iterator<Item = String>) -> Option<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for s in it {
+        match counts.iter_mut().find(|c| c.0 == s) {
+            Some(c) => c.1 += 1,
+            None => counts.push((s, 1)),
+        }
+    }
+    // Stable: the first seen wins a tie.
+    let max = counts.iter().map(|c| c.1).max()?;
+    counts.into_iter().find(|c| c.1 == max).map(|c| c.0)
+}
+
+fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static TableSpec) -> TableBlock<'a> {
+    let mut printed_number = None;
+    let mut unit_header = None;
+    let mut unit_note = None;
+    let mut department = None;
+    let mut note_at = None;
+    let mut note = Vec::new();
+    let mut empty_statement = None;
+    let mut seen_rows = false;
+    for (j, l) in lines.iter().enumerate().take(end).skip(i + 1) {
+        let t = l.text();
+        let p = plain(l);
+        if printed_number.is_none() {
+            if let Some(c) = number_re().captures(&t) {
+                printed_number = Some(format!("公开{}表", gongkai_model::fold_width(&c[1])));
+            }
+        }
+        if l.filled() >= 3 {
+            seen_rows = true;
+        }
+        // The unit is read in the header lines only, before the rows.
+        if unit_header.is_none() && !seen_rows || unit_header.is_none() && j < i + 12 {
+            if let Some(c) = unit_re().captures(&t) {
+                unit_header = Some(c[1].to_string());
+            }
+        }
+        if department.is_none() && !seen_rows {
+            if let Some(c) = dept_re().captures(&p) {
+                department = Some(c[1].trim().to_string());
+            }
+        }
+        let starts_note = (p.starts_with("注") && (p[3..].starts_with(':') || p[3..].starts_with('：')))
+            || p.starts_with("说明:")
+            || p.starts_with("说明：");
+        if note_at.is_none() && starts_note && l.filled() <= 1 {
+            note_at = Some(j);
+        }
+        if note_at.is_some() && l.filled() >= 1 {
+            note.push(p.clone());
+            if unit_note.is_none() {
+                if let Some(c) = note_unit_re().captures(&p) {
+                    unit_note = Some(c[1].to_string());
+                }
+            }
+        }
+        if empty_statement.is_none() {
+            for s in p.split(['。', ';', '；']) {
+                if s.contains("本表无数据") || s.contains("空表") || s.contains("本表为空") {
+                    let s = s.split(['：', ':']).next_back().unwrap_or(s);
+                    empty_statement = Some(s.trim().to_string());
+                }
+            }
+        }
+    }
+    let body_end = note_at.unwrap_or(end);
+    let last = lines[i..end].iter().rev().find(|l| l.filled() > 0).unwrap_or(&lines[i]);
+    TableBlock {
+        spec,
+        title: plain(&lines[i]),
+        printed_number,
+        unit_header,
+        unit_note,
+        department,
+        body: &lines[i + 1..body_end],
+        note: (!note.is_empty()).then(|| note.join("\n")),
+        empty_statement,
+        start: loc(&lines[i]),
+        end: loc(last),
+    }
+}
+
+fn part(lines: &[Line], i: usize, end: usize, n: u32, title: &str) -> Part {
+    let mut text = Vec::new();
+    let mut sections: Vec<Section> = Vec::new();
+    for l in &lines[i + 1..end] {
+        if l.filled() == 0 {
+            continue;
+        }
+        let p = plain(l);
+        let heading = section_re().captures(&p).filter(|_| {
+            let n = p.chars().count();
+            n <= 50 && !p.ends_with('。') && !p.contains('：') && !p.contains(':') && !l.text().trim_start().starts_with("- ")
+        });
+        if let Some(c) = heading {
+            sections.push(Section {
+                ordinal: c[1].to_string(),
+                title: c[2].trim().to_string(),
+                text: String::new(),
+                at: loc(l),
+            });
+            continue;
+        }
+        let raw = l.cells.join("\t");
+        match sections.last_mut() {
+            Some(s) => {
+                if !s.text.is_empty() {
+                    s.text.push('\n');
+                }
+                s.text.push_str(raw.trim());
+            }
+            None => text.push(raw.trim().to_string()),
+        }
+    }
+    Part { number: n, title: title.to_string(), text: text.join("\n"), sections, at: loc(&lines[i]) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(s: &str) -> Vec<Line> {
+        gongkai_extract::read_text(s.as_bytes()).unwrap().lines
+    }
+
+    #[test]
+    fn finds_tables_by_title_not_toc() {
+        let doc = "2024年度某局部门决算\n目录\n- 一、收入决算表\n- 二、支出决算表\n第三部分 说明\n\n收入决算表\n公开02表\n部门: 某局\n单位: 万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n注: 本表反映收入。\n支出决算表\n单位：元\n\t合计\t1.00\t1.00\n第三部分 2024年度部门决算情况说明\n一、收入决算情况说明\n收入合计1.00万元。\n";
+        let ls = lines(doc);
+        let s = segment(&ls);
+        let ids: Vec<_> = s.tables.iter().map(|t| t.spec.id.as_str()).collect();
+        assert_eq!(ids, ["income", "expenditure"]);
+        let t = &s.tables[0];
+        assert_eq!(t.printed_number.as_deref(), Some("公开02表"));
+        assert_eq!(t.unit_header.as_deref(), Some("万元"));
+        assert_eq!(t.department.as_deref(), Some("某局"));
+        assert_eq!(t.note.as_deref(), Some("注: 本表反映收入。"));
+        assert_eq!(s.tables[1].unit_header.as_deref(), Some("元"));
+        assert_eq!(s.year, Some(2024));
+        assert_eq!(s.kind.as_deref(), Some("final_accounts"));
+        let p3 = s.parts.iter().find(|p| p.number == 3).unwrap();
+        assert_eq!(p3.sections.len(), 1);
+        assert_eq!(p3.sections[0].title, "收入决算情况说明");
+        assert_eq!(p3.sections[0].text, "收入合计1.00万元。");
+    }
+}

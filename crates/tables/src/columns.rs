@@ -1,0 +1,178 @@
+//! Column keys from header rows: nested headers joined top-down, garbled words mapped
+//! through the alias table or by similarity, and the 栏次 position as the fallback
+//! where the header text cannot be read.
+
+use gongkai_extract::Line;
+
+use crate::norm;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueCol {
+    pub idx: usize,
+    pub number: Option<u32>,
+    pub key: String,
+    pub printed: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ColumnMap {
+    pub cols: Vec<ValueCol>,
+}
+
+/// Character-multiset Dice similarity: robust to one or two misread characters.
+fn similarity(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = a.chars().collect();
+    let mut b: Vec<char> = b.chars().collect();
+    let (la, lb) = (a.len(), b.len());
+    if la == 0 || lb == 0 {
+        return 0.0;
+    }
+    let mut common = 0;
+    for c in a {
+        if let Some(p) = b.iter().position(|x| *x == c) {
+            b.remove(p);
+            common += 1;
+        }
+    }
+    2.0 * common as f64 / (la + lb) as f64
+}
+
+fn leaf_eq(frag: &str, leaf: &str) -> bool {
+    frag == leaf || (frag == "小计" && leaf == "合计") || similarity(frag, leaf) >= 0.8
+}
+
+/// Match one column's header fragments (top-down) to a key of the catalogue.
+fn match_key(frags: &[String], keys: &[String]) -> Option<usize> {
+    let leaf = frags.last()?;
+    let mut hits: Vec<(usize, usize)> = Vec::new(); // (key index, parents matched)
+    for (k, key) in keys.iter().enumerate() {
+        let parts: Vec<&str> = key.split('/').collect();
+        let kl = parts[parts.len() - 1];
+        let parents = &parts[..parts.len() - 1];
+        let matched_parents = parents.iter().filter(|p| frags.iter().any(|f| f == *p)).count();
+        if leaf_eq(leaf, kl) {
+            hits.push((k, matched_parents));
+        } else if parents.first() == Some(&leaf.as_str()) && parts.len() == 2 && (kl == "合计" || kl == "小计") {
+            // A band printed over its columns with nothing under its first column: the total.
+            hits.push((k, 1));
+        }
+    }
+    if hits.is_empty() {
+        return None;
+    }
+    let best = hits.iter().map(|h| h.1).max()?;
+    let top: Vec<_> = hits.iter().filter(|h| h.1 == best).collect();
+    (top.len() == 1).then(|| top[0].0)
+}
+
+/// Map value columns to keys. `value_idx` are the cell indices with their 栏次 numbers.
+pub fn map_columns(
+    header: &[&Line],
+    value_idx: &[(usize, Option<u32>)],
+    keys: &[String],
+    drop_bands: &[String],
+) -> (ColumnMap, Vec<String>) {
+    let mut warnings = Vec::new();
+    let first_value = value_idx.iter().map(|v| v.0).min().unwrap_or(0);
+    let bands: Vec<String> = keys
+        .iter()
+        .filter_map(|k| k.split_once('/').map(|b| b.0.to_string()))
+        .chain(drop_bands.iter().cloned())
+        .collect();
+    let mut frags_per_col = Vec::new();
+    for &(idx, _) in value_idx {
+        let mut frags: Vec<String> = Vec::new();
+        for l in header {
+            let mut t = l.cells.get(idx).map(|c| norm(c)).unwrap_or_default();
+            if t.is_empty() {
+                // Forward-fill a band from its left, within the value columns only.
+                if let Some(b) = (first_value..idx)
+                    .rev()
+                    .map(|j| l.cells.get(j).map(|c| norm(c)).unwrap_or_default())
+                    .find(|s| !s.is_empty())
+                {
+                    if bands.contains(&b) {
+                        t = b;
+                    }
+                }
+            }
+            if !t.is_empty() && !drop_bands.contains(&t) && frags.last() != Some(&t) {
+                frags.push(t);
+            }
+        }
+        frags_per_col.push(frags);
+    }
+    let text_map: Vec<Option<usize>> = frags_per_col.iter().map(|f| match_key(f, keys)).collect();
+    let complete = text_map.iter().all(|m| m.is_some()) && {
+        let mut seen: Vec<usize> = text_map.iter().flatten().copied().collect();
+        seen.sort();
+        seen.dedup();
+        seen.len() == text_map.len()
+    };
+    let positional = value_idx.len() == keys.len();
+    let cols = value_idx
+        .iter()
+        .enumerate()
+        .map(|(i, &(idx, number))| {
+            let key = if complete {
+                keys[text_map[i].unwrap()].clone()
+            } else if positional {
+                keys[i].clone()
+            } else if let Some(k) = text_map[i] {
+                keys[k].clone()
+            } else {
+                let printed = frags_per_col[i].join("/");
+                warnings.push(format!(
+                    "column {} (header `{}`) matches no standard column; kept under its printed header",
+                    number.map(|n| n.to_string()).unwrap_or_else(|| (idx + 1).to_string()),
+                    printed
+                ));
+                if printed.is_empty() { format!("栏{}", number.unwrap_or(idx as u32 + 1)) } else { printed }
+            };
+            ValueCol { idx, number, key, printed: frags_per_col[i].join("/") }
+        })
+        .collect();
+    (ColumnMap { cols }, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(cells: &[&str]) -> Line {
+        Line { line: None, page: None, cells: cells.iter().map(|s| s.to_string()).collect() }
+    }
+
+    fn keys(ks: &[&str]) -> Vec<String> {
+        ks.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn nested_band_with_blank_first_child_is_its_total() {
+        let h1 = line(&["项", "目", "本年支出", "", ""]);
+        let h2 = line(&["科目代码", "科目名称", "", "基本支出", "项目支出"]);
+        let ks = keys(&["年初结转和结余", "本年收入", "本年支出/合计", "本年支出/基本支出", "本年支出/项目支出", "年末结转和结余"]);
+        let (m, w) = map_columns(&[&h1, &h2], &[(2, Some(1)), (3, Some(2)), (4, Some(3))], &ks, &[]);
+        let got: Vec<_> = m.cols.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(got, ["本年支出/合计", "本年支出/基本支出", "本年支出/项目支出"]);
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn garbled_headers_fall_back_to_position() {
+        let h = line(&["", "项目", "本年收入合计", "财政拨款收入", "上级补肋收入", "事业收 λ", "xx", "yy", "zz"]);
+        let ks = keys(&["本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]);
+        let idx: Vec<_> = (2..9).map(|i| (i, Some(i as u32 - 1))).collect();
+        let (m, _) = map_columns(&[&h], &idx, &ks, &[]);
+        assert_eq!(m.cols.iter().map(|c| c.key.clone()).collect::<Vec<_>>(), ks);
+    }
+
+    #[test]
+    fn clean_headers_win_over_position() {
+        let h = line(&["项目", "基本支出", "合计"]);
+        let ks = keys(&["合计", "基本支出"]);
+        let (m, _) = map_columns(&[&h], &[(1, None), (2, None)], &ks, &[]);
+        assert_eq!(m.cols[0].key, "基本支出");
+        assert_eq!(m.cols[1].key, "合计");
+    }
+}

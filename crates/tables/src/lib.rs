@@ -1,0 +1,99 @@
+//! Rebuilds the rows and columns of a table from its lines: header rows (split,
+//! nested, garbled), the 栏次 numbering row, value columns, classification codes
+//! (joined over 类/款/项), two-sided summaries, side-by-side detail groups, and the
+//! row and column keys of the facts contract.
+
+mod columns;
+mod rows;
+mod scramble;
+
+use gongkai_extract::Line;
+use gongkai_model::{catalogue, fold_width, normalize_label, parse_amount, Layout, Provenance, Table};
+use gongkai_segment::TableBlock;
+
+pub use columns::ColumnMap;
+
+/// Words that only a header row holds.
+const HEADER_WORDS: &[&str] = &[
+    "项目", "科目编码", "科目名称", "科目代码", "功能分类科目编码", "经济分类", "栏次", "行次", "预算数", "决算数",
+    "收入", "支出", "金额", "本年支出", "本年收入合计", "本年支出合计",
+];
+
+pub(crate) fn norm(s: &str) -> String {
+    let n = normalize_label(s);
+    catalogue().standard_label(&n).to_string()
+}
+
+pub(crate) fn is_header_line(l: &Line) -> bool {
+    l.cells.iter().any(|c| {
+        let n = normalize_label(c);
+        HEADER_WORDS.iter().any(|w| n == *w) || n.contains("科目编码") || n.contains("科目名称") || n == "项目"
+    })
+}
+
+/// A numbering row: 栏次 and/or consecutive small integers, nothing else.
+pub(crate) fn numbering(l: &Line) -> Option<Vec<(usize, u32)>> {
+    let mut nums = Vec::new();
+    for (i, c) in l.cells.iter().enumerate() {
+        let t: String = fold_width(c).chars().filter(|c| !c.is_whitespace()).collect();
+        if t.is_empty() || t == "栏次" || t == "行次" || t == "金额单位" {
+            continue;
+        }
+        match t.parse::<u32>() {
+            Ok(n) if n < 100 => nums.push((i, n)),
+            _ => return None,
+        }
+    }
+    let ok = nums.len() >= 1
+        && nums.first().map(|n| n.1) == Some(1)
+        && (l.cells.iter().any(|c| normalize_label(c) == "栏次") || nums.len() >= 2);
+    ok.then_some(nums)
+}
+
+/// Build the canonical table. `doc_unit` is the unit the rest of the document agrees on,
+/// used only where the table's own header and note state none.
+pub fn build(block: &TableBlock<'_>, doc_unit: Option<&str>, warnings: &mut Vec<String>) -> Table {
+    let spec = block.spec;
+    let (unit, unit_source) = match (&block.unit_header, &block.unit_note, doc_unit) {
+        (Some(u), _, _) => (Some(u.clone()), Some("header")),
+        (None, Some(u), _) => (Some(u.clone()), Some("note")),
+        (None, None, Some(u)) => (Some(u.to_string()), Some("document")),
+        _ => (None, None),
+    };
+    let where_ = block.printed_number.clone().unwrap_or_else(|| block.title.clone());
+    let mut w = Vec::new();
+    let (columns, rows) = match spec.layout {
+        Layout::BasicDetail => rows::basic_detail(block, &mut w),
+        _ => rows::grid(block, &mut w),
+    };
+    if unit.is_none() && !rows.is_empty() {
+        w.push("no unit (单位) could be read for this table".to_string());
+    }
+    warnings.extend(w.into_iter().map(|m| format!("{} ({}): {}", spec.id, where_, m)));
+    Table {
+        id: spec.id.clone(),
+        printed_number: block.printed_number.clone(),
+        title: block.title.clone(),
+        unit,
+        unit_source: unit_source.map(str::to_string),
+        columns,
+        rows,
+        empty_statement: block.empty_statement.clone(),
+        note: block.note.clone(),
+        provenance: Provenance { start: block.start, end: block.end },
+    }
+}
+
+/// A cell's amount, `Ok(None)` for a blank cell, `Err` for text that is not a number.
+pub(crate) fn cell_amount(s: &str) -> Result<Option<gongkai_model::Amount>, ()> {
+    if gongkai_model::amount::is_blank_cell(s) {
+        return Ok(None);
+    }
+    parse_amount(s).map(Some).ok_or(())
+}
+
+/// Digits of a classification code cell (`201`, `20105`, `06`), else `None`.
+pub(crate) fn code_cell(s: &str) -> Option<String> {
+    let t: String = fold_width(s).chars().filter(|c| !c.is_whitespace()).collect();
+    (!t.is_empty() && t.len() <= 7 && t.chars().all(|c| c.is_ascii_digit())).then_some(t)
+}

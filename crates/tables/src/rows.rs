@@ -1,0 +1,451 @@
+//! Rows of grid tables (coded, two-sided, single-row) and of the basic-expenditure
+//! detail table (side-by-side groups of code | name | amount).
+
+use gongkai_extract::Line;
+use gongkai_model::{catalogue, Cell, Column, Layout, Location, Row};
+use gongkai_segment::TableBlock;
+
+use crate::columns::{map_columns, ValueCol};
+use crate::{cell_amount, code_cell, is_header_line, norm, numbering, scramble};
+
+fn loc(l: &Line) -> Location {
+    Location { page: l.page, line: l.line }
+}
+
+fn level(code: &str) -> Option<String> {
+    match code.len() {
+        3 => Some("类"),
+        5 => Some("款"),
+        7 => Some("项"),
+        _ => None,
+    }
+    .map(str::to_string)
+}
+
+struct Layouted<'a> {
+    header: Vec<&'a Line>,
+    numbers: Option<Vec<(usize, u32)>>,
+    body: Vec<&'a Line>,
+}
+
+fn has_amount(l: &Line) -> bool {
+    l.cells.iter().any(|c| gongkai_model::parse_amount(c).map_or(false, |a| a.scale() > 0))
+}
+
+/// Split a table body into header lines, the numbering row and data lines.
+fn layout<'a>(body: &'a [Line]) -> Layouted<'a> {
+    let start = body.iter().position(|l| (l.filled() >= 2 && is_header_line(l)) || numbering(l).is_some());
+    let Some(start) = start else {
+        return Layouted { header: vec![], numbers: None, body: body.iter().collect() };
+    };
+    let mut header = Vec::new();
+    let mut numbers = None;
+    let mut i = start;
+    while i < body.len() {
+        let l = &body[i];
+        if let Some(n) = numbering(l) {
+            numbers = Some(n);
+            i += 1;
+            break;
+        }
+        if has_amount(l) {
+            break;
+        }
+        if l.filled() > 0 {
+            header.push(l);
+        }
+        i += 1;
+    }
+    Layouted { header, numbers, body: body[i..].iter().collect() }
+}
+
+/// Value columns: from the numbering row, else where the data lines hold amounts.
+fn value_columns(lay: &Layouted<'_>) -> Vec<(usize, Option<u32>)> {
+    if let Some(n) = &lay.numbers {
+        return n.iter().map(|&(i, k)| (i, Some(k))).collect();
+    }
+    let mut idx: Vec<usize> = Vec::new();
+    for l in &lay.body {
+        for (i, c) in l.cells.iter().enumerate() {
+            if gongkai_model::parse_amount(c).map_or(false, |a| a.scale() > 0) && !idx.contains(&i) {
+                idx.push(i);
+            }
+        }
+    }
+    idx.sort();
+    idx.into_iter().map(|i| (i, None)).collect()
+}
+
+/// Value cells of a line at the given columns; `Err` when one is text, not a number.
+fn values(l: &Line, cols: &[ValueCol]) -> Result<Vec<Cell>, String> {
+    let mut out = Vec::new();
+    for c in cols {
+        let raw = l.cells.get(c.idx).map(String::as_str).unwrap_or("");
+        match cell_amount(raw) {
+            Ok(Some(v)) => out.push(Cell { col: c.key.clone(), value: v }),
+            Ok(None) => {}
+            Err(()) => return Err(raw.to_string()),
+        }
+    }
+    Ok(out)
+}
+
+fn where_(l: &Line) -> String {
+    match (l.page, l.line) {
+        (Some(p), _) => format!("page {p}"),
+        (None, Some(n)) => format!("line {n}"),
+        _ => "a line".into(),
+    }
+}
+
+pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Row>) {
+    let spec = block.spec;
+    let lay = layout(block.body);
+    let vcols = value_columns(&lay);
+    if vcols.is_empty() {
+        if block.empty_statement.is_none() {
+            w.push("no value columns found: the table is empty or unreadable".into());
+        }
+        return (vec![], vec![]);
+    }
+    match spec.layout {
+        Layout::TwoSided => two_sided(block, &lay, &vcols, w),
+        _ => {
+            let (map, mw) = map_columns(&lay.header, &vcols, &spec.columns, &spec.drop_bands);
+            w.extend(mw);
+            let columns = map
+                .cols
+                .iter()
+                .map(|c| Column { key: c.key.clone(), printed: c.printed.clone(), number: c.number, side: None })
+                .collect();
+            let rows = if spec.layout == Layout::SingleRow {
+                single_row(&lay, &map.cols, w)
+            } else {
+                coded_rows(&lay, &map.cols, w)
+            };
+            (columns, rows)
+        }
+    }
+}
+
+fn skip_line(l: &Line, cols: &[ValueCol]) -> bool {
+    l.filled() == 0 || ((is_header_line(l) || numbering(l).is_some()) && values(l, cols).map_or(true, |v| v.is_empty()))
+}
+
+fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec<Row> {
+    let first_value = cols.iter().map(|c| c.idx).min().unwrap_or(0);
+    let mut rows = Vec::new();
+    let mut last_parts: Vec<String> = Vec::new();
+    for l in &lay.body {
+        if skip_line(l, cols) {
+            continue;
+        }
+        let cells = match values(l, cols) {
+            Ok(c) => c,
+            Err(bad) => {
+                w.push(format!("{}: ignored a line whose value cells are not numbers (`{}`)", where_(l), bad.trim()));
+                continue;
+            }
+        };
+        let label_cells: Vec<&String> = l.cells.iter().take(first_value).collect();
+        // Codes split over 类/款/项 cells are joined; a part left blank repeats the one above.
+        let parts: Vec<Option<String>> = label_cells.iter().map(|c| code_cell(c)).collect();
+        let mut code = String::new();
+        let n_code_cells = parts.iter().filter(|p| p.is_some()).count();
+        if n_code_cells > 0 {
+            let positions: Vec<usize> = (0..parts.len()).filter(|&i| parts[i].is_some()).collect();
+            if positions.len() == 1 {
+                code = parts[positions[0]].clone().unwrap();
+            } else {
+                let mut joined = Vec::new();
+                for (k, p) in parts.iter().enumerate().take(positions.last().unwrap() + 1) {
+                    match p {
+                        Some(s) => joined.push(s.clone()),
+                        None if k < last_parts.len() && k >= positions[0] => joined.push(last_parts[k].clone()),
+                        None => {}
+                    }
+                }
+                last_parts = joined.clone();
+                code = joined.concat();
+            }
+        }
+        let label: String = label_cells
+            .iter()
+            .filter(|c| code_cell(c).is_none())
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join("");
+        if code.is_empty() && label.is_empty() && cells.is_empty() {
+            continue;
+        }
+        if code.is_empty() && label.is_empty() {
+            w.push(format!("{}: a row of numbers with neither code nor label was ignored", where_(l)));
+            continue;
+        }
+        if cells.is_empty() && code.is_empty() {
+            // A label with no numbers: a caption or a garbled header, not a row.
+            continue;
+        }
+        let std = norm(&label);
+        let key = if !code.is_empty() {
+            code.clone()
+        } else if std == "合计" || std == "总计" {
+            "合计".to_string()
+        } else {
+            std
+        };
+        rows.push(Row {
+            level: if code.is_empty() { None } else { level(&code) },
+            code: (!code.is_empty()).then_some(code),
+            key,
+            side: None,
+            label,
+            line_number: None,
+            cells,
+            at: loc(l),
+        });
+    }
+    rows
+}
+
+fn single_row(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec<Row> {
+    for l in &lay.body {
+        if skip_line(l, cols) {
+            continue;
+        }
+        match values(l, cols) {
+            Ok(cells) if !cells.is_empty() => {
+                let first = cols.iter().map(|c| c.idx).min().unwrap_or(0);
+                let label = l.cells.iter().take(first).map(|c| c.trim()).collect::<Vec<_>>().join("");
+                return vec![Row {
+                    key: "合计".into(),
+                    side: None,
+                    code: None,
+                    level: None,
+                    label,
+                    line_number: None,
+                    cells,
+                    at: loc(l),
+                }];
+            }
+            Ok(_) => {}
+            Err(bad) => w.push(format!("{}: ignored a line whose value cells are not numbers (`{}`)", where_(l), bad.trim())),
+        }
+    }
+    vec![]
+}
+
+struct Side {
+    name: String,
+    label_idx: usize,
+    line_idx: Option<usize>,
+    cols: Vec<ValueCol>,
+}
+
+fn two_sided(
+    block: &TableBlock<'_>,
+    lay: &Layouted<'_>,
+    vcols: &[(usize, Option<u32>)],
+    w: &mut Vec<String>,
+) -> (Vec<Column>, Vec<Row>) {
+    let spec = block.spec;
+    // Runs of adjacent value columns are the sides' value columns.
+    let mut runs: Vec<Vec<(usize, Option<u32>)>> = Vec::new();
+    for &v in vcols {
+        match runs.last_mut() {
+            Some(r) if r.last().unwrap().0 + 1 == v.0 => r.push(v),
+            _ => runs.push(vec![v]),
+        }
+    }
+    if runs.len() != spec.sides.len() {
+        w.push(format!("expected {} sides, found {} groups of value columns", spec.sides.len(), runs.len()));
+    }
+    let mut sides = Vec::new();
+    let mut prev_end = 0;
+    for (run, sspec) in runs.iter().zip(&spec.sides) {
+        let start = run[0].0;
+        let (mut map, mw) = map_columns(&lay.header, run, &sspec.columns, &[]);
+        w.extend(mw);
+        for c in &mut map.cols {
+            c.key = c.key.clone();
+        }
+        let between: Vec<usize> = (prev_end..start).collect();
+        let line_idx = if between.len() >= 2 { between.last().copied() } else { None };
+        sides.push(Side { name: sspec.side.clone(), label_idx: prev_end, line_idx, cols: map.cols });
+        prev_end = run.last().unwrap().0 + 1;
+    }
+    let columns = sides
+        .iter()
+        .flat_map(|s| {
+            s.cols.iter().map(move |c| Column {
+                key: c.key.clone(),
+                printed: c.printed.clone(),
+                number: c.number,
+                side: Some(s.name.clone()),
+            })
+        })
+        .collect();
+    let cat = catalogue();
+    let mut rows = Vec::new();
+    let mut parents: Vec<Option<(String, Vec<String>)>> = vec![None; sides.len()];
+    for l in &lay.body {
+        if skip_line(l, &sides.iter().flat_map(|s| s.cols.clone()).collect::<Vec<_>>()) {
+            continue;
+        }
+        for (si, s) in sides.iter().enumerate() {
+            let label = l.cells.get(s.label_idx).map(|c| c.trim().to_string()).unwrap_or_default();
+            let std = norm(&label);
+            if matches!(std.as_str(), "项目" | "栏次" | "收入" | "支出") {
+                continue;
+            }
+            let cells = match values(l, &s.cols) {
+                Ok(c) => c,
+                Err(bad) => {
+                    w.push(format!("{}: ignored a {} cell that is not a number (`{}`)", where_(l), s.name, bad.trim()));
+                    continue;
+                }
+            };
+            if std.is_empty() {
+                if !cells.is_empty() {
+                    w.push(format!("{}: a {} amount without a label was ignored", where_(l), s.name));
+                }
+                continue;
+            }
+            let line_number = s.line_idx.and_then(|i| l.cells.get(i)).and_then(|c| c.trim().parse().ok());
+            let had_ordinal = gongkai_model::fold_width(&label).trim() != std && normalize_has_ordinal(&label);
+            // Sub-lines under a parent such as 年初财政拨款结转和结余.
+            let mut key = None;
+            if let Some((parent, children)) = &parents[si] {
+                if !had_ordinal && children.contains(&std) {
+                    key = Some(format!("{}/{}/{}", s.name, parent, std));
+                }
+            }
+            if key.is_none() {
+                parents[si] = cat.children_of(&std).map(|c| (std.clone(), c.to_vec()));
+            }
+            let key = key.unwrap_or_else(|| {
+                if s.name == "支出" {
+                    if let Some(code) = cat.function_class(&std) {
+                        return code.to_string();
+                    }
+                }
+                format!("{}/{}", s.name, std)
+            });
+            let code = key.chars().all(|c| c.is_ascii_digit()).then(|| key.clone());
+            rows.push(Row {
+                level: code.as_ref().map(|_| "类".to_string()),
+                code,
+                key,
+                side: Some(s.name.clone()),
+                label,
+                line_number,
+                cells,
+                at: loc(l),
+            });
+        }
+    }
+    // Reading order of a two-sided print: the income side top to bottom, then the other.
+    rows.sort_by_key(|r| sides.iter().position(|s| Some(&s.name) == r.side.as_ref()));
+    (columns, rows)
+}
+
+fn normalize_has_ordinal(label: &str) -> bool {
+    let folded: String = gongkai_model::fold_width(label).chars().filter(|c| !c.is_whitespace()).collect();
+    gongkai_model::strip_ordinal(&folded) != folded
+}
+
+/// The basic-expenditure detail: groups of (code, name, amount) side by side; a page
+/// that extraction flowed into one line of words is rebuilt by [`scramble`].
+pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Row>) {
+    let key = block.spec.columns.first().cloned().unwrap_or_else(|| "决算数".into());
+    let mut grouped: Vec<Vec<Row>> = Vec::new();
+    let mut closing: Vec<Row> = Vec::new();
+    let mut groups: Option<Vec<usize>> = None; // cell index of each group's code column
+    for l in block.body {
+        if l.filled() == 0 {
+            continue;
+        }
+        if l.filled() == 1 {
+            let text = l.text();
+            if scramble::looks_scrambled(&text) {
+                let (entries, sw) = scramble::unscramble(&text);
+                w.extend(sw.into_iter().map(|m| format!("{}: {}", where_(l), m)));
+                for e in entries {
+                    if grouped.len() <= e.group {
+                        grouped.resize(e.group + 1, Vec::new());
+                    }
+                    if let Some(v) = e.value {
+                        grouped[e.group].push(econ_row(&e.code, &e.name, Cell { col: key.clone(), value: v }, loc(l)));
+                    }
+                }
+            }
+            continue;
+        }
+        if is_header_line(l) {
+            let starts: Vec<usize> = (0..l.cells.len())
+                .filter(|&i| {
+                    let n = norm(&l.cells[i]);
+                    n.contains("编码") || n.contains("代码")
+                })
+                .collect();
+            if starts.len() >= 1 {
+                groups = Some(starts);
+            }
+            continue;
+        }
+        let starts = groups.clone().unwrap_or_else(|| (0..l.cells.len()).step_by(3).collect());
+        for (g, &s) in starts.iter().enumerate() {
+            let code = l.cells.get(s).and_then(|c| code_cell(c));
+            let name = l.cells.get(s + 1).map(|c| c.trim().to_string()).unwrap_or_default();
+            let raw = l.cells.get(s + 2).map(String::as_str).unwrap_or("");
+            let v = match cell_amount(raw) {
+                Ok(v) => v,
+                Err(()) => {
+                    w.push(format!("{}: ignored a cell that is not a number (`{}`)", where_(l), raw.trim()));
+                    None
+                }
+            };
+            let Some(v) = v else { continue };
+            let cell = Cell { col: key.clone(), value: v };
+            match code {
+                Some(code) => {
+                    if grouped.len() <= g {
+                        grouped.resize(g + 1, Vec::new());
+                    }
+                    grouped[g].push(econ_row(&code, &name, cell, loc(l)));
+                }
+                None if !name.is_empty() => {
+                    let std = norm(&name);
+                    closing.push(Row {
+                        key: if std == "总计" { "合计".into() } else { std },
+                        side: None,
+                        code: None,
+                        level: None,
+                        label: name,
+                        line_number: None,
+                        cells: vec![cell],
+                        at: loc(l),
+                    });
+                }
+                None => w.push(format!("{}: an amount without code or label was ignored", where_(l))),
+            }
+        }
+    }
+    let rows: Vec<Row> = grouped.into_iter().flatten().chain(closing).collect();
+    let columns = vec![Column { key: key.clone(), printed: key, number: None, side: None }];
+    (columns, rows)
+}
+
+fn econ_row(code: &str, name: &str, cell: Cell, at: Location) -> Row {
+    Row {
+        key: code.to_string(),
+        side: None,
+        code: Some(code.to_string()),
+        level: Some(if code.len() == 3 { "类" } else { "款" }.to_string()),
+        label: name.to_string(),
+        line_number: None,
+        cells: vec![cell],
+        at,
+    }
+}
