@@ -1,0 +1,274 @@
+//! Checks every number of a document against the others: the accounting identities
+//! inside each table, between its columns, and across tables. A printed value is a
+//! rounded value (尾差): a sum of N rounded terms may be off by up to (N+1)/2 units of
+//! the last printed digit; a difference within that is a `notice`, beyond it an `error`.
+
+use gongkai_model::{Amount, Document, Table};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Notice,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub table: String,
+    pub row: Option<String>,
+    pub col: Option<String>,
+    pub expected: String,
+    pub actual: String,
+    pub diff: String,
+    pub tolerance: String,
+    pub message: String,
+}
+
+/// The result of checking one identity, kept whether or not it held.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub finding: Finding,
+    pub holds_exactly: bool,
+}
+
+struct Ctx<'a> {
+    doc: &'a Document,
+    out: Vec<Outcome>,
+}
+
+fn v(t: &Table, row: &str, col: &str) -> Option<Amount> {
+    t.row(row).and_then(|r| r.value(col))
+}
+
+/// Half a unit of the least precise printed term, times (terms + 1).
+fn tolerance(terms: &[Amount], total: Amount) -> Decimal {
+    let scale = terms.iter().chain([&total]).map(|a| a.scale()).min().unwrap_or(2);
+    let half = Decimal::new(5, scale + 1);
+    half * Decimal::from(terms.len() as u64 + 1)
+}
+
+impl Ctx<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn compare(&mut self, rule: &'static str, table: &str, row: Option<&str>, col: Option<&str>, total: Amount, terms: &[Amount], what: String) {
+        let sum: Decimal = terms.iter().map(|a| a.0).sum();
+        let diff = total.0 - sum;
+        let tol = tolerance(terms, total);
+        let holds_exactly = diff.is_zero();
+        let severity = if diff.abs() <= tol { Severity::Notice } else { Severity::Error };
+        self.out.push(Outcome {
+            holds_exactly,
+            finding: Finding {
+                rule,
+                severity,
+                table: table.to_string(),
+                row: row.map(str::to_string),
+                col: col.map(str::to_string),
+                expected: sum.to_string(),
+                actual: total.0.to_string(),
+                diff: diff.to_string(),
+                tolerance: tol.to_string(),
+                message: what,
+            },
+        });
+    }
+
+    /// 类 = Σ款, 款 = Σ项, 合计 = Σ类 in every column of a coded table.
+    fn hierarchy(&mut self, t: &Table) {
+        let cols: Vec<String> = t.columns.iter().map(|c| c.key.clone()).collect();
+        for col in &cols {
+            for r in &t.rows {
+                let Some(total) = r.value(col) else { continue };
+                let (children, name): (Vec<Amount>, &str) = match &r.code {
+                    Some(code) => (
+                        t.rows
+                            .iter()
+                            .filter(|c| c.code.as_ref().map_or(false, |cc| cc.len() == code.len() + 2 && cc.starts_with(code.as_str())))
+                            .filter_map(|c| c.value(col))
+                            .collect(),
+                        "its sub-items",
+                    ),
+                    None if r.key == "合计" => (
+                        t.rows.iter().filter(|c| c.code.as_ref().map_or(false, |cc| cc.len() == 3)).filter_map(|c| c.value(col)).collect(),
+                        "its classes",
+                    ),
+                    None => continue,
+                };
+                let has_children = t.rows.iter().any(|c| match (&r.code, &c.code) {
+                    (Some(p), Some(cc)) => cc.len() == p.len() + 2 && cc.starts_with(p.as_str()),
+                    (None, Some(cc)) => cc.len() == 3,
+                    _ => false,
+                });
+                if !has_children {
+                    continue;
+                }
+                let msg = format!("{} `{}` {} = sum of {}", t.id, r.label, col, name);
+                self.compare("table.hierarchy", &t.id, Some(&r.key), Some(col), total, &children, msg);
+            }
+        }
+    }
+
+    /// total column = Σ part columns, on every row that prints the total.
+    fn row_sum(&mut self, t: &Table, total: &str, parts: &[&str]) {
+        for r in &t.rows {
+            let Some(tv) = r.value(total) else { continue };
+            let terms: Vec<Amount> = parts.iter().filter_map(|p| r.value(p)).collect();
+            if terms.is_empty() {
+                continue;
+            }
+            let msg = format!("{} `{}`: {} = {}", t.id, r.label, total, parts.join(" + "));
+            self.compare("table.columns", &t.id, Some(&r.key), Some(total), tv, &terms, msg);
+        }
+    }
+
+    fn rows_sum(&mut self, t: &Table, col: &str, total: &str, parts: &[&str]) {
+        let Some(tv) = v(t, total, col) else { return };
+        let terms: Vec<Amount> = parts.iter().filter_map(|p| v(t, p, col)).collect();
+        let msg = format!("{}: {} = {}", t.id, total, parts.join(" + "));
+        self.compare("summary.totals", &t.id, Some(total), Some(col), tv, &terms, msg);
+    }
+
+    fn equal(&mut self, rule: &'static str, a: (&Table, &str, &str), parts: &[(&Table, &str, &str)]) {
+        let Some(av) = v(a.0, a.1, a.2) else { return };
+        let terms: Vec<Amount> = parts.iter().filter_map(|p| v(p.0, p.1, p.2)).collect();
+        if terms.is_empty() {
+            return;
+        }
+        let rhs: Vec<String> = parts.iter().map(|p| format!("{} {}/{}", p.0.id, p.1, p.2)).collect();
+        let msg = format!("{} {}/{} = {}", a.0.id, a.1, a.2, rhs.join(" + "));
+        self.compare(rule, &a.0.id, Some(a.1), Some(a.2), av, &terms, msg);
+    }
+}
+
+const INCOME_SOURCES: &[&str] = &["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"];
+const EXPENDITURE_PARTS: &[&str] = &["基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"];
+const SUMMARY_INCOME: &[&str] = &[
+    "收入/一般公共预算财政拨款收入", "收入/政府性基金预算财政拨款收入", "收入/国有资本经营预算财政拨款收入", "收入/上级补助收入",
+    "收入/事业收入", "收入/经营收入", "收入/附属单位上缴收入", "收入/其他收入",
+];
+const FUNDS: &[&str] = &["一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"];
+
+fn class_keys(t: &Table) -> Vec<String> {
+    t.rows.iter().filter(|r| r.side.as_deref() == Some("支出") && r.code.is_some()).map(|r| r.key.clone()).collect()
+}
+
+/// Every identity of the document, held or not.
+pub fn outcomes(doc: &Document) -> Vec<Outcome> {
+    let mut cx = Ctx { doc, out: Vec::new() };
+    let d = cx.doc;
+    for t in &d.tables {
+        match t.id.as_str() {
+            "income" | "expenditure" | "general_budget_expenditure" | "government_fund" | "state_capital" => cx.hierarchy(t),
+            _ => {}
+        }
+        match t.id.as_str() {
+            "income" => cx.row_sum(t, "本年收入合计", INCOME_SOURCES),
+            "expenditure" => cx.row_sum(t, "本年支出合计", EXPENDITURE_PARTS),
+            "general_budget_expenditure" => cx.row_sum(t, "合计", &["基本支出", "项目支出"]),
+            "government_fund" | "state_capital" => cx.row_sum(t, "本年支出/合计", &["本年支出/基本支出", "本年支出/项目支出"]),
+            "fiscal_summary" => cx.row_sum(t, "合计", FUNDS),
+            "three_public" => {
+                for side in ["预算数", "决算数"] {
+                    let k = |s: &str| format!("{side}/{s}");
+                    cx.row_sum(t, &k("公务用车购置及运行维护费/小计"), &[&k("公务用车购置及运行维护费/公务用车购置费"), &k("公务用车购置及运行维护费/公务用车运行维护费")]);
+                    cx.row_sum(t, &k("合计"), &[&k("因公出国(境)费"), &k("公务用车购置及运行维护费/小计"), &k("公务接待费")]);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = d.table("income_expenditure_summary") {
+        let col = "决算数";
+        cx.rows_sum(s, col, "收入/本年收入合计", SUMMARY_INCOME);
+        cx.rows_sum(s, col, "收入/总计", &["收入/本年收入合计", "收入/使用非财政拨款结余", "收入/年初结转和结余"]);
+        let classes = class_keys(s);
+        let refs: Vec<&str> = classes.iter().map(String::as_str).collect();
+        cx.rows_sum(s, col, "支出/本年支出合计", &refs);
+        cx.rows_sum(s, col, "支出/总计", &["支出/本年支出合计", "支出/结余分配", "支出/年末结转和结余"]);
+        cx.equal("summary.balance", (s, "收入/总计", col), &[(s, "支出/总计", col)]);
+        if let Some(inc) = d.table("income") {
+            cx.equal("cross.summary_income", (s, "收入/本年收入合计", col), &[(inc, "合计", "本年收入合计")]);
+            cx.equal(
+                "cross.summary_income",
+                (inc, "合计", "财政拨款收入"),
+                &[(s, "收入/一般公共预算财政拨款收入", col), (s, "收入/政府性基金预算财政拨款收入", col), (s, "收入/国有资本经营预算财政拨款收入", col)],
+            );
+            for src in &INCOME_SOURCES[1..] {
+                cx.equal("cross.summary_income", (s, &format!("收入/{src}"), col), &[(inc, "合计", src)]);
+            }
+        }
+        if let Some(exp) = d.table("expenditure") {
+            cx.equal("cross.summary_expenditure", (s, "支出/本年支出合计", col), &[(exp, "合计", "本年支出合计")]);
+            for c in &classes {
+                if exp.row(c).is_some() {
+                    cx.equal("cross.summary_expenditure", (s, c, col), &[(exp, c, "本年支出合计")]);
+                }
+            }
+        }
+        if let Some(f) = d.table("fiscal_summary") {
+            for (fs, ss) in FUNDS.iter().zip(&SUMMARY_INCOME[..3]) {
+                cx.equal("cross.fiscal_summary", (f, &format!("收入/{fs}"), "金额"), &[(s, ss, col)]);
+            }
+        }
+    }
+    if let Some(f) = d.table("fiscal_summary") {
+        let funds: Vec<String> = FUNDS.iter().map(|x| format!("收入/{x}")).collect();
+        let refs: Vec<&str> = funds.iter().map(String::as_str).collect();
+        cx.rows_sum(f, "金额", "收入/本年收入合计", &refs);
+        let opening: Vec<String> = FUNDS.iter().map(|x| format!("收入/年初财政拨款结转和结余/{x}")).collect();
+        let refs: Vec<&str> = opening.iter().map(String::as_str).collect();
+        if refs.iter().any(|r| f.row(r).is_some()) {
+            cx.rows_sum(f, "金额", "收入/年初财政拨款结转和结余", &refs);
+        }
+        cx.rows_sum(f, "金额", "收入/总计", &["收入/本年收入合计", "收入/年初财政拨款结转和结余"]);
+        let classes = class_keys(f);
+        let refs: Vec<&str> = classes.iter().map(String::as_str).collect();
+        for col in ["合计", FUNDS[0], FUNDS[1], FUNDS[2]] {
+            cx.rows_sum(f, col, "支出/本年支出合计", &refs);
+            cx.rows_sum(f, col, "支出/总计", &["支出/本年支出合计", "支出/年末财政拨款结转和结余"]);
+        }
+        cx.equal("summary.balance", (f, "收入/总计", "金额"), &[(f, "支出/总计", "合计")]);
+        let detail = [
+            ("general_budget_expenditure", FUNDS[0], "合计"),
+            ("government_fund", FUNDS[1], "本年支出/合计"),
+            ("state_capital", FUNDS[2], "本年支出/合计"),
+        ];
+        for (id, fund, dcol) in detail {
+            let Some(t) = d.table(id) else { continue };
+            cx.equal("cross.fiscal_detail", (f, "支出/本年支出合计", fund), &[(t, "合计", dcol)]);
+            for c in &classes {
+                if t.row(c).is_some() {
+                    cx.equal("cross.fiscal_detail", (f, c, fund), &[(t, c, dcol)]);
+                }
+            }
+        }
+    }
+    if let Some(b) = d.table("general_budget_basic_expenditure") {
+        let col = "决算数";
+        cx.hierarchy(b);
+        let classes = |group_personnel: bool| -> Vec<String> {
+            b.rows
+                .iter()
+                .filter(|r| r.code.as_ref().map_or(false, |c| c.len() == 3 && (c == "301" || c == "303") == group_personnel))
+                .map(|r| r.key.clone())
+                .collect()
+        };
+        let (p, o) = (classes(true), classes(false));
+        cx.rows_sum(b, col, "人员经费合计", &p.iter().map(String::as_str).collect::<Vec<_>>());
+        cx.rows_sum(b, col, "公用经费合计", &o.iter().map(String::as_str).collect::<Vec<_>>());
+        if let Some(g) = d.table("general_budget_expenditure") {
+            cx.equal("cross.basic_detail", (g, "合计", "基本支出"), &[(b, "人员经费合计", col), (b, "公用经费合计", col)]);
+        }
+    }
+    cx.out
+}
+
+/// The findings worth reporting: every identity that does not hold exactly.
+pub fn check(doc: &Document) -> Vec<Finding> {
+    let mut f: Vec<Finding> = outcomes(doc).into_iter().filter(|o| !o.holds_exactly).map(|o| o.finding).collect();
+    f.sort_by(|a, b| a.severity.cmp(&b.severity));
+    f
+}

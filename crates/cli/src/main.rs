@@ -50,6 +50,20 @@ Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Check every identity of one file: table sums, column sums, summaries, cross-table equalities.
+    #[command(long_about = "Check the accounting identities of a disclosure: 类 = Σ款 = Σ项 and 合计 = Σ类 in every column, \
+row sums across columns, the summary tables' totals and balance, and the cross-table equalities \
+(summary vs 收入/支出决算表, 财政拨款 summary vs the fund tables, 基本支出 detail vs 一般公共预算).\n\
+A difference within the rounding of the printed terms (尾差) is a notice, beyond it an error.\n\
+Exit code: 0 when no error, 1 when any error, 2 when the file could not be read.\n\n\
+Example:\n  gongkai check samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt --format json")]
+    Check {
+        /// A .pdf or .txt disclosure.
+        file: PathBuf,
+        /// `text` (a readable report) or `json` (one array of findings).
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
     /// Print the facts of one file (JSON Lines) to stdout.
     #[command(long_about = "Print one fact per non-blank table cell as JSON Lines:\n  \
 {\"table\":\"income\",\"row\":\"2010550\",\"col\":\"本年收入合计\",\"value\":\"4.65\",\"unit\":\"万元\",…}\n\n\
@@ -65,6 +79,7 @@ fn main() -> ExitCode {
     let r = match cli.cmd {
         Cmd::Convert { inputs, out, jobs, quiet } => convert(&inputs, &out, jobs, quiet),
         Cmd::Facts { file } => facts(&file),
+        Cmd::Check { file, format } => check(&file, &format),
     };
     match r {
         Ok(code) => code,
@@ -93,6 +108,45 @@ fn facts(file: &Path) -> Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+fn check(file: &Path, format: &str) -> Result<ExitCode> {
+    let bytes = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let doc = match gongkai::convert_bytes(&bytes, &name) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {}: {e} [{}]", file.display(), e.kind());
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let findings = gongkai_check::check(&doc);
+    let errors = findings.iter().filter(|f| f.severity == gongkai_check::Severity::Error).count();
+    if format == "json" {
+        println!("{}", serde_json::to_string_pretty(&findings)?);
+    } else {
+        let total = gongkai_check::outcomes(&doc).len();
+        println!("{}: {} identities checked, {} errors, {} notices (rounding)", file.display(), total, errors, findings.len() - errors);
+        for f in &findings {
+            let sev = match f.severity {
+                gongkai_check::Severity::Error => "error ",
+                gongkai_check::Severity::Notice => "notice",
+            };
+            println!(
+                "  {sev} [{}] {} row={} col={}: printed {}, expected {} (diff {}, rounding allows {})\n         {}",
+                f.rule,
+                f.table,
+                f.row.as_deref().unwrap_or("-"),
+                f.col.as_deref().unwrap_or("-"),
+                f.actual,
+                f.expected,
+                f.diff,
+                f.tolerance,
+                f.message
+            );
+        }
+    }
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// Every .pdf/.txt under the inputs, sorted, each once.

@@ -129,7 +129,7 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
 }
 
 fn skip_line(l: &Line, cols: &[ValueCol]) -> bool {
-    l.filled() == 0 || ((is_header_line(l) || numbering(l).is_some()) && values(l, cols).map_or(true, |v| v.is_empty()))
+    l.filled() == 0 || numbering(l).is_some() || (is_header_line(l) && values(l, cols).map_or(true, |v| v.is_empty()))
 }
 
 fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec<Row> {
