@@ -3,6 +3,8 @@
 //! rounded value (尾差): a sum of N rounded terms may be off by up to (N+1)/2 units of
 //! the last printed digit; a difference within that is a `notice`, beyond it an `error`.
 
+mod identity;
+
 use gongkai_model::{Amount, Document, Table};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -269,6 +271,44 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
 /// The findings worth reporting: every identity that does not hold exactly.
 pub fn check(doc: &Document) -> Vec<Finding> {
     let mut f: Vec<Finding> = outcomes(doc).into_iter().filter(|o| !o.holds_exactly).map(|o| o.finding).collect();
+    f.extend(identity::presence(doc));
+    f.extend(identity::years(doc));
+    // Stable: errors first, each group in document order.
     f.sort_by(|a, b| a.severity.cmp(&b.severity));
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gongkai_model::*;
+
+    fn doc(year: u32, text: &str) -> Document {
+        Document {
+            schema: SCHEMA.into(),
+            source: Source { file: "x".into(), sha256: String::new(), format: "text".into(), encoding: None, pages: None },
+            metadata: Metadata { year: Some(year), kind: Some("final_accounts".into()), ..Default::default() },
+            tables: vec![],
+            narrative: vec![Part {
+                number: 3,
+                title: format!("{year}年度部门决算情况说明"),
+                text: String::new(),
+                sections: vec![Section { ordinal: "十二".into(), title: "国有资产占用情况说明".into(), text: text.into(), at: Location::default() }],
+                at: Location::default(),
+            }],
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn missing_tables_and_stray_years_are_found() {
+        let f = check(&doc(2024, "截至2023年12月31日，共有车辆4辆。2024年期末无变化。"));
+        assert_eq!(f.iter().filter(|x| x.rule == "presence.table").count(), 9);
+        let years: Vec<_> = f.iter().filter(|x| x.rule == "identity.year").collect();
+        assert_eq!(years.len(), 1, "{years:?}");
+        assert_eq!(years[0].actual, "2023");
+        assert!(years[0].table.contains("国有资产占用情况说明"));
+        let ok = check(&doc(2024, "2024年期末，共有车辆4辆。"));
+        assert!(ok.iter().all(|x| x.rule != "identity.year"));
+    }
 }

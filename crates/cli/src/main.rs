@@ -126,7 +126,7 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&findings)?);
     } else {
         let total = gongkai_check::outcomes(&doc).len();
-        println!("{}: {} identities checked, {} errors, {} notices (rounding)", file.display(), total, errors, findings.len() - errors);
+        println!("{}: {} identities checked, {} errors, {} notices", file.display(), total, errors, findings.len() - errors);
         for f in &findings {
             let sev = match f.severity {
                 gongkai_check::Severity::Error => "error ",
