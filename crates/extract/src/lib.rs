@@ -2,6 +2,7 @@
 //! printed line in reading order, with where it came from. Tables downstream are
 //! rebuilt from cells, whatever the input format.
 
+pub mod pdf;
 pub mod text;
 
 pub use text::{read_text, TextEncoding};
