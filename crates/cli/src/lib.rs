@@ -1,10 +1,9 @@
 //! The pipeline: bytes in, canonical [`Document`] out. The binary is a thin shell
 //! over this; tests call it directly.
 
-use std::collections::HashMap;
-
 use gongkai_extract::{read_text, ExtractError};
 use gongkai_model::{Document, Metadata, Source, SCHEMA};
+use gongkai_segment::most_common;
 use sha2::{Digest, Sha256};
 
 pub use gongkai_emit::{document_json, facts, facts_jsonl};
@@ -73,14 +72,4 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
         narrative: seg.parts.clone(),
         warnings,
     })
-}
-
-fn most_common<'a>(it: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
-    for (i, s) in it.enumerate() {
-        let e = counts.entry(s).or_insert((0, i));
-        e.0 += 1;
-    }
-    // Most frequent; ties go to the first seen, so the result is deterministic.
-    counts.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1))).map(|e| e.0)
 }

@@ -23,6 +23,10 @@ impl Line {
     pub fn text(&self) -> String {
         self.cells.join(" ")
     }
+    /// Where the line came from, as the model records it.
+    pub fn at(&self) -> gongkai_model::Location {
+        gongkai_model::Location { page: self.page, line: self.line }
+    }
     /// Non-empty cells count.
     pub fn filled(&self) -> usize {
         self.cells.iter().filter(|c| !c.trim().is_empty()).count()

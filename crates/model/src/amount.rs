@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::label::fold_width;
+use crate::label::{compact, fold_width};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Amount(pub Decimal);
@@ -50,7 +50,7 @@ impl<'de> Deserialize<'de> for Amount {
 
 /// A cell that means "nothing printed": empty, or a dash placeholder.
 pub fn is_blank_cell(s: &str) -> bool {
-    let t: String = fold_width(s).chars().filter(|c| !c.is_whitespace()).collect();
+    let t = compact(s);
     t.is_empty()
         || t.chars().all(|c| matches!(c, '-' | '—' | '–' | '－' | '─' | '·' | '/' | '_'))
 }

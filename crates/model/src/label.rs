@@ -13,6 +13,12 @@ pub fn fold_width(s: &str) -> String {
         .collect()
 }
 
+/// Fold full-width forms and drop all white space: the form in which amounts, codes
+/// and 栏次 numbers are read (never label-normalized, see `normalize_label`).
+pub fn compact(s: &str) -> String {
+    fold_width(s).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』' | '〝' | '〞')
 }

@@ -91,10 +91,6 @@ fn cn_number(s: &str) -> u32 {
     }
 }
 
-fn loc(l: &Line) -> Location {
-    Location { page: l.page, line: l.line }
-}
-
 /// A title line: one short text naming a catalogue table.
 fn title_candidate(line: &Line) -> Option<&'static TableSpec> {
     if line.filled() != 1 {
@@ -181,15 +177,15 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
     Segmented { title, department, year, kind, tables, parts }
 }
 
-fn most_common(it: impl Iterator<Item = String>) -> Option<String> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+/// The most frequent item; a tie goes to the first seen, so the result is deterministic.
+pub fn most_common<T: PartialEq>(it: impl Iterator<Item = T>) -> Option<T> {
+    let mut counts: Vec<(T, usize)> = Vec::new();
     for s in it {
         match counts.iter_mut().find(|c| c.0 == s) {
             Some(c) => c.1 += 1,
             None => counts.push((s, 1)),
         }
     }
-    // Stable: the first seen wins a tie.
     let max = counts.iter().map(|c| c.1).max()?;
     counts.into_iter().find(|c| c.1 == max).map(|c| c.0)
 }
@@ -215,7 +211,7 @@ fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static Table
             seen_rows = true;
         }
         // The unit is read in the header lines only, before the rows.
-        if unit_header.is_none() && !seen_rows || unit_header.is_none() && j < i + 12 {
+        if unit_header.is_none() && !seen_rows {
             if let Some(c) = unit_re().captures(&t) {
                 unit_header = Some(c[1].to_string());
             }
@@ -260,8 +256,8 @@ fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static Table
         body: &lines[i + 1..body_end],
         note: (!note.is_empty()).then(|| note.join("\n")),
         empty_statement,
-        start: loc(&lines[i]),
-        end: loc(last),
+        start: lines[i].at(),
+        end: last.at(),
     }
 }
 
@@ -282,7 +278,7 @@ fn part(lines: &[Line], i: usize, end: usize, n: u32, title: &str) -> Part {
                 ordinal: c[1].to_string(),
                 title: c[2].trim().to_string(),
                 text: String::new(),
-                at: loc(l),
+                at: l.at(),
             });
             continue;
         }
@@ -297,7 +293,7 @@ fn part(lines: &[Line], i: usize, end: usize, n: u32, title: &str) -> Part {
             None => text.push(raw.trim().to_string()),
         }
     }
-    Part { number: n, title: title.to_string(), text: text.join("\n"), sections, at: loc(&lines[i]) }
+    Part { number: n, title: title.to_string(), text: text.join("\n"), sections, at: lines[i].at() }
 }
 
 #[cfg(test)]

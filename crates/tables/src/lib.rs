@@ -8,7 +8,7 @@ mod rows;
 mod scramble;
 
 use gongkai_extract::Line;
-use gongkai_model::{catalogue, fold_width, normalize_label, parse_amount, Layout, Provenance, Table};
+use gongkai_model::{catalogue, compact, normalize_label, parse_amount, Layout, Provenance, Table};
 use gongkai_segment::TableBlock;
 
 pub use columns::ColumnMap;
@@ -35,7 +35,7 @@ pub(crate) fn is_header_line(l: &Line) -> bool {
 pub(crate) fn numbering(l: &Line) -> Option<Vec<(usize, u32)>> {
     let mut nums = Vec::new();
     for (i, c) in l.cells.iter().enumerate() {
-        let t: String = fold_width(c).chars().filter(|c| !c.is_whitespace()).collect();
+        let t = compact(c);
         if t.is_empty() || t == "栏次" || t == "行次" || t == "金额单位" {
             continue;
         }
@@ -94,6 +94,6 @@ pub(crate) fn cell_amount(s: &str) -> Result<Option<gongkai_model::Amount>, ()> 
 
 /// Digits of a classification code cell (`201`, `20105`, `06`), else `None`.
 pub(crate) fn code_cell(s: &str) -> Option<String> {
-    let t: String = fold_width(s).chars().filter(|c| !c.is_whitespace()).collect();
+    let t = compact(s);
     (!t.is_empty() && t.len() <= 7 && t.chars().all(|c| c.is_ascii_digit())).then_some(t)
 }

@@ -8,10 +8,6 @@ use gongkai_segment::TableBlock;
 use crate::columns::{map_columns, ValueCol};
 use crate::{cell_amount, code_cell, is_header_line, norm, numbering, scramble};
 
-fn loc(l: &Line) -> Location {
-    Location { page: l.page, line: l.line }
-}
-
 fn level(code: &str) -> Option<String> {
     match code.len() {
         3 => Some("类"),
@@ -203,7 +199,7 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec
             label,
             line_number: None,
             cells,
-            at: loc(l),
+            at: l.at(),
         });
     }
     rows
@@ -226,7 +222,7 @@ fn single_row(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec
                     label,
                     line_number: None,
                     cells,
-                    at: loc(l),
+                    at: l.at(),
                 }];
             }
             Ok(_) => {}
@@ -265,11 +261,8 @@ fn two_sided(
     let mut prev_end = 0;
     for (run, sspec) in runs.iter().zip(&spec.sides) {
         let start = run[0].0;
-        let (mut map, mw) = map_columns(&lay.header, run, &sspec.columns, &[]);
+        let (map, mw) = map_columns(&lay.header, run, &sspec.columns, &[]);
         w.extend(mw);
-        for c in &mut map.cols {
-            c.key = c.key.clone();
-        }
         let between: Vec<usize> = (prev_end..start).collect();
         let line_idx = if between.len() >= 2 { between.last().copied() } else { None };
         sides.push(Side { name: sspec.side.clone(), label_idx: prev_end, line_idx, cols: map.cols });
@@ -341,7 +334,7 @@ fn two_sided(
                 label,
                 line_number,
                 cells,
-                at: loc(l),
+                at: l.at(),
             });
         }
     }
@@ -351,7 +344,7 @@ fn two_sided(
 }
 
 fn normalize_has_ordinal(label: &str) -> bool {
-    let folded: String = gongkai_model::fold_width(label).chars().filter(|c| !c.is_whitespace()).collect();
+    let folded = gongkai_model::compact(label);
     gongkai_model::strip_ordinal(&folded) != folded
 }
 
@@ -376,7 +369,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                         grouped.resize(e.group + 1, Vec::new());
                     }
                     if let Some(v) = e.value {
-                        grouped[e.group].push(econ_row(&e.code, &e.name, Cell { col: key.clone(), value: v }, loc(l)));
+                        grouped[e.group].push(econ_row(&e.code, &e.name, Cell { col: key.clone(), value: v }, l.at()));
                     }
                 }
             }
@@ -413,7 +406,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                     if grouped.len() <= g {
                         grouped.resize(g + 1, Vec::new());
                     }
-                    grouped[g].push(econ_row(&code, &name, cell, loc(l)));
+                    grouped[g].push(econ_row(&code, &name, cell, l.at()));
                 }
                 None if !name.is_empty() => {
                     let std = norm(&name);
@@ -425,7 +418,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                         label: name,
                         line_number: None,
                         cells: vec![cell],
-                        at: loc(l),
+                        at: l.at(),
                     });
                 }
                 None => w.push(format!("{}: an amount without code or label was ignored", where_(l))),
