@@ -5,7 +5,7 @@
 
 mod identity;
 
-use gongkai_model::{Amount, Document, Table};
+use gongkai_model::{catalogue, Amount, Document, Table};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -251,16 +251,16 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
     if let Some(b) = d.table("general_budget_basic_expenditure") {
         let col = "决算数";
         cx.hierarchy(b);
-        let classes = |group_personnel: bool| -> Vec<String> {
-            b.rows
+        // Which closing row a class adds into is data (economic_codes.json `funding`).
+        for funding in ["人员经费", "公用经费"] {
+            let classes: Vec<&str> = b
+                .rows
                 .iter()
-                .filter(|r| r.code.as_ref().map_or(false, |c| c.len() == 3 && (c == "301" || c == "303") == group_personnel))
-                .map(|r| r.key.clone())
-                .collect()
-        };
-        let (p, o) = (classes(true), classes(false));
-        cx.rows_sum(b, col, "人员经费合计", &p.iter().map(String::as_str).collect::<Vec<_>>());
-        cx.rows_sum(b, col, "公用经费合计", &o.iter().map(String::as_str).collect::<Vec<_>>());
+                .filter(|r| r.code.as_deref().and_then(|c| catalogue().econ(c)).map_or(false, |e| e.code.len() == 3 && e.funding == funding))
+                .map(|r| r.key.as_str())
+                .collect();
+            cx.rows_sum(b, col, &format!("{funding}合计"), &classes);
+        }
         if let Some(g) = d.table("general_budget_expenditure") {
             cx.equal("cross.basic_detail", (g, "合计", "基本支出"), &[(b, "人员经费合计", col), (b, "公用经费合计", col)]);
         }

@@ -59,6 +59,7 @@ struct EconClass {
     code: String,
     name: String,
     group: usize,
+    funding: String,
     items: Vec<(String, String)>,
 }
 
@@ -78,6 +79,8 @@ pub struct EconCode {
     pub name: String,
     /// Side-by-side column group of the class in the standard detail print.
     pub group: usize,
+    /// `人员经费` or `公用经费`: the closing row the class adds into.
+    pub funding: String,
 }
 
 pub struct Catalogue {
@@ -121,9 +124,9 @@ impl Catalogue {
         }
         let mut econ_codes = Vec::new();
         for c in &econ.classes {
-            econ_codes.push(EconCode { code: c.code.clone(), name: c.name.clone(), group: c.group });
+            econ_codes.push(EconCode { code: c.code.clone(), name: c.name.clone(), group: c.group, funding: c.funding.clone() });
             for (code, name) in &c.items {
-                econ_codes.push(EconCode { code: code.clone(), name: name.clone(), group: c.group });
+                econ_codes.push(EconCode { code: code.clone(), name: name.clone(), group: c.group, funding: c.funding.clone() });
             }
         }
         let econ_by_code = econ_codes.iter().enumerate().map(|(i, e)| (e.code.clone(), i)).collect();
