@@ -65,20 +65,21 @@ pub fn years(doc: &Document) -> Vec<Finding> {
             for c in re.captures_iter(text) {
                 let y: u32 = c[1].parse().unwrap_or(year);
                 if y != year {
-                    let sentence = text[..c.get(0).map_or(0, |m| m.start())]
+                    // Up to 20 characters of the clause before the year, for the reader.
+                    let before: Vec<char> = text[..c.get(0).map_or(0, |m| m.start())]
                         .rsplit(['。', '\n'])
                         .next()
                         .unwrap_or("")
                         .chars()
-                        .rev()
-                        .take(20)
-                        .collect::<Vec<_>>()
-                        .into_iter()
-                        .rev()
-                        .collect::<String>();
+                        .collect();
+                    let sentence: String = before[before.len().saturating_sub(20)..].iter().collect();
+                    // A heading, or a balance date stated as 截至…年12月31日, is the document
+                    // speaking of its own year: wrong there is an error. Running text may
+                    // legitimately compare with another year (与2023年末相比): a notice.
+                    let own_date = c[0].starts_with("截至") || c[0].starts_with("截止");
                     out.push(finding(
                         "identity.year",
-                        if heading { Severity::Error } else { Severity::Notice },
+                        if heading || own_date { Severity::Error } else { Severity::Notice },
                         place,
                         year.to_string(),
                         y.to_string(),

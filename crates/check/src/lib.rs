@@ -307,8 +307,13 @@ mod tests {
         let years: Vec<_> = f.iter().filter(|x| x.rule == "identity.year").collect();
         assert_eq!(years.len(), 1, "{years:?}");
         assert_eq!(years[0].actual, "2023");
+        assert_eq!(years[0].severity, Severity::Error);
         assert!(years[0].table.contains("国有资产占用情况说明"));
         let ok = check(&doc(2024, "2024年期末，共有车辆4辆。"));
         assert!(ok.iter().all(|x| x.rule != "identity.year"));
+        let cmp = check(&doc(2024, "与2023年末相比，车辆减少1辆。"));
+        let cmp: Vec<_> = cmp.iter().filter(|x| x.rule == "identity.year").collect();
+        assert_eq!(cmp.len(), 1);
+        assert_eq!(cmp[0].severity, Severity::Notice);
     }
 }
