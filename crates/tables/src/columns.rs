@@ -42,8 +42,13 @@ fn leaf_eq(frag: &str, leaf: &str) -> bool {
 }
 
 /// Match one column's header fragments (top-down) to a key of the catalogue.
+/// The deepest fragment that names a key wins; a lower header row that OCR turned to
+/// garbage (`7-1-10/10` under 本年收入合计) does not hide the readable one above it.
 fn match_key(frags: &[String], keys: &[String]) -> Option<usize> {
-    let leaf = frags.last()?;
+    frags.iter().rev().find_map(|leaf| match_leaf(leaf, frags, keys))
+}
+
+fn match_leaf(leaf: &String, frags: &[String], keys: &[String]) -> Option<usize> {
     let mut hits: Vec<(usize, usize)> = Vec::new(); // (key index, parents matched)
     for (k, key) in keys.iter().enumerate() {
         let parts: Vec<&str> = key.split('/').collect();
@@ -165,6 +170,15 @@ mod tests {
         let idx: Vec<_> = (2..9).map(|i| (i, Some(i as u32 - 1))).collect();
         let (m, _) = map_columns(&[&h], &idx, &ks, &[]);
         assert_eq!(m.cols.iter().map(|c| c.key.clone()).collect::<Vec<_>>(), ks);
+    }
+
+    #[test]
+    fn a_garbled_lower_header_row_does_not_hide_the_readable_one() {
+        let h1 = line(&["项目", "本年收入合计", "财政拨款收入", "其他收入"]);
+        let h2 = line(&["科目名称", "7-1-10/10", "X1 2X1X1", "大匹収入"]);
+        let ks = keys(&["本年收入合计", "财政拨款收入", "上级补助收入", "其他收入"]);
+        let (m, _) = map_columns(&[&h1, &h2], &[(1, None), (2, None), (3, None)], &ks, &[]);
+        assert_eq!(m.cols.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(), ["本年收入合计", "财政拨款收入", "其他收入"]);
     }
 
     #[test]
