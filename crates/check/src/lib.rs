@@ -145,13 +145,10 @@ impl Ctx<'_> {
     }
 }
 
-const INCOME_SOURCES: &[&str] = &["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"];
-const EXPENDITURE_PARTS: &[&str] = &["基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"];
 const SUMMARY_INCOME: &[&str] = &[
     "收入/一般公共预算财政拨款收入", "收入/政府性基金预算财政拨款收入", "收入/国有资本经营预算财政拨款收入", "收入/上级补助收入",
     "收入/事业收入", "收入/经营收入", "收入/附属单位上缴收入", "收入/其他收入",
 ];
-const FUNDS: &[&str] = &["一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"];
 
 fn class_keys(t: &Table) -> Vec<String> {
     t.rows.iter().filter(|r| r.side.as_deref() == Some("支出") && r.code.is_some()).map(|r| r.key.clone()).collect()
@@ -160,6 +157,22 @@ fn class_keys(t: &Table) -> Vec<String> {
 /// Every identity of the document, held or not.
 pub fn outcomes(doc: &Document) -> Vec<Outcome> {
     let mut cx = Ctx { doc, out: Vec::new() };
+    // Totals and their parts are the catalogue's columns: the first column of 收入决算表 /
+    // 支出决算表 is the total of the others; the 财政拨款 summary's 支出 columns are 合计
+    // and the three funds.
+    let cols = |id: &str| -> Vec<&str> {
+        catalogue().table(id).map(|t| t.columns.iter().map(String::as_str).collect()).unwrap_or_default()
+    };
+    let income_cols = cols("income");
+    let expenditure_cols = cols("expenditure");
+    let fiscal_cols: Vec<&str> = catalogue()
+        .table("fiscal_summary")
+        .and_then(|t| t.sides.iter().find(|s| s.side == "支出"))
+        .map(|s| s.columns.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let (income_total, income_sources) = income_cols.split_first().expect("catalogue: income columns");
+    let (expenditure_total, expenditure_parts) = expenditure_cols.split_first().expect("catalogue: expenditure columns");
+    let funds: &[&str] = fiscal_cols.get(1..).unwrap_or(&[]);
     let d = cx.doc;
     for t in &d.tables {
         match t.id.as_str() {
@@ -167,11 +180,11 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
             _ => {}
         }
         match t.id.as_str() {
-            "income" => cx.row_sum(t, "本年收入合计", INCOME_SOURCES),
-            "expenditure" => cx.row_sum(t, "本年支出合计", EXPENDITURE_PARTS),
+            "income" => cx.row_sum(t, income_total, income_sources),
+            "expenditure" => cx.row_sum(t, expenditure_total, expenditure_parts),
             "general_budget_expenditure" => cx.row_sum(t, "合计", &["基本支出", "项目支出"]),
             "government_fund" | "state_capital" => cx.row_sum(t, "本年支出/合计", &["本年支出/基本支出", "本年支出/项目支出"]),
-            "fiscal_summary" => cx.row_sum(t, "合计", FUNDS),
+            "fiscal_summary" => cx.row_sum(t, "合计", funds),
             "three_public" => {
                 for side in ["预算数", "决算数"] {
                     let k = |s: &str| format!("{side}/{s}");
@@ -192,35 +205,35 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
         cx.rows_sum(s, col, "支出/总计", &["支出/本年支出合计", "支出/结余分配", "支出/年末结转和结余"]);
         cx.equal("summary.balance", (s, "收入/总计", col), &[(s, "支出/总计", col)]);
         if let Some(inc) = d.table("income") {
-            cx.equal("cross.summary_income", (s, "收入/本年收入合计", col), &[(inc, "合计", "本年收入合计")]);
+            cx.equal("cross.summary_income", (s, "收入/本年收入合计", col), &[(inc, "合计", income_total)]);
             cx.equal(
                 "cross.summary_income",
                 (inc, "合计", "财政拨款收入"),
                 &[(s, "收入/一般公共预算财政拨款收入", col), (s, "收入/政府性基金预算财政拨款收入", col), (s, "收入/国有资本经营预算财政拨款收入", col)],
             );
-            for src in &INCOME_SOURCES[1..] {
+            for src in &income_sources[1..] {
                 cx.equal("cross.summary_income", (s, &format!("收入/{src}"), col), &[(inc, "合计", src)]);
             }
         }
         if let Some(exp) = d.table("expenditure") {
-            cx.equal("cross.summary_expenditure", (s, "支出/本年支出合计", col), &[(exp, "合计", "本年支出合计")]);
+            cx.equal("cross.summary_expenditure", (s, "支出/本年支出合计", col), &[(exp, "合计", expenditure_total)]);
             for c in &classes {
                 if exp.row(c).is_some() {
-                    cx.equal("cross.summary_expenditure", (s, c, col), &[(exp, c, "本年支出合计")]);
+                    cx.equal("cross.summary_expenditure", (s, c, col), &[(exp, c, expenditure_total)]);
                 }
             }
         }
         if let Some(f) = d.table("fiscal_summary") {
-            for (fs, ss) in FUNDS.iter().zip(&SUMMARY_INCOME[..3]) {
+            for (fs, ss) in funds.iter().zip(&SUMMARY_INCOME[..3]) {
                 cx.equal("cross.fiscal_summary", (f, &format!("收入/{fs}"), "金额"), &[(s, ss, col)]);
             }
         }
     }
     if let Some(f) = d.table("fiscal_summary") {
-        let funds: Vec<String> = FUNDS.iter().map(|x| format!("收入/{x}")).collect();
-        let refs: Vec<&str> = funds.iter().map(String::as_str).collect();
+        let fund_rows: Vec<String> = funds.iter().map(|x| format!("收入/{x}")).collect();
+        let refs: Vec<&str> = fund_rows.iter().map(String::as_str).collect();
         cx.rows_sum(f, "金额", "收入/本年收入合计", &refs);
-        let opening: Vec<String> = FUNDS.iter().map(|x| format!("收入/年初财政拨款结转和结余/{x}")).collect();
+        let opening: Vec<String> = funds.iter().map(|x| format!("收入/年初财政拨款结转和结余/{x}")).collect();
         let refs: Vec<&str> = opening.iter().map(String::as_str).collect();
         if refs.iter().any(|r| f.row(r).is_some()) {
             cx.rows_sum(f, "金额", "收入/年初财政拨款结转和结余", &refs);
@@ -228,15 +241,15 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
         cx.rows_sum(f, "金额", "收入/总计", &["收入/本年收入合计", "收入/年初财政拨款结转和结余"]);
         let classes = class_keys(f);
         let refs: Vec<&str> = classes.iter().map(String::as_str).collect();
-        for col in ["合计", FUNDS[0], FUNDS[1], FUNDS[2]] {
+        for col in fiscal_cols.iter().copied() {
             cx.rows_sum(f, col, "支出/本年支出合计", &refs);
             cx.rows_sum(f, col, "支出/总计", &["支出/本年支出合计", "支出/年末财政拨款结转和结余"]);
         }
         cx.equal("summary.balance", (f, "收入/总计", "金额"), &[(f, "支出/总计", "合计")]);
         let detail = [
-            ("general_budget_expenditure", FUNDS[0], "合计"),
-            ("government_fund", FUNDS[1], "本年支出/合计"),
-            ("state_capital", FUNDS[2], "本年支出/合计"),
+            ("general_budget_expenditure", funds[0], "合计"),
+            ("government_fund", funds[1], "本年支出/合计"),
+            ("state_capital", funds[2], "本年支出/合计"),
         ];
         for (id, fund, dcol) in detail {
             let Some(t) = d.table(id) else { continue };

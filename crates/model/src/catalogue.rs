@@ -71,6 +71,7 @@ struct EconFile {
 #[derive(Debug, Deserialize)]
 struct LabelsFile {
     aliases: Vec<(String, String)>,
+    header_words: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +93,7 @@ pub struct Catalogue {
     pub econ: Vec<EconCode>,
     econ_by_code: HashMap<String, usize>,
     label_aliases: HashMap<String, String>,
+    header_words: Vec<String>,
 }
 
 static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
@@ -143,6 +145,7 @@ impl Catalogue {
             econ: econ_codes,
             econ_by_code,
             label_aliases,
+            header_words: labels.header_words.iter().map(|w| normalize_label(w)).collect(),
         }
     }
 
@@ -191,6 +194,11 @@ impl Catalogue {
     /// Economic codes whose standard name equals the normalized label.
     pub fn econ_by_name(&self, normalized: &str) -> Vec<&EconCode> {
         self.econ.iter().filter(|e| normalize_label(&e.name) == normalized).collect()
+    }
+
+    /// A header word (项目, 科目编码, 栏次 …), or a cell that contains a code/name caption.
+    pub fn is_header_word(&self, normalized: &str) -> bool {
+        self.header_words.iter().any(|w| w == normalized) || normalized.contains("科目编码") || normalized.contains("科目名称")
     }
 
     pub fn children_of(&self, parent: &str) -> Option<&[String]> {

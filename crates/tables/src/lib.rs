@@ -13,11 +13,6 @@ use gongkai_segment::TableBlock;
 
 pub use columns::ColumnMap;
 
-/// Words that only a header row holds.
-const HEADER_WORDS: &[&str] = &[
-    "项目", "科目编码", "科目名称", "科目代码", "功能分类科目编码", "经济分类", "栏次", "行次", "预算数", "决算数",
-    "收入", "支出", "金额", "本年支出", "本年收入合计", "本年支出合计",
-];
 
 pub(crate) fn norm(s: &str) -> String {
     let n = normalize_label(s);
@@ -25,10 +20,7 @@ pub(crate) fn norm(s: &str) -> String {
 }
 
 pub(crate) fn is_header_line(l: &Line) -> bool {
-    l.cells.iter().any(|c| {
-        let n = normalize_label(c);
-        HEADER_WORDS.iter().any(|w| n == *w) || n.contains("科目编码") || n.contains("科目名称") || n == "项目"
-    })
+    l.cells.iter().any(|c| catalogue().is_header_word(&normalize_label(c)))
 }
 
 /// A numbering row: 栏次 and/or consecutive small integers, nothing else.
@@ -36,7 +28,9 @@ pub(crate) fn numbering(l: &Line) -> Option<Vec<(usize, u32)>> {
     let mut nums = Vec::new();
     for (i, c) in l.cells.iter().enumerate() {
         let t = compact(c);
-        if t.is_empty() || t == "栏次" || t == "行次" || t == "金额单位" {
+        // Stray punctuation (an OCR speck such as `,` or `·`) is not a column.
+        let speck = t.chars().all(|c| !c.is_alphanumeric());
+        if speck || t == "栏次" || t == "行次" || t == "金额单位" {
             continue;
         }
         match t.parse::<u32>() {

@@ -289,10 +289,13 @@ fn two_sided(
         for (si, s) in sides.iter().enumerate() {
             let label = l.cells.get(s.label_idx).map(|c| c.trim().to_string()).unwrap_or_default();
             let std = norm(&label);
-            if matches!(std.as_str(), "项目" | "栏次" | "收入" | "支出") {
+            let read = values(l, &s.cols);
+            // A repeated header (项目 | 行次 | 决算数 on a continuation page) has no amounts;
+            // a header word with amounts is a row (本年收入合计).
+            if cat.is_header_word(&std) && read.as_ref().map_or(true, |c| c.is_empty()) {
                 continue;
             }
-            let cells = match values(l, &s.cols) {
+            let cells = match read {
                 Ok(c) => c,
                 Err(bad) => {
                     w.push(format!("{}: ignored a {} cell that is not a number (`{}`)", where_(l), s.name, bad.trim()));
