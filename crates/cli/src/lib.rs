@@ -1,7 +1,8 @@
 //! The pipeline: bytes in, canonical [`Document`] out. The binary is a thin shell
 //! over this; tests call it directly.
 
-use gongkai_extract::{read_text, ExtractError};
+use gongkai_extract::pdf::PdfError;
+use gongkai_extract::{read_pdf, read_text, ExtractError};
 use gongkai_model::{Document, Metadata, Source, SCHEMA};
 use gongkai_segment::most_common;
 use sha2::{Digest, Sha256};
@@ -23,7 +24,11 @@ impl ConvertError {
             ConvertError::Extract(ExtractError::Encoding) => "text_encoding",
             ConvertError::Extract(ExtractError::Empty) => "empty",
             ConvertError::Extract(ExtractError::NotText(_)) => "not_text",
-            ConvertError::Extract(ExtractError::PdfUnsupported) => "pdf_unsupported",
+            ConvertError::Extract(ExtractError::Pdf(PdfError::NotPdf)) => "not_a_pdf",
+            ConvertError::Extract(ExtractError::Pdf(PdfError::Damaged(_))) => "damaged",
+            ConvertError::Extract(ExtractError::Pdf(PdfError::Encrypted)) => "encrypted",
+            ConvertError::Extract(ExtractError::NoText(_)) => "no_text_layer",
+            ConvertError::Extract(ExtractError::Unmapped(_)) => "unmapped_fonts",
             ConvertError::NotDisclosure => "not_a_disclosure",
         }
     }
@@ -35,10 +40,7 @@ fn looks_like_pdf(bytes: &[u8], file_name: &str) -> bool {
 
 /// Convert one input. `file_name` is recorded in the output (no directory).
 pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertError> {
-    if looks_like_pdf(bytes, file_name) {
-        return Err(ExtractError::PdfUnsupported.into());
-    }
-    let laid = read_text(bytes)?;
+    let laid = if looks_like_pdf(bytes, file_name) { read_pdf(bytes)? } else { read_text(bytes)? };
     let seg = gongkai_segment::segment(&laid.lines);
     if seg.tables.is_empty() {
         return Err(ConvertError::NotDisclosure);

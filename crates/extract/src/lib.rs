@@ -2,6 +2,8 @@
 //! printed line in reading order, with where it came from. Tables downstream are
 //! rebuilt from cells, whatever the input format.
 
+mod encodings;
+pub mod lattice;
 pub mod pdf;
 pub mod text;
 
@@ -16,9 +18,24 @@ pub struct Line {
     /// 1-based page number, where known.
     pub page: Option<u32>,
     pub cells: Vec<String>,
+    /// Columns each cell spans, where a grid says so (0 for a cell covered by a merged
+    /// cell to its left); empty when the input does not tell (text).
+    pub spans: Vec<usize>,
 }
 
 impl Line {
+    /// The text of the cell covering column `idx`: its own, or that of a merged cell
+    /// spanning it from the left.
+    pub fn covering(&self, idx: usize) -> Option<&str> {
+        if self.spans.is_empty() {
+            return self.cells.get(idx).map(String::as_str);
+        }
+        (0..=idx.min(self.cells.len().saturating_sub(1)))
+            .rev()
+            .find(|&j| self.spans.get(j).copied().unwrap_or(1) > 0)
+            .filter(|&j| j + self.spans[j] > idx)
+            .map(|j| self.cells[j].as_str())
+    }
     /// The line's text with cells joined by a space.
     pub fn text(&self) -> String {
         self.cells.join(" ")
@@ -51,6 +68,71 @@ pub enum ExtractError {
     Empty,
     #[error("not a disclosure text: {0}")]
     NotText(String),
-    #[error("PDF input is not supported yet")]
-    PdfUnsupported,
+    #[error("{0}")]
+    Pdf(#[from] pdf::PdfError),
+    #[error("no text layer: {0}")]
+    NoText(String),
+    #[error("fonts without a Unicode mapping: {0}")]
+    Unmapped(String),
+}
+
+/// Page numbers as a short list: `1-3, 7`.
+fn page_list(pages: &[u32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < pages.len() {
+        let mut j = i;
+        while j + 1 < pages.len() && pages[j + 1] == pages[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j { pages[i].to_string() } else { format!("{}-{}", pages[i], pages[j]) });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
+/// Read a PDF into lines: every page's grids and text, with per-page warnings for
+/// scanned pages, unmapped fonts and content that could not be read. A file with no
+/// readable text at all is an error, never an empty document.
+pub fn read_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
+    if bytes.is_empty() {
+        return Err(ExtractError::Empty);
+    }
+    let doc = pdf::open(bytes)?;
+    let pages = pdf::pages(&doc);
+    let mut warnings = Vec::new();
+    let mut lines = Vec::new();
+    let (mut scans, mut unmapped, mut textless) = (Vec::new(), Vec::new(), Vec::new());
+    for p in &pages {
+        for m in &p.problems {
+            warnings.push(format!("page {}: {}", p.number, m));
+        }
+        let readable = p.glyphs.iter().any(|g| !g.text.trim().is_empty());
+        if p.unmapped > 0 {
+            unmapped.push(p.number);
+            warnings.push(format!("page {}: {} glyphs drawn with fonts that have no Unicode mapping were left out", p.number, p.unmapped));
+        }
+        if !readable && p.unmapped == 0 {
+            if p.images > 0 {
+                scans.push(p.number);
+                warnings.push(format!("page {}: image only (a scan), no text layer", p.number));
+            } else {
+                textless.push(p.number);
+            }
+        }
+        lines.extend(lattice::page_lines(p));
+    }
+    let all: Vec<u32> = pages.iter().map(|p| p.number).collect();
+    if lines.iter().all(|l| l.filled() == 0) {
+        return Err(if pages.is_empty() {
+            ExtractError::NoText("the document has no pages".into())
+        } else if !unmapped.is_empty() {
+            ExtractError::Unmapped(format!("pages {}", page_list(&unmapped)))
+        } else if !scans.is_empty() {
+            ExtractError::NoText(format!("image-only pages (scans) {} of {}", page_list(&scans), all.len()))
+        } else {
+            ExtractError::NoText(format!("pages {} hold no text", page_list(&all)))
+        });
+    }
+    Ok(LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings })
 }

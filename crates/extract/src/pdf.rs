@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
+use crate::encodings;
+
 /// Decompressed content larger than this is refused (a decompression bomb).
 pub const MAX_CONTENT_BYTES: usize = 64 << 20;
 
@@ -22,16 +24,27 @@ pub struct Glyph {
     pub size: f32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Page {
     pub number: u32,
+    /// Media box size in points.
+    pub width: f32,
+    pub height: f32,
     pub glyphs: Vec<Glyph>,
+    /// Ruling lines (stroked segments and thin filled rectangles; white ones are not rulings).
+    pub rules: Vec<Rule>,
+    /// Images drawn on the page (a page of images and no text is a scan).
+    pub images: usize,
     /// Glyphs drawn with a font that has no Unicode mapping.
     pub unmapped: usize,
+    /// What could not be read on this page.
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
+    #[error("not a PDF: no %PDF- header")]
+    NotPdf,
     #[error("damaged or not a PDF: {0}")]
     Damaged(String),
     #[error("encrypted PDF that the empty password does not open")]
@@ -134,11 +147,74 @@ fn parse_cmap(data: &[u8]) -> CMap {
     cm
 }
 
+/// How a font's character codes become Unicode.
+enum Decoding {
+    /// ToUnicode CMap (with the simple encoding behind it for codes it omits).
+    ToUnicode(CMap),
+    /// Predefined GBK-EUC-H / GBpc-EUC-H: the codes are GBK bytes.
+    Gbk,
+    /// Predefined UniGB-UCS2-H / UniGB-UTF16-H: the codes are UTF-16 units.
+    Ucs2,
+    /// A simple font's single-byte encoding.
+    Simple,
+    /// Identity-H without ToUnicode and the like: CIDs with no Unicode.
+    Unknown,
+}
+
 struct Font {
-    cmap: Option<CMap>,
+    decoding: Decoding,
+    /// Bytes per code: 1 for simple fonts, 2 for CID fonts; GBK is variable.
     two_byte: bool,
+    simple: [Option<char>; 256],
     widths: HashMap<u32, f32>,
     default_width: f32,
+}
+
+impl Font {
+    /// Split a string operand into (code, Unicode text).
+    fn decode(&self, bytes: &[u8], out: &mut Vec<(u32, Option<String>)>) {
+        let mut i = 0;
+        while i < bytes.len() {
+            let n = match self.decoding {
+                Decoding::Gbk => {
+                    if bytes[i] >= 0x81 && i + 1 < bytes.len() {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                _ if self.two_byte => 2.min(bytes.len() - i),
+                _ => 1,
+            };
+            let raw = &bytes[i..i + n];
+            let code = be(raw);
+            let text = match &self.decoding {
+                Decoding::ToUnicode(m) => m.map.get(&code).cloned().or_else(|| self.simple_char(code, n)),
+                Decoding::Gbk => {
+                    let (s, bad) = encoding_rs::GBK.decode_without_bom_handling(raw);
+                    (!bad).then(|| s.into_owned())
+                }
+                Decoding::Ucs2 => Some(utf16(raw)),
+                Decoding::Simple => self.simple_char(code, n),
+                Decoding::Unknown => None,
+            };
+            out.push((code, text));
+            i += n;
+        }
+    }
+
+    fn simple_char(&self, code: u32, n: usize) -> Option<String> {
+        (n == 1 && !self.two_byte).then(|| self.simple[code as usize & 0xFF]).flatten().map(String::from)
+    }
+
+    fn width(&self, code: u32, bytes: usize) -> f32 {
+        match self.widths.get(&code) {
+            Some(w) => *w,
+            // A GBK font's single-byte codes are half-width roman glyphs.
+            None if matches!(self.decoding, Decoding::Gbk) && bytes == 1 => 500.0,
+            None => self.default_width,
+        }
+    }
 }
 
 fn num(o: &Object) -> Option<f32> {
@@ -153,39 +229,81 @@ fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
     doc.dereference(o).map(|(_, o)| o).unwrap_or(o)
 }
 
+fn dict_get<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    d.get(key).ok().map(|o| resolve(doc, o))
+}
+
+/// The single-byte base encoding named by a simple font, with its /Differences.
+fn simple_encoding(doc: &Document, dict: &Dictionary) -> [Option<char>; 256] {
+    let mut table = [None; 256];
+    let enc = dict_get(doc, dict, b"Encoding");
+    let base = match enc {
+        Some(Object::Name(n)) => n.as_slice(),
+        Some(Object::Dictionary(d)) => d.get(b"BaseEncoding").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"WinAnsiEncoding"),
+        _ => b"WinAnsiEncoding",
+    };
+    for (c, slot) in table.iter_mut().enumerate() {
+        *slot = encodings::base_char(base, c as u8);
+    }
+    if let Some(Object::Dictionary(d)) = enc {
+        if let Some(Object::Array(diffs)) = dict_get(doc, d, b"Differences") {
+            let mut code = 0usize;
+            for o in diffs {
+                match o {
+                    Object::Integer(i) => code = (*i).clamp(0, 255) as usize,
+                    Object::Name(n) => {
+                        if code < 256 {
+                            table[code] = encodings::glyph_char(n);
+                        }
+                        code += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    table
+}
+
 fn load_font(doc: &Document, dict: &Dictionary) -> Font {
     let subtype = dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"");
-    let two_byte = subtype == b"Type0";
-    let cmap = dict
-        .get(b"ToUnicode")
-        .ok()
-        .map(|o| resolve(doc, o))
+    let type0 = subtype == b"Type0";
+    let to_unicode = dict_get(doc, dict, b"ToUnicode")
         .and_then(|o| o.as_stream().ok())
-        .and_then(|s| s.decompressed_content().ok().or_else(|| Some(s.content.clone())))
-        .map(|d| parse_cmap(&d));
+        .and_then(|s| s.decompressed_content_with_limit(MAX_CONTENT_BYTES).ok().or_else(|| Some(s.content.clone())))
+        .map(|d| parse_cmap(&d))
+        .filter(|c| !c.map.is_empty());
+    let encoding_name = dict_get(doc, dict, b"Encoding").and_then(|o| o.as_name().ok()).unwrap_or(b"");
+    let decoding = match to_unicode {
+        Some(c) => Decoding::ToUnicode(c),
+        None if type0 && (encoding_name.starts_with(b"GBK") || encoding_name.starts_with(b"GBpc-EUC") || encoding_name.starts_with(b"GBK2K")) => Decoding::Gbk,
+        None if type0 && encoding_name.starts_with(b"UniGB-U") => Decoding::Ucs2,
+        None if type0 => Decoding::Unknown,
+        None => Decoding::Simple,
+    };
+    let simple = if type0 { [None; 256] } else { simple_encoding(doc, dict) };
     let mut widths = HashMap::new();
-    let mut default_width = if two_byte { 1000.0 } else { 500.0 };
-    if two_byte {
-        let desc = dict
-            .get(b"DescendantFonts")
-            .ok()
-            .map(|o| resolve(doc, o))
+    let mut default_width = if type0 { 1000.0 } else { 500.0 };
+    if type0 {
+        let desc = dict_get(doc, dict, b"DescendantFonts")
             .and_then(|o| o.as_array().ok())
             .and_then(|a| a.first())
             .map(|o| resolve(doc, o))
             .and_then(|o| o.as_dict().ok());
         if let Some(d) = desc {
-            if let Some(dw) = d.get(b"DW").ok().and_then(num) {
+            if let Some(dw) = dict_get(doc, d, b"DW").and_then(num) {
                 default_width = dw;
             }
-            if let Some(w) = d.get(b"W").ok().map(|o| resolve(doc, o)).and_then(|o| o.as_array().ok()) {
+            // Widths are keyed by CID, which equals the code only under Identity-H.
+            let identity = !matches!(decoding, Decoding::Gbk | Decoding::Ucs2);
+            if let (true, Some(w)) = (identity, dict_get(doc, d, b"W").and_then(|o| o.as_array().ok())) {
                 let mut i = 0;
                 while i + 1 < w.len() {
-                    let first = num(&w[i]).unwrap_or(0.0) as u32;
+                    let first = num(resolve(doc, &w[i])).unwrap_or(0.0) as u32;
                     match resolve(doc, &w[i + 1]) {
                         Object::Array(list) => {
-                            for (k, o) in list.iter().enumerate() {
-                                widths.insert(first + k as u32, num(o).unwrap_or(default_width));
+                            for (k, o) in list.iter().enumerate().take(0x10000) {
+                                widths.insert(first + k as u32, num(resolve(doc, o)).unwrap_or(default_width));
                             }
                             i += 2;
                         }
@@ -201,18 +319,22 @@ fn load_font(doc: &Document, dict: &Dictionary) -> Font {
                 }
             }
         }
-    } else if let Some(first) = dict.get(b"FirstChar").ok().and_then(num) {
-        if let Some(w) = dict.get(b"Widths").ok().map(|o| resolve(doc, o)).and_then(|o| o.as_array().ok()) {
-            for (k, o) in w.iter().enumerate() {
+    } else if let Some(first) = dict_get(doc, dict, b"FirstChar").and_then(num) {
+        if let Some(w) = dict_get(doc, dict, b"Widths").and_then(|o| o.as_array().ok()) {
+            for (k, o) in w.iter().enumerate().take(256) {
                 widths.insert(first as u32 + k as u32, num(resolve(doc, o)).unwrap_or(default_width));
             }
         }
     }
-    let two_byte = cmap.as_ref().map_or(two_byte, |c| c.two_byte || two_byte);
-    Font { cmap, two_byte, widths, default_width }
+    let two_byte = match &decoding {
+        Decoding::ToUnicode(c) => c.two_byte || type0,
+        _ => type0,
+    };
+    Font { decoding, two_byte, simple, widths, default_width }
 }
 
 type Matrix = [f32; 6];
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 fn mul(a: &Matrix, b: &Matrix) -> Matrix {
     [
@@ -225,8 +347,15 @@ fn mul(a: &Matrix, b: &Matrix) -> Matrix {
     ]
 }
 
+fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
+    (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+}
+
 /// Open a PDF: the empty user password is tried on an encrypted file, as viewers do.
 pub fn open(bytes: &[u8]) -> Result<Document, PdfError> {
+    if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        return Err(PdfError::NotPdf);
+    }
     match Document::load_mem(bytes) {
         Ok(d) if d.is_encrypted() => Err(PdfError::Encrypted),
         Ok(d) => Ok(d),
@@ -241,41 +370,208 @@ pub fn open(bytes: &[u8]) -> Result<Document, PdfError> {
     }
 }
 
-/// The glyphs of every page.
-pub fn pages(doc: &Document) -> Vec<Page> {
-    let mut out = Vec::new();
-    for (number, id) in doc.get_pages() {
-        let mut page = Page { number, glyphs: Vec::new(), unmapped: 0 };
-        let fonts: HashMap<Vec<u8>, Font> = doc
-            .get_page_fonts(id)
-            .map(|m| m.into_iter().map(|(k, d)| (k, load_font(doc, d))).collect())
-            .unwrap_or_default();
-        let Ok(content) = doc.get_page_content_with_limit(id, MAX_CONTENT_BYTES) else {
-            out.push(page);
-            continue;
+/// An axis-aligned rectangle in page space.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+impl Rect {
+    fn intersect(&self, o: &Rect) -> Rect {
+        Rect { x0: self.x0.max(o.x0), y0: self.y0.max(o.y0), x1: self.x1.min(o.x1), y1: self.y1.min(o.y1) }
+    }
+    fn contains(&self, x: f32, y: f32, tol: f32) -> bool {
+        x >= self.x0 - tol && x <= self.x1 + tol && y >= self.y0 - tol && y <= self.y1 + tol
+    }
+}
+
+/// A ruling line: horizontal (`y0 == y1`) or vertical (`x0 == x1`), in page space.
+pub type Rule = Rect;
+
+#[derive(Clone)]
+struct GState {
+    ctm: Matrix,
+    clip: Option<Rect>,
+    fill_white: bool,
+    stroke_white: bool,
+    line_width: f32,
+}
+
+/// Rulings thinner than this (points) are lines; thicker filled shapes are backgrounds.
+const THIN: f32 = 3.0;
+/// Form XObjects nest at most this deep (a cycle of forms cannot recurse forever).
+const MAX_FORM_DEPTH: usize = 8;
+
+fn is_white(a: &[Object], op: &str) -> bool {
+    let v: Vec<f32> = a.iter().filter_map(num).collect();
+    match op {
+        "k" | "K" => v.len() == 4 && v.iter().all(|c| *c <= 0.001),
+        _ => !v.is_empty() && v.iter().all(|c| *c >= 0.999),
+    }
+}
+
+struct Interp<'a> {
+    doc: &'a Document,
+    page: Page,
+    fonts: HashMap<Vec<u8>, std::rc::Rc<Font>>,
+}
+
+struct Resources<'a> {
+    dicts: Vec<&'a Dictionary>,
+}
+
+impl<'a> Resources<'a> {
+    fn lookup(&self, doc: &'a Document, kind: &[u8], name: &[u8]) -> Option<&'a Object> {
+        self.dicts.iter().find_map(|d| {
+            let sub = dict_get(doc, d, kind)?.as_dict().ok()?;
+            dict_get(doc, sub, name)
+        })
+    }
+}
+
+impl<'a> Interp<'a> {
+    fn font(&mut self, res: &Resources<'a>, name: &[u8]) -> Option<std::rc::Rc<Font>> {
+        let obj = res.lookup(self.doc, b"Font", name)?;
+        let dict = obj.as_dict().ok()?;
+        // Cache by dictionary address: one parse per font per page (names differ across forms).
+        let key = format!("{:p}", dict as *const Dictionary).into_bytes();
+        if let Some(f) = self.fonts.get(&key) {
+            return Some(f.clone());
+        }
+        let f = std::rc::Rc::new(load_font(self.doc, dict));
+        self.fonts.insert(key, f.clone());
+        Some(f)
+    }
+
+    fn rule(&mut self, r: Rect, clip: Option<Rect>) {
+        let r = match clip {
+            Some(c) => {
+                let i = r.intersect(&Rect { x0: c.x0 - 1.0, y0: c.y0 - 1.0, x1: c.x1 + 1.0, y1: c.y1 + 1.0 });
+                if i.x1 < i.x0 || i.y1 < i.y0 {
+                    return;
+                }
+                i
+            }
+            None => r,
         };
-        let Ok(ops) = lopdf::content::Content::decode(&content) else {
-            out.push(page);
-            continue;
+        self.page.rules.push(r);
+    }
+
+    fn paint(&mut self, path: &[Vec<(f32, f32)>], gs: &GState, stroke: bool, fill: bool) {
+        if stroke && !gs.stroke_white {
+            for sub in path {
+                for w in sub.windows(2) {
+                    let ((ax, ay), (bx, by)) = (w[0], w[1]);
+                    if (ay - by).abs() < 0.5 && (ax - bx).abs() > 0.5 {
+                        let y = (ay + by) / 2.0;
+                        self.rule(Rect { x0: ax.min(bx), y0: y, x1: ax.max(bx), y1: y }, gs.clip);
+                    } else if (ax - bx).abs() < 0.5 && (ay - by).abs() > 0.5 {
+                        let x = (ax + bx) / 2.0;
+                        self.rule(Rect { x0: x, y0: ay.min(by), x1: x, y1: ay.max(by) }, gs.clip);
+                    }
+                }
+            }
+        }
+        if fill && !gs.fill_white {
+            for sub in path {
+                let Some(b) = bbox(sub) else { continue };
+                let (w, h) = (b.x1 - b.x0, b.y1 - b.y0);
+                if h <= THIN && w > h {
+                    let y = (b.y0 + b.y1) / 2.0;
+                    self.rule(Rect { x0: b.x0, y0: y, x1: b.x1, y1: y }, gs.clip);
+                } else if w <= THIN && h > w {
+                    let x = (b.x0 + b.x1) / 2.0;
+                    self.rule(Rect { x0: x, y0: b.y0, x1: x, y1: b.y1 }, gs.clip);
+                }
+            }
+        }
+    }
+
+    fn run(&mut self, content: &[u8], res: &Resources<'a>, gs0: GState, depth: usize) {
+        let ops = match lopdf::content::Content::decode(content) {
+            Ok(c) => c.operations,
+            Err(e) => {
+                self.page.problems.push(format!("content stream could not be parsed: {e}"));
+                return;
+            }
         };
-        let mut ctm: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
-        let mut stack: Vec<Matrix> = Vec::new();
-        let (mut tm, mut tlm): (Matrix, Matrix) = ([1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+        let mut gs = gs0;
+        let mut stack: Vec<GState> = Vec::new();
+        let (mut tm, mut tlm): (Matrix, Matrix) = (IDENTITY, IDENTITY);
         let (mut size, mut tc, mut tw, mut th, mut tl, mut rise) = (0.0f32, 0.0f32, 0.0f32, 1.0f32, 0.0f32, 0.0f32);
-        let mut font: Option<&Font> = None;
-        for op in &ops.operations {
+        let mut render = 0i64;
+        let mut font: Option<std::rc::Rc<Font>> = None;
+        let mut path: Vec<Vec<(f32, f32)>> = Vec::new();
+        let mut pending_clip = false;
+        let mut codes = Vec::new();
+        for op in &ops {
             let a = &op.operands;
             let f = |i: usize| a.get(i).and_then(num).unwrap_or(0.0);
             match op.operator.as_str() {
-                "q" => stack.push(ctm),
-                "Q" => ctm = stack.pop().unwrap_or(ctm),
-                "cm" => ctm = mul(&[f(0), f(1), f(2), f(3), f(4), f(5)], &ctm),
+                "q" => {
+                    if stack.len() < 4096 {
+                        stack.push(gs.clone());
+                    }
+                }
+                "Q" => gs = stack.pop().unwrap_or(gs),
+                "cm" => gs.ctm = mul(&[f(0), f(1), f(2), f(3), f(4), f(5)], &gs.ctm),
+                "w" => gs.line_width = f(0),
+                "g" | "rg" | "k" | "sc" | "scn" => gs.fill_white = is_white(a, &op.operator),
+                "G" | "RG" | "K" | "SC" | "SCN" => gs.stroke_white = is_white(a, &op.operator),
+                "m" => path.push(vec![apply(&gs.ctm, f(0), f(1))]),
+                "l" => {
+                    let p = apply(&gs.ctm, f(0), f(1));
+                    match path.last_mut() {
+                        Some(s) => s.push(p),
+                        None => path.push(vec![p]),
+                    }
+                }
+                "c" | "v" | "y" => {
+                    let n = a.len();
+                    let p = apply(&gs.ctm, f(n.saturating_sub(2)), f(n.saturating_sub(1)));
+                    // Curves are not rulings: a break in the subpath keeps them from becoming one.
+                    path.push(vec![p]);
+                }
+                "h" => {
+                    if let Some(s) = path.last_mut() {
+                        if let Some(&p) = s.first() {
+                            s.push(p);
+                        }
+                    }
+                }
+                "re" => {
+                    let (x, y, w, h) = (f(0), f(1), f(2), f(3));
+                    let pts = [(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)];
+                    path.push(pts.iter().map(|&(px, py)| apply(&gs.ctm, px, py)).collect());
+                }
+                "W" | "W*" => pending_clip = true,
+                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" => {
+                    let o = op.operator.as_str();
+                    let stroke = matches!(o, "S" | "s" | "B" | "B*" | "b" | "b*");
+                    let fill = matches!(o, "f" | "F" | "f*" | "B" | "B*" | "b" | "b*");
+                    self.paint(&path, &gs, stroke, fill);
+                    if pending_clip {
+                        if let Some(b) = path.iter().filter_map(|s| bbox(s)).reduce(|a, b| Rect {
+                            x0: a.x0.min(b.x0),
+                            y0: a.y0.min(b.y0),
+                            x1: a.x1.max(b.x1),
+                            y1: a.y1.max(b.y1),
+                        }) {
+                            gs.clip = Some(gs.clip.map_or(b, |c| c.intersect(&b)));
+                        }
+                        pending_clip = false;
+                    }
+                    path.clear();
+                }
                 "BT" => {
-                    tm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
-                    tlm = tm;
+                    tm = IDENTITY;
+                    tlm = IDENTITY;
                 }
                 "Tf" => {
-                    font = a.first().and_then(|o| o.as_name().ok()).and_then(|n| fonts.get(n));
+                    font = a.first().and_then(|o| o.as_name().ok()).and_then(|n| self.font(res, n));
                     size = f(1);
                 }
                 "Tc" => tc = f(0),
@@ -283,6 +579,7 @@ pub fn pages(doc: &Document) -> Vec<Page> {
                 "Tz" => th = f(0) / 100.0,
                 "TL" => tl = f(0),
                 "Ts" => rise = f(0),
+                "Tr" => render = a.first().and_then(|o| o.as_i64().ok()).unwrap_or(0),
                 "Td" | "TD" => {
                     if op.operator == "TD" {
                         tl = -f(1);
@@ -299,7 +596,11 @@ pub fn pages(doc: &Document) -> Vec<Page> {
                     tm = tlm;
                 }
                 "Tj" | "'" | "\"" | "TJ" => {
-                    if op.operator != "Tj" && op.operator != "TJ" {
+                    if op.operator == "'" || op.operator == "\"" {
+                        if op.operator == "\"" {
+                            tw = f(0);
+                            tc = f(1);
+                        }
                         tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -tl], &tlm);
                         tm = tlm;
                     }
@@ -308,31 +609,32 @@ pub fn pages(doc: &Document) -> Vec<Page> {
                         "\"" => a.get(2).into_iter().collect(),
                         _ => a.first().into_iter().collect(),
                     };
-                    let Some(fnt) = font else { continue };
+                    let Some(fnt) = font.clone() else { continue };
+                    // Invisible (3) and clip-only (7) text is not printed.
+                    let visible = render != 3 && render != 7;
                     for it in items {
                         match it {
                             Object::String(bytes, _) => {
-                                let step = if fnt.two_byte { 2 } else { 1 };
-                                for code in bytes.chunks(step) {
-                                    let c = be(code);
-                                    let text = match &fnt.cmap {
-                                        Some(m) => m.map.get(&c).cloned(),
-                                        None if !fnt.two_byte => Some((c as u8 as char).to_string()),
-                                        None => None,
-                                    };
-                                    let w0 = fnt.widths.get(&c).copied().unwrap_or(fnt.default_width) / 1000.0;
-                                    let trm = mul(&[size * th, 0.0, 0.0, size, 0.0, rise], &mul(&tm, &ctm));
-                                    let adv = (w0 * size + tc + if step == 1 && c == 32 { tw } else { 0.0 }) * th;
-                                    let scale_x = (trm[0] * trm[0] + trm[1] * trm[1]).sqrt() / (size * th).max(1e-6);
+                                codes.clear();
+                                fnt.decode(bytes, &mut codes);
+                                for (c, text) in codes.drain(..) {
+                                    let nbytes = if c > 0xFF || fnt.two_byte { 2 } else { 1 };
+                                    let w0 = fnt.width(c, nbytes) / 1000.0;
+                                    let trm = mul(&[size * th, 0.0, 0.0, size, 0.0, rise], &mul(&tm, &gs.ctm));
+                                    let single_space = nbytes == 1 && c == 32;
+                                    let adv = (w0 * size + tc + if single_space { tw } else { 0.0 }) * th;
+                                    let scale_x = (trm[0] * trm[0] + trm[1] * trm[1]).sqrt() / (size * th).abs().max(1e-6);
+                                    let gsize = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+                                    let width = w0 * size * th * scale_x;
                                     match text {
-                                        Some(t) => page.glyphs.push(Glyph {
-                                            text: t,
-                                            x: trm[4],
-                                            y: trm[5],
-                                            width: w0 * size * th * scale_x,
-                                            size: (trm[2] * trm[2] + trm[3] * trm[3]).sqrt(),
-                                        }),
-                                        None => page.unmapped += 1,
+                                        Some(t) if visible => {
+                                            let (cx, cy) = (trm[4] + width / 2.0, trm[5] + gsize * 0.3);
+                                            if gs.clip.map_or(true, |r| r.contains(cx, cy, 0.5)) {
+                                                self.page.glyphs.push(Glyph { text: t, x: trm[4], y: trm[5], width, size: gsize });
+                                            }
+                                        }
+                                        Some(_) => {}
+                                        None => self.page.unmapped += 1,
                                     }
                                     tm = mul(&[1.0, 0.0, 0.0, 1.0, adv, 0.0], &tm);
                                 }
@@ -345,12 +647,118 @@ pub fn pages(doc: &Document) -> Vec<Page> {
                         }
                     }
                 }
+                "Do" => {
+                    let Some(name) = a.first().and_then(|o| o.as_name().ok()) else { continue };
+                    let Some(Object::Stream(st)) = res.lookup(self.doc, b"XObject", name) else { continue };
+                    let sub = st.dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"");
+                    if sub == b"Image" {
+                        self.page.images += 1;
+                    } else if sub == b"Form" {
+                        if depth >= MAX_FORM_DEPTH {
+                            self.page.problems.push("form XObjects nested too deep (a cycle?): skipped".into());
+                            continue;
+                        }
+                        let m = dict_get(self.doc, &st.dict, b"Matrix")
+                            .and_then(|o| o.as_array().ok())
+                            .map(|v| v.iter().filter_map(num).collect::<Vec<_>>())
+                            .filter(|v| v.len() == 6)
+                            .map(|v| [v[0], v[1], v[2], v[3], v[4], v[5]])
+                            .unwrap_or(IDENTITY);
+                        let mut inner = gs.clone();
+                        inner.ctm = mul(&m, &gs.ctm);
+                        let mut dicts = Vec::new();
+                        if let Some(d) = dict_get(self.doc, &st.dict, b"Resources").and_then(|o| o.as_dict().ok()) {
+                            dicts.push(d);
+                        }
+                        dicts.extend(res.dicts.iter().copied());
+                        let inner_res = Resources { dicts };
+                        match st.decompressed_content_with_limit(MAX_CONTENT_BYTES) {
+                            Ok(data) => self.run(&data, &inner_res, inner, depth + 1),
+                            Err(_) if st.filters().map_or(true, |f| f.is_empty()) => {
+                                let data = st.content.clone();
+                                self.run(&data, &inner_res, inner, depth + 1)
+                            }
+                            Err(e) => self.page.problems.push(format!("a form XObject could not be decoded: {e}")),
+                        }
+                    }
+                }
+                "BI" | "ID" | "EI" => self.page.images += usize::from(op.operator == "BI"),
                 _ => {}
             }
         }
-        out.push(page);
+    }
+}
+
+fn bbox(pts: &[(f32, f32)]) -> Option<Rect> {
+    let first = pts.first()?;
+    Some(pts.iter().fold(Rect { x0: first.0, y0: first.1, x1: first.0, y1: first.1 }, |r, &(x, y)| Rect {
+        x0: r.x0.min(x),
+        y0: r.y0.min(y),
+        x1: r.x1.max(x),
+        y1: r.y1.max(y),
+    }))
+}
+
+/// Fake bold draws a glyph twice, a hair apart: keep one.
+fn drop_overprint(glyphs: &mut Vec<Glyph>) {
+    let mut kept: Vec<Glyph> = Vec::with_capacity(glyphs.len());
+    for g in glyphs.drain(..) {
+        let twin = kept.iter().rev().take(64).any(|k| k.text == g.text && (k.x - g.x).abs() < 1.0 && (k.y - g.y).abs() < 1.0);
+        if !twin {
+            kept.push(g);
+        }
+    }
+    *glyphs = kept;
+}
+
+/// Every page: glyphs, rulings, images, and what could not be read.
+pub fn pages(doc: &Document) -> Vec<Page> {
+    let mut out = Vec::new();
+    let mut fonts = HashMap::new();
+    for (number, id) in doc.get_pages() {
+        let (width, height, origin) = media_box(doc, id);
+        let page = Page { number, width, height, ..Page::default() };
+        let mut it = Interp { doc, page, fonts: std::mem::take(&mut fonts) };
+        let dicts: Vec<&Dictionary> = match doc.get_page_resources(id) {
+            Ok((inline, ids)) => inline.into_iter().chain(ids.iter().filter_map(|i| doc.get_dictionary(*i).ok())).collect(),
+            Err(_) => vec![],
+        };
+        let res = Resources { dicts };
+        match doc.get_page_content_with_limit(id, MAX_CONTENT_BYTES) {
+            Ok(content) => {
+                // Page space with the media box origin at (0, 0).
+                let gs = GState {
+                    ctm: [1.0, 0.0, 0.0, 1.0, -origin.0, -origin.1],
+                    clip: None,
+                    fill_white: false,
+                    stroke_white: false,
+                    line_width: 1.0,
+                };
+                it.run(&content, &res, gs, 0);
+            }
+            Err(e) => it.page.problems.push(format!("page content could not be read: {e}")),
+        }
+        drop_overprint(&mut it.page.glyphs);
+        fonts = it.fonts;
+        fonts.clear();
+        out.push(it.page);
     }
     out
+}
+
+fn media_box(doc: &Document, id: lopdf::ObjectId) -> (f32, f32, (f32, f32)) {
+    let mut node = doc.get_dictionary(id).ok();
+    for _ in 0..32 {
+        let Some(d) = node else { break };
+        if let Some(Object::Array(a)) = dict_get(doc, d, b"MediaBox") {
+            let v: Vec<f32> = a.iter().filter_map(|o| num(resolve(doc, o))).collect();
+            if v.len() == 4 {
+                return ((v[2] - v[0]).abs(), (v[3] - v[1]).abs(), (v[0].min(v[2]), v[1].min(v[3])));
+            }
+        }
+        node = d.get(b"Parent").ok().and_then(|o| o.as_reference().ok()).and_then(|r| doc.get_dictionary(r).ok());
+    }
+    (595.0, 842.0, (0.0, 0.0))
 }
 
 #[cfg(test)]

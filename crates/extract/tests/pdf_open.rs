@@ -25,8 +25,9 @@ fn a_user_password_is_reported_as_encrypted() {
 }
 
 #[test]
-fn garbage_is_reported_as_damaged() {
-    assert!(matches!(open(b"<html>404</html>"), Err(PdfError::Damaged(_))));
+fn garbage_is_reported_as_not_a_pdf_or_damaged() {
+    assert!(matches!(open(b"<html>404</html>"), Err(PdfError::NotPdf)));
+    assert!(matches!(open(b"%PDF-1.4\nnot really"), Err(PdfError::Damaged(_))));
     // A truncated file: lopdf recovers what it can; reading it must not panic. Telling
     // the user what was lost is issue 7's work.
     let plain = fixture("plain.pdf");

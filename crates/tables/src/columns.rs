@@ -41,33 +41,72 @@ fn leaf_eq(frag: &str, leaf: &str) -> bool {
     frag == leaf || (frag == "小计" && leaf == "合计") || similarity(frag, leaf) >= 0.8
 }
 
-/// Match one column's header fragments (top-down) to a key of the catalogue.
-/// The deepest fragment that names a key wins; a lower header row that OCR turned to
-/// garbage (`7-1-10/10` under 本年收入合计) does not hide the readable one above it.
-fn match_key(frags: &[String], keys: &[String]) -> Option<usize> {
-    frags.iter().rev().find_map(|leaf| match_leaf(leaf, frags, keys))
-}
-
-fn match_leaf(leaf: &String, frags: &[String], keys: &[String]) -> Option<usize> {
-    let mut hits: Vec<(usize, usize)> = Vec::new(); // (key index, parents matched)
+/// Match one column's header fragments to a key of the catalogue. A key matches when
+/// every one of its parts names a fragment, in whatever order the print nests them
+/// (预算数 over 公务接待费, or 公务接待费 over 预算数); the key naming the most parts wins.
+/// Fragments that name nothing (a header row OCR turned to garbage) are ignored.
+pub(crate) fn match_key(frags: &[String], keys: &[String]) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None; // (parts, key)
+    let mut tie = false;
     for (k, key) in keys.iter().enumerate() {
         let parts: Vec<&str> = key.split('/').collect();
-        let kl = parts[parts.len() - 1];
-        let parents = &parts[..parts.len() - 1];
-        let matched_parents = parents.iter().filter(|p| frags.iter().any(|f| f == *p)).count();
-        if leaf_eq(leaf, kl) {
-            hits.push((k, matched_parents));
-        } else if parents.first() == Some(&leaf.as_str()) && parts.len() == 2 && (kl == "合计" || kl == "小计") {
-            // A band printed over its columns with nothing under its first column: the total.
-            hits.push((k, 1));
+        if !parts.iter().all(|p| frags.iter().any(|f| leaf_eq(f, p))) {
+            continue;
+        }
+        match best {
+            Some((n, _)) if n > parts.len() => {}
+            Some((n, _)) if n == parts.len() => tie = true,
+            _ => {
+                best = Some((parts.len(), k));
+                tie = false;
+            }
         }
     }
-    if hits.is_empty() {
-        return None;
+    if let (Some((_, k)), false) = (best, tie) {
+        return Some(k);
     }
-    let best = hits.iter().map(|h| h.1).max()?;
-    let top: Vec<_> = hits.iter().filter(|h| h.1 == best).collect();
-    (top.len() == 1).then(|| top[0].0)
+    // A band printed over its columns with nothing under its first column: the total.
+    let mut hits = keys.iter().enumerate().filter(|(_, key)| {
+        let parts: Vec<&str> = key.split('/').collect();
+        parts.len() == 2 && (parts[1] == "合计" || parts[1] == "小计") && frags.last().map(String::as_str) == Some(parts[0])
+    });
+    match (hits.next(), hits.next()) {
+        (Some((k, _)), None) => Some(k),
+        _ => None,
+    }
+}
+
+/// Header fragments of the column at cell `idx`, top-down: a merged header cell covering
+/// it counts; without spans (text input) a blank cell takes a band from its left,
+/// within the value columns only.
+pub(crate) fn fragments(header: &[&Line], idx: usize, first_value: usize, bands: &[String], drop_bands: &[String]) -> Vec<String> {
+    let mut frags: Vec<String> = Vec::new();
+    for l in header {
+        let mut t = l.covering(idx).map(norm).unwrap_or_default();
+        if t.is_empty() && l.spans.is_empty() {
+            if let Some(b) = (first_value..idx)
+                .rev()
+                .map(|j| l.cells.get(j).map(|c| norm(c)).unwrap_or_default())
+                .find(|s| !s.is_empty())
+            {
+                if bands.contains(&b) {
+                    t = b;
+                }
+            }
+        }
+        if !t.is_empty() && !drop_bands.contains(&t) && frags.last() != Some(&t) {
+            frags.push(t);
+        }
+    }
+    frags
+}
+
+/// The band names of a key list (the first part of nested keys) and the dropped bands.
+pub(crate) fn bands(keys: &[String], drop_bands: &[String]) -> Vec<String> {
+    keys.iter()
+        .filter_map(|k| k.split_once('/').map(|b| b.0.to_string()))
+        .chain(drop_bands.iter().cloned())
+        .collect()
 }
 
 /// Map value columns to keys. `value_idx` are the cell indices with their 栏次 numbers.
@@ -79,34 +118,9 @@ pub fn map_columns(
 ) -> (ColumnMap, Vec<String>) {
     let mut warnings = Vec::new();
     let first_value = value_idx.iter().map(|v| v.0).min().unwrap_or(0);
-    let bands: Vec<String> = keys
-        .iter()
-        .filter_map(|k| k.split_once('/').map(|b| b.0.to_string()))
-        .chain(drop_bands.iter().cloned())
-        .collect();
-    let mut frags_per_col = Vec::new();
-    for &(idx, _) in value_idx {
-        let mut frags: Vec<String> = Vec::new();
-        for l in header {
-            let mut t = l.cells.get(idx).map(|c| norm(c)).unwrap_or_default();
-            if t.is_empty() {
-                // Forward-fill a band from its left, within the value columns only.
-                if let Some(b) = (first_value..idx)
-                    .rev()
-                    .map(|j| l.cells.get(j).map(|c| norm(c)).unwrap_or_default())
-                    .find(|s| !s.is_empty())
-                {
-                    if bands.contains(&b) {
-                        t = b;
-                    }
-                }
-            }
-            if !t.is_empty() && !drop_bands.contains(&t) && frags.last() != Some(&t) {
-                frags.push(t);
-            }
-        }
-        frags_per_col.push(frags);
-    }
+    let bands = bands(keys, drop_bands);
+    let frags_per_col: Vec<Vec<String>> =
+        value_idx.iter().map(|&(idx, _)| fragments(header, idx, first_value, &bands, drop_bands)).collect();
     let text_map: Vec<Option<usize>> = frags_per_col.iter().map(|f| match_key(f, keys)).collect();
     let complete = text_map.iter().all(|m| m.is_some()) && {
         let mut seen: Vec<usize> = text_map.iter().flatten().copied().collect();
@@ -145,7 +159,7 @@ mod tests {
     use super::*;
 
     fn line(cells: &[&str]) -> Line {
-        Line { line: None, page: None, cells: cells.iter().map(|s| s.to_string()).collect() }
+        Line { line: None, page: None, cells: cells.iter().map(|s| s.to_string()).collect(), spans: vec![] }
     }
 
     fn keys(ks: &[&str]) -> Vec<String> {

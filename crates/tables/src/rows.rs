@@ -165,9 +165,10 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec
                 code = joined.concat();
             }
         }
+        // Header words sharing the row (类 | 款 | 项 printed beside 合计) are not the label.
         let label: String = label_cells
             .iter()
-            .filter(|c| code_cell(c).is_none())
+            .filter(|c| code_cell(c).is_none() && !catalogue().is_header_word(&norm(c)))
             .map(|c| c.trim())
             .filter(|c| !c.is_empty())
             .collect::<Vec<_>>()

@@ -1,0 +1,322 @@
+//! From a page's glyphs and rulings to [`Line`]s: the ruling lines that meet each other
+//! form a grid; every grid row becomes one line with one cell per grid column (a
+//! merged cell's text sits at its top-left, blank cells stay blank); glyphs outside
+//! any grid become lines of their own, split into cells at wide gaps. Rows come from
+//! the rulings and glyphs are grouped by baseline, so a label and an amount printed at
+//! different heights in one row stay in that row, and a label wrapped over two lines
+//! stays one cell.
+
+use crate::pdf::{Glyph, Page, Rule};
+use crate::Line;
+
+/// Two positions closer than this (points) are the same ruling coordinate.
+const SNAP: f32 = 1.5;
+/// Rulings shorter than this are specks, not lines.
+const MIN_RULE: f32 = 2.0;
+
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    /// The fixed coordinate (y of a horizontal, x of a vertical) and the span.
+    at: f32,
+    lo: f32,
+    hi: f32,
+}
+
+/// Collinear segments that touch or overlap become one.
+fn merge(mut segs: Vec<Seg>) -> Vec<Seg> {
+    segs.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.lo.total_cmp(&b.lo)));
+    let mut out: Vec<Seg> = Vec::new();
+    for s in segs {
+        if let Some(m) = out.iter_mut().rev().take_while(|m| (m.at - s.at).abs() <= SNAP).find(|m| s.lo <= m.hi + SNAP) {
+            m.hi = m.hi.max(s.hi);
+            m.lo = m.lo.min(s.lo);
+            continue;
+        }
+        out.push(s);
+    }
+    out
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        parent[ra.max(rb)] = ra.min(rb);
+    }
+}
+
+/// Distinct coordinates, snapped.
+fn cluster(mut v: Vec<f32>) -> Vec<f32> {
+    v.sort_by(f32::total_cmp);
+    let mut out: Vec<f32> = Vec::new();
+    for x in v {
+        match out.last() {
+            Some(&l) if x - l <= SNAP => {}
+            _ => out.push(x),
+        }
+    }
+    out
+}
+
+struct Grid {
+    /// Column boundaries left to right, row boundaries top to bottom.
+    xs: Vec<f32>,
+    ys: Vec<f32>,
+    /// Merged-cell id of each atomic cell, row-major.
+    cell_of: Vec<usize>,
+}
+
+impl Grid {
+    fn cols(&self) -> usize {
+        self.xs.len() - 1
+    }
+    fn rows(&self) -> usize {
+        self.ys.len() - 1
+    }
+    fn contains(&self, x: f32, y: f32) -> bool {
+        x >= self.xs[0] && x <= *self.xs.last().unwrap() && y <= self.ys[0] && y >= *self.ys.last().unwrap()
+    }
+    /// The atomic cell at a point inside the grid.
+    fn locate(&self, x: f32, y: f32) -> (usize, usize) {
+        let c = self.xs.partition_point(|&b| b <= x).saturating_sub(1).min(self.cols() - 1);
+        let r = self.ys.partition_point(|&b| b >= y).saturating_sub(1).min(self.rows() - 1);
+        (r, c)
+    }
+}
+
+/// Does a segment cover the middle half of [lo, hi]?
+fn covers(segs: &[Seg], at: f32, lo: f32, hi: f32) -> bool {
+    let q = (hi - lo) / 4.0;
+    segs.iter().any(|s| (s.at - at).abs() <= SNAP && s.lo <= lo + q + SNAP && s.hi >= hi - q - SNAP)
+}
+
+fn grids(rules: &[Rule]) -> Vec<Grid> {
+    let mut hs = Vec::new();
+    let mut vs = Vec::new();
+    for r in rules {
+        if (r.y1 - r.y0).abs() < 0.01 && r.x1 - r.x0 >= MIN_RULE {
+            hs.push(Seg { at: r.y0, lo: r.x0, hi: r.x1 });
+        } else if (r.x1 - r.x0).abs() < 0.01 && r.y1 - r.y0 >= MIN_RULE {
+            vs.push(Seg { at: r.x0, lo: r.y0, hi: r.y1 });
+        }
+    }
+    let (hs, vs) = (merge(hs), merge(vs));
+    // Rulings that meet belong to one grid.
+    let n = hs.len() + vs.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    for (i, h) in hs.iter().enumerate() {
+        for (j, v) in vs.iter().enumerate() {
+            if v.at >= h.lo - SNAP && v.at <= h.hi + SNAP && h.at >= v.lo - SNAP && h.at <= v.hi + SNAP {
+                union(&mut parent, i, hs.len() + j);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
+    let comps = {
+        let mut r = roots.clone();
+        r.sort();
+        r.dedup();
+        r
+    };
+    for root in comps {
+        let gh: Vec<Seg> = (0..hs.len()).filter(|&i| roots[i] == root).map(|i| hs[i]).collect();
+        let gv: Vec<Seg> = (0..vs.len()).filter(|&j| roots[hs.len() + j] == root).map(|j| vs[j]).collect();
+        if gh.len() < 2 || gv.len() < 2 {
+            continue;
+        }
+        let xs = cluster(gv.iter().map(|s| s.at).collect());
+        let mut ys = cluster(gh.iter().map(|s| s.at).collect());
+        ys.reverse();
+        if xs.len() < 2 || ys.len() < 2 {
+            continue;
+        }
+        let (nr, nc) = (ys.len() - 1, xs.len() - 1);
+        let mut p: Vec<usize> = (0..nr * nc).collect();
+        for r in 0..nr {
+            for c in 0..nc {
+                if c + 1 < nc && !covers(&gv, xs[c + 1], ys[r + 1], ys[r]) {
+                    union(&mut p, r * nc + c, r * nc + c + 1);
+                }
+                if r + 1 < nr && !covers(&gh, ys[r + 1], xs[c], xs[c + 1]) {
+                    union(&mut p, r * nc + c, (r + 1) * nc + c);
+                }
+            }
+        }
+        let cell_of = (0..nr * nc).map(|i| find(&mut p, i)).collect();
+        out.push(Grid { xs, ys, cell_of });
+    }
+    roots.clear();
+    out
+}
+
+fn center(g: &Glyph) -> (f32, f32) {
+    (g.x + g.width / 2.0, g.y + g.size * 0.3)
+}
+
+/// Glyphs grouped into baselines, top to bottom, each left to right.
+fn baselines(mut gs: Vec<&Glyph>) -> Vec<Vec<&Glyph>> {
+    gs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+    let mut lines: Vec<Vec<&Glyph>> = Vec::new();
+    for g in gs {
+        match lines.last_mut() {
+            Some(l) if (l[0].y - g.y).abs() <= 0.35 * l[0].size.max(g.size) => l.push(g),
+            _ => lines.push(vec![g]),
+        }
+    }
+    for l in &mut lines {
+        l.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
+    lines
+}
+
+/// One baseline's text, with a space where the gap is wide; `split` cuts it into cells
+/// at gaps wider than that many font sizes.
+fn runs(line: &[&Glyph], split: Option<f32>) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut end: Option<f32> = None;
+    for g in line {
+        if let Some(e) = end {
+            let gap = g.x - e;
+            if split.map_or(false, |k| gap > k * g.size) {
+                cells.push(String::new());
+            } else if gap > 0.6 * g.size {
+                cells.last_mut().unwrap().push(' ');
+            }
+        }
+        cells.last_mut().unwrap().push_str(&g.text);
+        end = Some(end.map_or(g.x + g.width, |e: f32| e.max(g.x + g.width)));
+    }
+    cells
+}
+
+/// The lines of one page, top to bottom.
+pub fn page_lines(page: &Page) -> Vec<Line> {
+    let grids = grids(&page.rules);
+    // (grid, merged cell) of each glyph, or free.
+    let mut in_cell: Vec<Vec<Vec<&Glyph>>> = grids.iter().map(|g| vec![Vec::new(); g.cell_of.len()]).collect();
+    let mut free: Vec<&Glyph> = Vec::new();
+    for g in &page.glyphs {
+        if g.text.trim().is_empty() {
+            continue;
+        }
+        let (x, y) = center(g);
+        match grids.iter().position(|gr| gr.contains(x, y)) {
+            Some(k) => {
+                let (r, c) = grids[k].locate(x, y);
+                let id = grids[k].cell_of[r * grids[k].cols() + c];
+                in_cell[k][id].push(g);
+            }
+            None => free.push(g),
+        }
+    }
+    let mut items: Vec<(f32, Line)> = Vec::new();
+    for (k, grid) in grids.iter().enumerate() {
+        let nc = grid.cols();
+        let mut top_left = vec![usize::MAX; grid.cell_of.len()];
+        for (i, &id) in grid.cell_of.iter().enumerate() {
+            if top_left[id] == usize::MAX {
+                top_left[id] = i;
+            }
+        }
+        for r in 0..grid.rows() {
+            let mut cells = vec![String::new(); nc];
+            let mut spans = vec![1; nc];
+            for (c, cell) in cells.iter_mut().enumerate() {
+                let id = grid.cell_of[r * nc + c];
+                // A merged cell's text goes to its top-left atomic cell; the row's other
+                // cells it covers have span 0.
+                if top_left[id] != r * nc + c {
+                    if grid.cell_of[r * nc + c.saturating_sub(1)] == id && c > 0 {
+                        spans[c] = 0;
+                    }
+                    continue;
+                }
+                spans[c] = (c..nc).take_while(|&k| grid.cell_of[r * nc + k] == id).count();
+                let lines = baselines(std::mem::take(&mut in_cell[k][id]));
+                *cell = lines.iter().map(|l| runs(l, None).concat()).collect::<Vec<_>>().join("");
+            }
+            items.push((grid.ys[r], Line { line: None, page: Some(page.number), cells, spans }));
+        }
+    }
+    for l in baselines(free) {
+        let y = l[0].y + l[0].size;
+        items.push((y, Line { line: None, page: Some(page.number), cells: runs(&l, Some(2.0)), spans: vec![] }));
+    }
+    items.sort_by(|a, b| b.0.total_cmp(&a.0));
+    items.into_iter().map(|(_, l)| l).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::Rect;
+
+    fn h(y: f32, x0: f32, x1: f32) -> Rule {
+        Rect { x0, y0: y, x1, y1: y }
+    }
+    fn v(x: f32, y0: f32, y1: f32) -> Rule {
+        Rect { x0: x, y0, x1: x, y1 }
+    }
+    fn glyphs(s: &str, x: f32, y: f32) -> Vec<Glyph> {
+        s.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph { text: c.to_string(), x: x + 10.0 * i as f32, y, width: if c.is_ascii() { 5.0 } else { 10.0 }, size: 10.0 })
+            .collect()
+    }
+
+    /// A 3-row grid whose header cell spans two columns, a label wrapped over two
+    /// baselines, an amount lower than its label, a blank cell, and a caption above.
+    #[test]
+    fn grid_rows_merged_cells_wrapped_labels_blank_cells() {
+        let mut page = Page { number: 3, width: 600.0, height: 800.0, ..Page::default() };
+        page.rules = vec![
+            h(700.0, 100.0, 400.0),
+            h(680.0, 100.0, 400.0),
+            h(640.0, 100.0, 400.0),
+            h(620.0, 100.0, 400.0),
+            v(100.0, 620.0, 700.0),
+            v(300.0, 620.0, 700.0),
+            v(400.0, 620.0, 700.0),
+            // Column 2's boundary is absent in the header row: 项目 spans both.
+            v(200.0, 620.0, 680.0),
+        ];
+        page.glyphs.extend(glyphs("收入决算表", 150.0, 720.0));
+        page.glyphs.extend(glyphs("项目", 140.0, 685.0));
+        page.glyphs.extend(glyphs("金额", 320.0, 685.0));
+        page.glyphs.extend(glyphs("机关事业单位", 205.0, 665.0));
+        page.glyphs.extend(glyphs("支出", 205.0, 650.0));
+        page.glyphs.extend(glyphs("2080505", 105.0, 658.0));
+        page.glyphs.extend(glyphs("6.18", 330.0, 645.0));
+        page.glyphs.extend(glyphs("合计", 205.0, 625.0));
+        let lines = page_lines(&page);
+        let cells: Vec<Vec<String>> = lines.iter().map(|l| l.cells.clone()).collect();
+        assert_eq!(
+            cells,
+            vec![
+                vec!["收入决算表".to_string()],
+                vec!["项目".into(), "".into(), "金额".into()],
+                vec!["2080505".into(), "机关事业单位支出".into(), "6.18".into()],
+                vec!["".into(), "合计".into(), "".into()],
+            ]
+        );
+        assert!(lines.iter().all(|l| l.page == Some(3)));
+    }
+
+    #[test]
+    fn free_text_splits_at_wide_gaps_only() {
+        let mut page = Page { number: 1, ..Page::default() };
+        page.glyphs.extend(glyphs("单位：万元", 100.0, 500.0));
+        page.glyphs.extend(glyphs("附注", 400.0, 500.0));
+        let lines = page_lines(&page);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].cells, vec!["单位：万元".to_string(), "附注".to_string()]);
+    }
+}
