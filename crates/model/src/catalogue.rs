@@ -72,6 +72,7 @@ struct EconFile {
 struct LabelsFile {
     aliases: Vec<(String, String)>,
     header_words: Vec<String>,
+    value_headers: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +95,7 @@ pub struct Catalogue {
     econ_by_code: HashMap<String, usize>,
     label_aliases: HashMap<String, String>,
     header_words: Vec<String>,
+    value_headers: Vec<String>,
 }
 
 static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
@@ -146,6 +148,7 @@ impl Catalogue {
             econ_by_code,
             label_aliases,
             header_words: labels.header_words.iter().map(|w| normalize_label(w)).collect(),
+            value_headers: labels.value_headers.iter().map(|w| normalize_label(w)).collect(),
         }
     }
 
@@ -199,6 +202,11 @@ impl Catalogue {
     /// A header word (项目, 科目编码, 栏次 …), or a cell that contains a code/name caption.
     pub fn is_header_word(&self, normalized: &str) -> bool {
         self.header_words.iter().any(|w| w == normalized) || normalized.contains("科目编码") || normalized.contains("科目名称")
+    }
+
+    /// A header that heads an amount column whatever the table calls it (决算数, 金额 …).
+    pub fn is_value_header(&self, normalized: &str) -> bool {
+        self.value_headers.iter().any(|w| w == normalized)
     }
 
     pub fn children_of(&self, parent: &str) -> Option<&[String]> {

@@ -156,7 +156,7 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
         parts.push(part(lines, i, end, n, title));
     }
 
-    let title = lines.iter().map(plain).find(|t| !t.is_empty());
+    let title = cover_title(lines);
     let year = title.as_deref().and_then(|t| year_re().captures(t)).and_then(|c| c[1].parse().ok());
     let kind = title.as_deref().and_then(|t| {
         if t.contains("决算") {
@@ -172,9 +172,25 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
         let after_year = year_re().find(t).map(|m| &t[m.end()..]).unwrap_or(t);
         let after_year = after_year.trim_start_matches('度');
         let name = after_year.split("部门决算").next()?.split("部门预算").next()?;
-        (!name.is_empty() && name != after_year).then(|| name.to_string())
+        if !name.is_empty() && name != after_year {
+            return Some(name.to_string());
+        }
+        // 上海市普陀区财政局2024年度部门决算: the name comes before the year.
+        let before = year_re().find(t).map(|m| &t[..m.start()])?;
+        (!before.is_empty()).then(|| before.to_string())
     });
     Segmented { title, department, year, kind, tables, parts }
+}
+
+/// The document's title: its first line, or the first lines of a cover that sets the
+/// title over several lines (上海市普陀区财政局 / 2024年度部门决算), up to the one naming
+/// the 决算 or 预算.
+fn cover_title(lines: &[Line]) -> Option<String> {
+    let first: Vec<String> = lines.iter().map(plain).filter(|t| !t.is_empty()).take(4).collect();
+    let names = |t: &str| t.contains("决算") || t.contains("预算");
+    let Some(end) = first.iter().position(|t| names(t)) else { return first.first().cloned() };
+    let short = first[..=end].iter().all(|t| t.chars().count() <= 30 && !t.contains('。'));
+    if short { Some(first[..=end].concat()) } else { first.first().cloned() }
 }
 
 /// The most frequent item; a tie goes to the first seen, so the result is deterministic.
@@ -216,7 +232,8 @@ fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static Table
                 unit_header = Some(c[1].to_string());
             }
         }
-        if department.is_none() && !seen_rows {
+        // `单位：万元` names the unit, not the department.
+        if department.is_none() && !seen_rows && unit_re().captures(&t).is_none() {
             if let Some(c) = dept_re().captures(&p) {
                 department = Some(c[1].trim().to_string());
             }

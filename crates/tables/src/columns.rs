@@ -46,18 +46,22 @@ fn leaf_eq(frag: &str, leaf: &str) -> bool {
 /// (预算数 over 公务接待费, or 公务接待费 over 预算数); the key naming the most parts wins.
 /// Fragments that name nothing (a header row OCR turned to garbage) are ignored.
 pub(crate) fn match_key(frags: &[String], keys: &[String]) -> Option<usize> {
-    let mut best: Option<(usize, usize)> = None; // (parts, key)
+    // Score: parts named, then parts named exactly (年初结转和结余 is one character from
+    // 年末结转和结余); a tie between different keys names nothing.
+    let mut best: Option<((usize, usize), usize)> = None;
     let mut tie = false;
     for (k, key) in keys.iter().enumerate() {
         let parts: Vec<&str> = key.split('/').collect();
         if !parts.iter().all(|p| frags.iter().any(|f| leaf_eq(f, p))) {
             continue;
         }
+        let exact = parts.iter().filter(|p| frags.iter().any(|f| f == *p)).count();
+        let score = (parts.len(), exact);
         match best {
-            Some((n, _)) if n > parts.len() => {}
-            Some((n, _)) if n == parts.len() => tie = true,
+            Some((b, _)) if b > score => {}
+            Some((b, bk)) if b == score => tie |= keys[bk] != *key,
             _ => {
-                best = Some((parts.len(), k));
+                best = Some((score, k));
                 tie = false;
             }
         }

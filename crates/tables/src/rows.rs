@@ -28,6 +28,22 @@ fn has_amount(l: &Line) -> bool {
     l.cells.iter().any(|c| gongkai_model::parse_amount(c).map_or(false, |a| a.scale() > 0))
 }
 
+/// A row that opens the data even with no amount in it (an empty table): every cell
+/// is blank, a code, 合计/总计 or an ordinal label of a summary (一、…), and one is not
+/// blank. A header row that prints 合计 beside other column names is not one.
+fn data_start(l: &Line) -> bool {
+    let rowish = |c: &String| {
+        let n = norm(c);
+        let folded = gongkai_model::compact(c);
+        code_cell(c).map_or(false, |d| d.len() >= 3)
+            || n == "合计"
+            || n == "总计"
+            || (gongkai_model::strip_ordinal(&folded) != folded && !catalogue().is_header_word(&n))
+    };
+    let filled: Vec<&String> = l.cells.iter().filter(|c| !c.trim().is_empty()).collect();
+    !filled.is_empty() && filled.iter().all(|c| rowish(c) || cell_amount(c).is_ok())
+}
+
 /// Split a table body into header lines, the numbering row and data lines.
 fn layout<'a>(body: &'a [Line]) -> Layouted<'a> {
     let start = body.iter().position(|l| (l.filled() >= 2 && is_header_line(l)) || numbering(l).is_some());
@@ -44,7 +60,7 @@ fn layout<'a>(body: &'a [Line]) -> Layouted<'a> {
             i += 1;
             break;
         }
-        if has_amount(l) {
+        if has_amount(l) || data_start(l) {
             break;
         }
         if l.filled() > 0 {
@@ -55,21 +71,36 @@ fn layout<'a>(body: &'a [Line]) -> Layouted<'a> {
     Layouted { header, numbers, body: body[i..].iter().collect() }
 }
 
-/// Value columns: from the numbering row, else where the data lines hold amounts.
-fn value_columns(lay: &Layouted<'_>) -> Vec<(usize, Option<u32>)> {
+/// Value columns: from the numbering row, else the columns that hold amounts and the
+/// columns whose header names a value column of the table and whose cells hold no
+/// text (blank means zero: an all-blank column is still a column).
+fn value_columns(lay: &Layouted<'_>, keys: &[String], drop_bands: &[String]) -> Vec<(usize, Option<u32>)> {
     if let Some(n) = &lay.numbers {
         return n.iter().map(|&(i, k)| (i, Some(k))).collect();
     }
-    let mut idx: Vec<usize> = Vec::new();
+    let width = lay.header.iter().chain(&lay.body).map(|l| l.cells.len()).max().unwrap_or(0);
+    let mut amounts = vec![false; width];
+    let mut text = vec![false; width];
     for l in &lay.body {
         for (i, c) in l.cells.iter().enumerate() {
-            if gongkai_model::parse_amount(c).map_or(false, |a| a.scale() > 0) && !idx.contains(&i) {
-                idx.push(i);
+            match cell_amount(c) {
+                Ok(Some(a)) if a.scale() > 0 => amounts[i] = true,
+                Ok(_) => {}
+                Err(()) => text[i] = !catalogue().is_header_word(&norm(c)) || text[i],
             }
         }
     }
-    idx.sort();
-    idx.into_iter().map(|i| (i, None)).collect()
+    let bands = crate::columns::bands(keys, drop_bands);
+    (0..width)
+        .filter(|&i| {
+            let frags = crate::columns::fragments(&lay.header, i, i, &bands, drop_bands);
+            amounts[i]
+                || (!text[i]
+                    && (crate::columns::match_key(&frags, keys).is_some()
+                        || frags.last().map_or(false, |f| catalogue().is_value_header(f))))
+        })
+        .map(|i| (i, None))
+        .collect()
 }
 
 /// Value cells of a line at the given columns; `Err` when one is text, not a number.
@@ -97,7 +128,12 @@ fn where_(l: &Line) -> String {
 pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Row>) {
     let spec = block.spec;
     let lay = layout(block.body);
-    let vcols = value_columns(&lay);
+    let keys: Vec<String> = if spec.layout == Layout::TwoSided {
+        spec.sides.iter().flat_map(|s| s.columns.iter().cloned()).collect()
+    } else {
+        spec.columns.clone()
+    };
+    let vcols = value_columns(&lay, &keys, &spec.drop_bands);
     if vcols.is_empty() {
         if block.empty_statement.is_none() {
             w.push("no value columns found: the table is empty or unreadable".into());
@@ -359,6 +395,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
     let mut grouped: Vec<Vec<Row>> = Vec::new();
     let mut closing: Vec<Row> = Vec::new();
     let mut groups: Option<Vec<usize>> = None; // cell index of each group's code column
+    let mut last_class: Vec<String> = Vec::new();
     for l in block.body {
         if l.filled() == 0 {
             continue;
@@ -386,16 +423,40 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                     n.contains("编码") || n.contains("代码")
                 })
                 .collect();
-            if starts.len() >= 1 {
+            if !starts.is_empty() {
                 groups = Some(starts);
             }
             continue;
         }
         let starts = groups.clone().unwrap_or_else(|| (0..l.cells.len()).step_by(3).collect());
         for (g, &s) in starts.iter().enumerate() {
-            let code = l.cells.get(s).and_then(|c| code_cell(c));
-            let name = l.cells.get(s + 1).map(|c| c.trim().to_string()).unwrap_or_default();
-            let raw = l.cells.get(s + 2).map(String::as_str).unwrap_or("");
+            // A group runs to the next group's code column; its amount is its last cell,
+            // its code the digits of its code cells (类 | 款 split or whole), its name the rest.
+            let end = starts.get(g + 1).copied().unwrap_or(l.cells.len()).min(l.cells.len());
+            if end < s + 2 {
+                continue;
+            }
+            let raw = l.cells[end - 1].as_str();
+            let mut parts: Vec<String> = Vec::new();
+            let mut name = String::new();
+            for c in &l.cells[s..end - 1] {
+                match code_cell(c) {
+                    Some(d) => parts.push(d),
+                    None if !catalogue().is_header_word(&norm(c)) => name.push_str(c.trim()),
+                    None => {}
+                }
+            }
+            if parts.len() == 1 && parts[0].len() == 2 && last_class.len() > g {
+                // A 款 printed without its 类: the class above it.
+                parts.insert(0, last_class[g].clone());
+            }
+            let code = (!parts.is_empty()).then(|| parts.concat());
+            if let Some(c) = &code {
+                if last_class.len() <= g {
+                    last_class.resize(g + 1, String::new());
+                }
+                last_class[g] = c[..3.min(c.len())].to_string();
+            }
             let v = match cell_amount(raw) {
                 Ok(v) => v,
                 Err(()) => {
