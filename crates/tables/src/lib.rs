@@ -60,6 +60,13 @@ pub fn build(block: &TableBlock<'_>, doc_unit: Option<&str>, warnings: &mut Vec<
         Layout::BasicDetail => rows::basic_detail(block, &mut w),
         _ => rows::grid(block, &mut w),
     };
+    // Two rows under one key would make two facts of one name: say so, never merge silently.
+    let mut seen = std::collections::HashSet::new();
+    for r in &rows {
+        if !seen.insert(r.key.as_str()) {
+            w.push(format!("row key `{}` appears twice (`{}`); its facts are ambiguous", r.key, r.label));
+        }
+    }
     if unit.is_none() && !rows.is_empty() {
         w.push("no unit (单位) could be read for this table".to_string());
     }

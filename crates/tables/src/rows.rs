@@ -346,11 +346,10 @@ fn two_sided(
                 continue;
             }
             let line_number = s.line_idx.and_then(|i| l.cells.get(i)).and_then(|c| c.trim().parse().ok());
-            let had_ordinal = gongkai_model::fold_width(&label).trim() != std && normalize_has_ordinal(&label);
             // Sub-lines under a parent such as 年初财政拨款结转和结余.
             let mut key = None;
             if let Some((parent, children)) = &parents[si] {
-                if !had_ordinal && children.contains(&std) {
+                if children.contains(&std) {
                     key = Some(format!("{}/{}/{}", s.name, parent, std));
                 }
             }
@@ -383,10 +382,6 @@ fn two_sided(
     (columns, rows)
 }
 
-fn normalize_has_ordinal(label: &str) -> bool {
-    let folded = gongkai_model::compact(label);
-    gongkai_model::strip_ordinal(&folded) != folded
-}
 
 /// The basic-expenditure detail: groups of (code, name, amount) side by side; a page
 /// that extraction flowed into one line of words is rebuilt by [`scramble`].
