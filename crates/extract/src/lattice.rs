@@ -178,23 +178,61 @@ fn baselines(mut gs: Vec<&Glyph>) -> Vec<Vec<&Glyph>> {
 }
 
 /// One baseline's text, with a space where the gap is wide; `split` cuts it into cells
-/// at gaps wider than that many font sizes.
-fn runs(line: &[&Glyph], split: Option<f32>) -> Vec<String> {
-    let mut cells = vec![String::new()];
-    let mut end: Option<f32> = None;
+/// at gaps wider than that many font sizes. Each cell comes with its x extent.
+fn runs(line: &[&Glyph], split: Option<f32>) -> Vec<(String, f32, f32)> {
+    let mut cells: Vec<(String, f32, f32)> = Vec::new();
     for g in line {
-        if let Some(e) = end {
-            let gap = g.x - e;
-            if split.map_or(false, |k| gap > k * g.size) {
-                cells.push(String::new());
-            } else if gap > 0.6 * g.size {
-                cells.last_mut().unwrap().push(' ');
+        let gap = cells.last().map(|c| g.x - c.2);
+        match gap {
+            Some(gap) if !split.map_or(false, |k| gap > k * g.size) => {
+                let c = cells.last_mut().unwrap();
+                if gap > 0.6 * g.size {
+                    c.0.push(' ');
+                }
+                c.0.push_str(&g.text);
+                c.2 = c.2.max(g.x + g.width);
             }
+            _ => cells.push((g.text.clone(), g.x, g.x + g.width)),
         }
-        cells.last_mut().unwrap().push_str(&g.text);
-        end = Some(end.map_or(g.x + g.width, |e: f32| e.max(g.x + g.width)));
     }
     cells
+}
+
+/// Text-aligned columns for a table printed without rulings: consecutive lines of two or
+/// more cells form a block; the x extents of the cells of its lines that hold amounts
+/// make the columns; every line's cells are put in the column they overlap most, so a
+/// blank cell stays a blank column instead of shifting the amounts to its right left.
+fn align_columns(block: &mut [(f32, Vec<(String, f32, f32)>)]) {
+    let is_amount = |s: &str| gongkai_model::parse_amount(s).map_or(false, |a| a.scale() > 0);
+    let data: Vec<&Vec<(String, f32, f32)>> =
+        block.iter().map(|l| &l.1).filter(|cells| cells.iter().any(|c| is_amount(&c.0))).collect();
+    if data.len() < 2 {
+        return;
+    }
+    let mut spans: Vec<(f32, f32)> = data.iter().flat_map(|cells| cells.iter().map(|c| (c.1, c.2))).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut cols: Vec<(f32, f32)> = Vec::new();
+    for (a, b) in spans {
+        match cols.last_mut() {
+            Some(c) if a <= c.1 + 1.0 => c.1 = c.1.max(b),
+            _ => cols.push((a, b)),
+        }
+    }
+    for (_, cells) in block.iter_mut() {
+        let mut slots: Vec<(String, f32, f32)> = cols.iter().map(|&(a, b)| (String::new(), a, b)).collect();
+        for (text, a, b) in cells.drain(..) {
+            let overlap = |c: &(f32, f32)| (b.min(c.1) - a.max(c.0)).max(0.0);
+            let dist = |c: &(f32, f32)| ((a + b) / 2.0 - (c.0 + c.1) / 2.0).abs();
+            let k = (0..cols.len())
+                .max_by(|&i, &j| overlap(&cols[i]).total_cmp(&overlap(&cols[j])).then(dist(&cols[j]).total_cmp(&dist(&cols[i]))))
+                .unwrap_or(0);
+            if !slots[k].0.is_empty() {
+                slots[k].0.push(' ');
+            }
+            slots[k].0.push_str(&text);
+        }
+        *cells = slots;
+    }
 }
 
 /// The lines of one page, top to bottom.
@@ -241,14 +279,23 @@ pub fn page_lines(page: &Page) -> Vec<Line> {
                 }
                 spans[c] = (c..nc).take_while(|&k| grid.cell_of[r * nc + k] == id).count();
                 let lines = baselines(std::mem::take(&mut in_cell[k][id]));
-                *cell = lines.iter().map(|l| runs(l, None).concat()).collect::<Vec<_>>().join("");
+                *cell = lines.iter().flat_map(|l| runs(l, None)).map(|c| c.0).collect::<Vec<_>>().join("");
             }
             items.push((grid.ys[r], Line { line: None, page: Some(page.number), cells, spans }));
         }
     }
-    for l in baselines(free) {
-        let y = l[0].y + l[0].size;
-        items.push((y, Line { line: None, page: Some(page.number), cells: runs(&l, Some(2.0)), spans: vec![] }));
+    let mut free_lines: Vec<(f32, Vec<(String, f32, f32)>)> =
+        baselines(free).iter().map(|l| (l[0].y + l[0].size, runs(l, Some(2.0)))).collect();
+    let mut i = 0;
+    while i < free_lines.len() {
+        let j = (i..free_lines.len()).find(|&j| free_lines[j].1.len() < 2).unwrap_or(free_lines.len());
+        if j > i + 1 {
+            align_columns(&mut free_lines[i..j]);
+        }
+        i = j + 1;
+    }
+    for (y, cells) in free_lines {
+        items.push((y, Line { line: None, page: Some(page.number), cells: cells.into_iter().map(|c| c.0).collect(), spans: vec![] }));
     }
     items.sort_by(|a, b| b.0.total_cmp(&a.0));
     items.into_iter().map(|(_, l)| l).collect()
@@ -308,6 +355,24 @@ mod tests {
             ]
         );
         assert!(lines.iter().all(|l| l.page == Some(3)));
+    }
+
+    /// A table printed without rulings: the blank 事业收入 cell of the second row stays in
+    /// its column instead of pulling 其他收入 left.
+    #[test]
+    fn borderless_rows_align_on_the_columns_of_their_amounts() {
+        let mut page = Page { number: 1, ..Page::default() };
+        page.glyphs.extend(glyphs("合计", 100.0, 500.0));
+        page.glyphs.extend(glyphs("30.00", 200.0, 500.0));
+        page.glyphs.extend(glyphs("20.00", 300.0, 500.0));
+        page.glyphs.extend(glyphs("10.00", 400.0, 500.0));
+        page.glyphs.extend(glyphs("201", 40.0, 480.0));
+        page.glyphs.extend(glyphs("一般公共服务支出", 100.0, 480.0));
+        page.glyphs.extend(glyphs("5.00", 205.0, 480.0));
+        page.glyphs.extend(glyphs("5.00", 405.0, 480.0));
+        let lines = page_lines(&page);
+        assert_eq!(lines[0].cells, vec!["", "合计", "30.00", "20.00", "10.00"]);
+        assert_eq!(lines[1].cells, vec!["201", "一般公共服务支出", "5.00", "", "5.00"]);
     }
 
     #[test]
