@@ -199,13 +199,23 @@ fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
     })
 }
 
-/// Output stems, made unique (`name`, `name-2`, …) in sorted input order.
+/// Output stems, made unique in sorted input order: the file stem; where two inputs
+/// share it (`x.txt` and `x.pdf`), the file name with its extension; where that too is
+/// shared (same name in two folders), `-2`, `-3`, … in order.
 fn stems(files: &[PathBuf]) -> Vec<String> {
+    let stem = |f: &PathBuf| f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "input".into());
+    let mut count: std::collections::HashMap<String, usize> = Default::default();
+    for f in files {
+        *count.entry(stem(f)).or_insert(0) += 1;
+    }
     let mut used: std::collections::HashMap<String, usize> = Default::default();
     files
         .iter()
         .map(|f| {
-            let s = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "input".into());
+            let mut s = stem(f);
+            if count[&s] > 1 {
+                s = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(s);
+            }
             let n = used.entry(s.clone()).or_insert(0);
             *n += 1;
             if *n == 1 { s } else { format!("{s}-{n}") }
