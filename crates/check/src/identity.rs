@@ -3,18 +3,21 @@
 
 use std::sync::OnceLock;
 
-use gongkai_model::{catalogue, Document};
+use gongkai_model::{catalogue, normalize_label, Document};
 use regex::Regex;
 
 use crate::{Finding, Severity};
 
 fn finding(rule: &'static str, severity: Severity, table: &str, expected: String, actual: String, message: String) -> Finding {
     Finding {
-        rule,
+        rule: rule.to_string(),
         severity,
         table: table.to_string(),
         row: None,
         col: None,
+        section: None,
+        sentence: None,
+        page: None,
         expected,
         actual,
         diff: String::new(),
@@ -64,7 +67,11 @@ pub fn years(doc: &Document) -> Vec<Finding> {
         for re in year_res() {
             for c in re.captures_iter(text) {
                 let y: u32 = c[1].parse().unwrap_or(year);
-                if y != year {
+                let start = c.get(0).map_or(0, |m| m.start());
+                let lead: String = text[..start].chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+                // 与2023年度相比 / 比2023年度增加: the text comparing with the year before.
+                let compares = y + 1 == year && ["与", "比", "较", "同"].iter().any(|w| lead.contains(w));
+                if y != year && !compares {
                     // Up to 20 characters of the clause before the year, for the reader.
                     let before: Vec<char> = text[..c.get(0).map_or(0, |m| m.start())]
                         .rsplit(['。', '\n'])
@@ -96,6 +103,69 @@ pub fn years(doc: &Document) -> Vec<Finding> {
         let place = format!("第{}部分", p.number);
         scan(&p.title, &place, true);
         scan(&p.text, &place, false);
+        for s in &p.sections {
+            let place = format!("第{}部分 {}、{}", p.number, s.ordinal, s.title);
+            scan(&s.title, &place, true);
+            scan(&s.text, &place, false);
+        }
+    }
+    out
+}
+
+fn placeholder_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"[XＸ×xｘ]{2,}|某某").expect("static regex"))
+}
+
+fn named_year_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"^(.{2,40}?)(?:19|20)\d{2}\s*年度").expect("static regex"))
+}
+
+/// The department is named, and named alike: a placeholder (XX局, 某某) left from a
+/// template is an error wherever it is printed; a heading that names another body
+/// before its year (`某某局2024年度部门决算情况说明`) is an error too.
+pub fn department(doc: &Document) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let dept = doc.metadata.department.as_deref().map(normalize_label);
+    let mut scan = |text: &str, place: &str, heading: bool| {
+        if let Some(m) = placeholder_re().find(text) {
+            out.push(finding(
+                "identity.department",
+                Severity::Error,
+                place,
+                "the department's name".into(),
+                text.chars().take(40).collect(),
+                format!("{place}: `{}` is a template placeholder, not a department", m.as_str()),
+            ));
+            return;
+        }
+        let (true, Some(d)) = (heading, dept.as_deref()) else { return };
+        let t = normalize_label(text);
+        if let Some(c) = named_year_re().captures(&t) {
+            let name = c[1].trim_start_matches("第二部分").trim_start_matches("第三部分").trim_start_matches("第一部分");
+            let name = gongkai_model::strip_ordinal(name);
+            if name.chars().count() >= 2 && !d.contains(name) && !name.contains(d) {
+                out.push(finding(
+                    "identity.department",
+                    Severity::Error,
+                    place,
+                    d.to_string(),
+                    name.to_string(),
+                    format!("{place}: names `{name}`, the document is `{d}`'s"),
+                ));
+            }
+        }
+    };
+    if let Some(t) = &doc.metadata.title {
+        scan(t, "title", false);
+    }
+    for t in &doc.tables {
+        scan(&t.title, &t.id, true);
+    }
+    for p in doc.narrative.iter().filter(|p| p.number <= 4) {
+        let place = format!("第{}部分", p.number);
+        scan(&p.title, &place, true);
         for s in &p.sections {
             let place = format!("第{}部分 {}、{}", p.number, s.ordinal, s.title);
             scan(&s.title, &place, true);

@@ -4,31 +4,14 @@
 //! the last printed digit; a difference within that is a `notice`, beyond it an `error`.
 
 mod identity;
+mod narrative;
+
+pub use narrative::outcomes as narrative_outcomes;
 
 use gongkai_model::{catalogue, Amount, Document, Table};
 use rust_decimal::Decimal;
-use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Notice,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    pub rule: &'static str,
-    pub severity: Severity,
-    pub table: String,
-    pub row: Option<String>,
-    pub col: Option<String>,
-    pub expected: String,
-    pub actual: String,
-    pub diff: String,
-    pub tolerance: String,
-    pub message: String,
-}
+pub use gongkai_model::{Finding, Severity};
 
 /// The result of checking one identity, kept whether or not it held.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,11 +47,14 @@ impl Ctx<'_> {
         self.out.push(Outcome {
             holds_exactly,
             finding: Finding {
-                rule,
+                rule: rule.to_string(),
                 severity,
                 table: table.to_string(),
                 row: row.map(str::to_string),
                 col: col.map(str::to_string),
+                section: None,
+                sentence: None,
+                page: None,
                 expected: sum.to_string(),
                 actual: total.0.to_string(),
                 diff: diff.to_string(),
@@ -133,6 +119,31 @@ impl Ctx<'_> {
         self.compare("summary.totals", &t.id, Some(total), Some(col), tv, &terms, msg);
     }
 
+    /// a ≤ b (within rounding): a part printed in one table may not exceed its whole in another.
+    fn at_most(&mut self, rule: &'static str, a: (&Table, &str, &str), b: (&Table, &str, &str)) {
+        let (Some(av), Some(bv)) = (v(a.0, a.1, a.2), v(b.0, b.1, b.2)) else { return };
+        let tol = tolerance(&[av], bv);
+        let over = av.0 - bv.0;
+        self.out.push(Outcome {
+            holds_exactly: over <= Decimal::ZERO,
+            finding: Finding {
+                rule: rule.to_string(),
+                severity: if over <= tol { Severity::Notice } else { Severity::Error },
+                table: a.0.id.clone(),
+                row: Some(a.1.to_string()),
+                col: Some(a.2.to_string()),
+                section: None,
+                sentence: None,
+                page: None,
+                expected: format!("<= {}", bv.0),
+                actual: av.0.to_string(),
+                diff: over.max(Decimal::ZERO).to_string(),
+                tolerance: tol.to_string(),
+                message: format!("{} {}/{} = {} may not exceed {} {}/{} = {}", a.0.id, a.1, a.2, av.0, b.0.id, b.1, b.2, bv.0),
+            },
+        });
+    }
+
     fn equal(&mut self, rule: &'static str, a: (&Table, &str, &str), parts: &[(&Table, &str, &str)]) {
         let Some(av) = v(a.0, a.1, a.2) else { return };
         let terms: Vec<Amount> = parts.iter().filter_map(|p| v(p.0, p.1, p.2)).collect();
@@ -143,6 +154,10 @@ impl Ctx<'_> {
         let msg = format!("{} {}/{} = {}", a.0.id, a.1, a.2, rhs.join(" + "));
         self.compare(rule, &a.0.id, Some(a.1), Some(a.2), av, &terms, msg);
     }
+}
+
+fn col_basic(t: &Table) -> &str {
+    t.columns.first().map(|c| c.key.as_str()).unwrap_or("决算数")
 }
 
 const SUMMARY_INCOME: &[&str] = &[
@@ -274,6 +289,17 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
                 .collect();
             cx.rows_sum(b, col, &format!("{funding}合计"), &classes);
         }
+        // The 三公 table counts all 财政拨款 spending, the detail only its basic part: a
+        // detail line may not exceed its 三公 figure.
+        if let Some(tp) = d.table("three_public") {
+            for (code, col) in [
+                ("30217", "决算数/公务接待费"),
+                ("30231", "决算数/公务用车购置及运行维护费/公务用车运行维护费"),
+                ("31013", "决算数/公务用车购置及运行维护费/公务用车购置费"),
+            ] {
+                cx.at_most("cross.three_public", (b, code, col_basic(b)), (tp, "合计", col));
+            }
+        }
         if let Some(g) = d.table("general_budget_expenditure") {
             cx.equal("cross.basic_detail", (g, "合计", "基本支出"), &[(b, "人员经费合计", col), (b, "公用经费合计", col)]);
         }
@@ -284,8 +310,10 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
 /// The findings worth reporting: every identity that does not hold exactly.
 pub fn check(doc: &Document) -> Vec<Finding> {
     let mut f: Vec<Finding> = outcomes(doc).into_iter().filter(|o| !o.holds_exactly).map(|o| o.finding).collect();
+    f.extend(narrative::outcomes(doc).into_iter().filter(|o| !o.holds_exactly).map(|o| o.finding));
     f.extend(identity::presence(doc));
     f.extend(identity::years(doc));
+    f.extend(identity::department(doc));
     // Stable: errors first, each group in document order.
     f.sort_by(|a, b| a.severity.cmp(&b.severity));
     f
@@ -310,7 +338,30 @@ mod tests {
                 at: Location::default(),
             }],
             warnings: vec![],
+            findings: vec![],
         }
+    }
+
+    fn narrative_findings(text: &str) -> Vec<Finding> {
+        let mut d = doc(2024, "");
+        d.narrative[0].sections[0].title = "其他重要事项的情况说明".into();
+        d.narrative[0].sections[0].text = text.into();
+        check(&d).into_iter().filter(|f| f.rule.starts_with("narrative")).collect()
+    }
+
+    #[test]
+    fn comparison_words_parts_and_counts_are_checked() {
+        let f = narrative_findings("年初预算为10.00万元，支出决算为12.00万元。决算数小于预算数的主要原因：追加。");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].rule.as_str(), f[0].severity), ("narrative.compare", Severity::Error));
+        assert!(narrative_findings("年初预算为10.00万元，支出决算为8.00万元。决算数小于预算数的主要原因：节约。").is_empty());
+        let f = narrative_findings("政府采购金额10.00万元，其中：货物采购金额6.00万元、服务采购金额5.00万元。");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].rule.as_str(), f[0].expected.as_str(), f[0].actual.as_str()), ("narrative.parts", "10", "11"));
+        assert!(narrative_findings("政府采购金额10.00万元，其中：货物采购金额4.00万元、服务采购金额5.00万元。").is_empty());
+        let f = narrative_findings("绩效自评的2024年度项目5个，平均得分95分（其中，绩效评级为“优”的项目4个；绩效评级为“良”的项目0个；绩效评级为“合格”的项目0个）。");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].rule, "narrative.count");
     }
 
     #[test]
@@ -324,7 +375,10 @@ mod tests {
         assert!(years[0].table.contains("国有资产占用情况说明"));
         let ok = check(&doc(2024, "2024年期末，共有车辆4辆。"));
         assert!(ok.iter().all(|x| x.rule != "identity.year"));
-        let cmp = check(&doc(2024, "与2023年末相比，车辆减少1辆。"));
+        // Comparing with the year before is what the text is for; another year is a notice.
+        let prev = check(&doc(2024, "与2023年末相比，车辆减少1辆；比2023年度增加0辆。"));
+        assert!(prev.iter().all(|x| x.rule != "identity.year"), "{prev:?}");
+        let cmp = check(&doc(2024, "与2022年末相比，车辆减少1辆。"));
         let cmp: Vec<_> = cmp.iter().filter(|x| x.rule == "identity.year").collect();
         assert_eq!(cmp.len(), 1);
         assert_eq!(cmp[0].severity, Severity::Notice);

@@ -54,7 +54,7 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
         .map(|b| gongkai_tables::build(b, doc_unit, &mut warnings))
         .collect();
     let sha = Sha256::digest(bytes);
-    Ok(Document {
+    let mut doc = Document {
         schema: SCHEMA.to_string(),
         source: Source {
             file: file_name.to_string(),
@@ -73,5 +73,8 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
         tables,
         narrative: seg.parts.clone(),
         warnings,
-    })
+        findings: Vec::new(),
+    };
+    doc.findings = gongkai_check::check(&doc);
+    Ok(doc)
 }

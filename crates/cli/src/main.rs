@@ -120,30 +120,46 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let findings = gongkai_check::check(&doc);
+    let findings = &doc.findings;
     let errors = findings.iter().filter(|f| f.severity == gongkai_check::Severity::Error).count();
     if format == "json" {
-        println!("{}", serde_json::to_string_pretty(&findings)?);
+        println!("{}", serde_json::to_string_pretty(findings)?);
     } else {
-        let total = gongkai_check::outcomes(&doc).len();
-        println!("{}: {} identities checked, {} errors, {} notices", file.display(), total, errors, findings.len() - errors);
-        for f in &findings {
-            let sev = match f.severity {
-                gongkai_check::Severity::Error => "error ",
-                gongkai_check::Severity::Notice => "notice",
-            };
-            println!(
-                "  {sev} [{}] {} row={} col={}: printed {}, expected {} (diff {}, rounding allows {})\n         {}",
-                f.rule,
-                f.table,
-                f.row.as_deref().unwrap_or("-"),
-                f.col.as_deref().unwrap_or("-"),
-                f.actual,
-                f.expected,
-                f.diff,
-                f.tolerance,
-                f.message
-            );
+        let identities = gongkai_check::outcomes(&doc).len();
+        let statements = gongkai_check::narrative_outcomes(&doc).len();
+        println!(
+            "{}: {identities} identities and {statements} statements of the text checked: {errors} errors, {} notices",
+            file.display(),
+            findings.len() - errors
+        );
+        // Grouped by severity: errors first (the findings come sorted so).
+        let mut heading = None;
+        for f in findings {
+            if heading != Some(f.severity) {
+                heading = Some(f.severity);
+                println!("\n{}:", if f.severity == gongkai_check::Severity::Error { "errors" } else { "notices (within rounding)" });
+            }
+            let mut at = f.table.clone();
+            if let Some(s) = &f.section {
+                at = s.clone();
+            }
+            if let Some(r) = &f.row {
+                at.push_str(&format!(" row {r}"));
+            }
+            if let Some(c) = &f.col {
+                at.push_str(&format!(" col {c}"));
+            }
+            if let Some(p) = f.page {
+                at.push_str(&format!(" (page {p})"));
+            }
+            println!("  [{}] {at}", f.rule);
+            println!("      {}", f.message);
+            if !f.expected.is_empty() || !f.actual.is_empty() {
+                println!("      expected {}, printed {}, difference {} (rounding allows {})", f.expected, f.actual, f.diff, f.tolerance);
+            }
+            if let Some(s) = &f.sentence {
+                println!("      「{s}」");
+            }
         }
     }
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })

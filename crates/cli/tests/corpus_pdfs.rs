@@ -127,3 +127,22 @@ fn every_corpus_file_converts_or_says_why() {
         }
     }
 }
+
+/// The genuine inconsistencies of the finance bureau's narrative are found (read from its
+/// golden, so this runs without the corpus): 财政拨款收入支出总计 printed as 0.3万元 where
+/// the table says 2961.68万元 (0.3亿元: the unit is wrong), and a share of 71.73% where
+/// 2106.66 / 2940.05 is 71.65%; the social-work department's 9.55% (9.56% by its amounts,
+/// adjusted so the shares add to 100%) is a notice.
+#[test]
+fn the_narrative_inconsistencies_of_the_corpus_are_found() {
+    let doc: Document = serde_json::from_str(&golden("putuo-finance-bureau-2024-final-accounts", "json")).unwrap();
+    let errors: Vec<_> = doc.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors.iter().any(|f| f.rule == "narrative.unit" && f.table == "fiscal_summary" && f.row.as_deref() == Some("收入/总计") && f.actual == "0.3"));
+    assert!(errors.iter().any(|f| f.rule == "narrative.share" && f.actual == "71.73"));
+    let doc: Document = serde_json::from_str(&golden("putuo-social-work-dept-2024-final-accounts", "json")).unwrap();
+    assert!(doc.findings.iter().all(|f| f.severity == Severity::Notice), "{:#?}", doc.findings);
+    assert!(doc.findings.iter().any(|f| f.rule == "narrative.share" && f.actual == "9.55"));
+    let statements = gongkai_check::narrative_outcomes(&doc);
+    assert!(statements.len() >= 30, "{}", statements.len());
+}

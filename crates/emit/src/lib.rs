@@ -92,6 +92,7 @@ mod tests {
             }],
             narrative: vec![],
             warnings: vec![],
+            findings: vec![],
         };
         assert_eq!(
             facts_jsonl(&doc),

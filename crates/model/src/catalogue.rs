@@ -34,6 +34,18 @@ pub struct TableSpec {
     /// Header bands that span all value columns and are not part of column keys.
     #[serde(default)]
     pub drop_bands: Vec<String>,
+    /// How the narrative names this table's figures.
+    #[serde(default)]
+    pub narrative: Vec<NarrativeName>,
+}
+
+/// Phrases of the 情况说明 that name one figure of a table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NarrativeName {
+    pub phrases: Vec<String>,
+    pub row: String,
+    /// The column key; `{basis}` stands for 预算数 or 决算数 as the sentence says.
+    pub col: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -16,6 +16,40 @@ pub struct Document {
     pub narrative: Vec<Part>,
     /// What the converter noticed and could not resolve (never silent).
     pub warnings: Vec<String>,
+    /// What the checks found: every identity that does not hold exactly, every
+    /// narrative statement the tables contradict (see `gongkai check`).
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Notice,
+}
+
+/// One check that did not hold exactly: where, what was expected, what is printed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    /// The table id, or the narrative part for a statement of the text.
+    pub table: String,
+    pub row: Option<String>,
+    pub col: Option<String>,
+    /// The narrative section (`第3部分 二、收入决算情况说明`) and the sentence, for text findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    pub expected: String,
+    pub actual: String,
+    pub diff: String,
+    pub tolerance: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

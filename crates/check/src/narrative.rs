@@ -1,0 +1,595 @@
+//! The narrative (第三部分 情况说明) against the tables: every amount the text states is
+//! read with the words before it, resolved to the table figure those words name (the
+//! catalogue's narrative phrases, classification names, row labels, column names) and
+//! compared at the text's printed precision; shares (占…%), completion rates
+//! (完成预算的…%), changes (增加/减少 …万元, 增长/下降 …%) and comparison words
+//! (大于/小于/等于/持平) are recomputed from the amounts they speak of; parts listed after
+//! 其中 may not exceed their whole; counts of rated projects add up.
+
+use std::sync::OnceLock;
+
+use gongkai_model::{catalogue, fold_width, normalize_label, parse_amount, Document, Finding, Part, Section, Severity, Table};
+use regex::Regex;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::Outcome;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Basis {
+    Budget,
+    Actual,
+}
+
+#[derive(Debug, Clone)]
+struct Mention {
+    start: usize,
+    end: usize,
+    value: Decimal,
+    scale: u32,
+    /// 万元 / 元 / 亿元, or None for a percentage.
+    unit: Option<&'static str>,
+    /// The words before the number within its clause, normalized.
+    words: String,
+    basis: Basis,
+    /// What the words name, with basis words, verbs and change words taken off.
+    subject: String,
+    /// +1 增加/增长, -1 减少/下降, 0 none.
+    change: i32,
+}
+
+fn number_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(\d[\d,]*(?:\.\s?\d+)?)\s*(万元|亿元|元|%)").expect("static regex"))
+}
+
+const DELIMS: &[char] = &['，', ',', '；', ';', '：', ':', '、', '。'];
+const TRAILING: &[&str] = &["为", "是", "均", "各", "约", "达", "共计", "合计为"];
+const BASIS_WORDS: &[&str] =
+    &["支出决算数", "支出决算", "决算数", "决算", "年初预算数", "年初预算", "支出预算数", "支出预算", "预算数", "预算"];
+const BUDGET_WORDS: &[&str] = &["年初预算数", "年初预算", "全年预算数", "全年预算", "调整预算", "支出预算数", "预算数", "预算"];
+const UP: &[&str] = &["增加", "增长", "上升", "提高"];
+const DOWN: &[&str] = &["减少", "下降", "降低"];
+
+fn strip_suffixes(mut s: String, list: &[&str]) -> String {
+    loop {
+        let before = s.len();
+        for w in list {
+            if let Some(t) = s.strip_suffix(w) {
+                s = t.to_string();
+            }
+        }
+        if s.len() == before {
+            return s;
+        }
+    }
+}
+
+/// Normalized words: width folded, spaces and quotes gone, (类)/(款)/(项) markers dropped.
+fn norm(s: &str) -> String {
+    normalize_label(&fold_width(s)).replace("(类)", "").replace("(款)", "").replace("(项)", "")
+}
+
+fn mentions(sentence: &str) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    let mut prev_end = 0;
+    for c in number_re().captures_iter(sentence) {
+        let m = c.get(0).expect("match");
+        let Some(a) = parse_amount(&c[1]) else { continue };
+        let unit = match &c[2] {
+            "%" => None,
+            "万元" => Some("万元"),
+            "亿元" => Some("亿元"),
+            _ => Some("元"),
+        };
+        let before = &sentence[prev_end..m.start()];
+        let clause = before.rsplit(DELIMS).next().unwrap_or(before);
+        let mut words = norm(clause);
+        // A document speaks of `2024年度收入合计`: the year and what precedes it is not the name.
+        if let Some(i) = words.rfind("年度") {
+            words = words[i + "年度".len()..].to_string();
+        }
+        let trimmed = strip_suffixes(words.clone(), TRAILING);
+        // 一般公共预算财政拨款支出 is not a budget figure: only a closing 预算 word makes one.
+        let basis = if BUDGET_WORDS.iter().any(|b| trimmed.ends_with(b)) { Basis::Budget } else { Basis::Actual };
+        let mut change = 0;
+        let mut subject = trimmed.clone();
+        for (dir, list) in [(1, UP), (-1, DOWN)] {
+            for w in list {
+                if let Some(t) = trimmed.strip_suffix(w) {
+                    change = dir;
+                    subject = t.to_string();
+                }
+            }
+        }
+        let subject = strip_suffixes(strip_suffixes(subject, TRAILING), BASIS_WORDS);
+        let subject = strip_suffixes(subject, TRAILING);
+        out.push(Mention { start: m.start(), end: m.end(), value: a.0, scale: a.scale(), unit, words, basis, subject, change });
+        prev_end = m.end();
+    }
+    out
+}
+
+/// The sentences of a section: split at 。, and at lines that open a numbered item
+/// (`(二)…`, `3.`, `- 1.`), since a heading line carries no full stop; lines wrapped
+/// inside a sentence are joined without a space (the text is Chinese).
+fn sentences_of(text: &str) -> Vec<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let item = R.get_or_init(|| Regex::new(r"^\s*(?:[-*]\s*)?(?:\*\*)?(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}(?:、|．|\.[^\d]))").expect("static regex"));
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for line in text.lines() {
+        if item.is_match(line) && !cur.trim().is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        let line = fold_width(line.trim());
+        cur.push_str(&line);
+        // A heading line (`(二)结构情况`) is a sentence of its own.
+        let heading = item.is_match(&line) && line.chars().count() <= 40 && !line.contains(',') && !line.contains('元') && !line.contains('%');
+        if heading {
+            out.push(std::mem::take(&mut cur));
+        }
+        while let Some(i) = cur.find('。') {
+            let rest = cur.split_off(i + '。'.len_utf8());
+            out.push(std::mem::replace(&mut cur, rest));
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// A table figure the words name, with the table's unit.
+#[derive(Debug, Clone)]
+struct Target {
+    table: String,
+    row: String,
+    col: String,
+    value: Decimal,
+    unit: Option<String>,
+}
+
+fn first_col(t: &Table, side: Option<&str>) -> Option<String> {
+    t.columns.iter().find(|c| c.side.as_deref() == side).map(|c| c.key.clone())
+}
+
+fn target(t: &Table, row: &str, col: &str) -> Option<Target> {
+    let r = t.row(row)?;
+    // A blank cell of a printed row is zero.
+    let value = r.value(col).map(|a| a.0).unwrap_or(Decimal::ZERO);
+    if !t.columns.iter().any(|c| c.key == col) {
+        return None;
+    }
+    Some(Target { table: t.id.clone(), row: row.to_string(), col: col.to_string(), value, unit: t.unit.clone() })
+}
+
+/// The table figure a subject names: the catalogue's narrative phrases first (the longest
+/// that ends the subject), then a row by its label or class, then a column of a 合计 row.
+/// The section's own table is preferred.
+fn resolve(doc: &Document, subject: &str, basis: Basis, preferred: Option<&str>) -> Option<Target> {
+    if subject.chars().count() < 2 {
+        return None;
+    }
+    let order: Vec<&Table> = doc
+        .tables
+        .iter()
+        .filter(|t| Some(t.id.as_str()) == preferred)
+        .chain(doc.tables.iter().filter(|t| Some(t.id.as_str()) != preferred))
+        .collect();
+    let basis_word = if basis == Basis::Budget { "预算数" } else { "决算数" };
+    let mut best: Option<(usize, Target)> = None;
+    for t in &order {
+        let Some(spec) = catalogue().table(&t.id) else { continue };
+        for n in &spec.narrative {
+            for p in &n.phrases {
+                let p = norm(p);
+                // A budget figure is compared only where the table prints budgets.
+                if basis == Basis::Budget && !n.col.contains("{basis}") {
+                    continue;
+                }
+                if subject.ends_with(&p) && best.as_ref().map_or(true, |b| p.len() > b.0) {
+                    let col = n.col.replace("{basis}", basis_word);
+                    if let Some(tg) = target(t, &n.row, &col) {
+                        best = Some((p.len(), tg));
+                    }
+                }
+            }
+        }
+    }
+    if let Some((_, t)) = best {
+        return Some(t);
+    }
+    if basis == Basis::Budget {
+        return None;
+    }
+    let class = catalogue().function_class(subject).map(str::to_string);
+    for t in &order {
+        for r in &t.rows {
+            let label = norm(&r.label);
+            let hit = label == subject || class.as_deref().map_or(false, |c| r.code.as_deref() == Some(c));
+            if hit {
+                if let Some(col) = first_col(t, r.side.as_deref()) {
+                    return target(t, &r.key, &col);
+                }
+            }
+        }
+    }
+    for t in &order {
+        if let Some(c) = t.columns.iter().find(|c| norm(c.key.rsplit('/').next().unwrap_or(&c.key)) == subject) {
+            return target(t, "合计", &c.key);
+        }
+    }
+    None
+}
+
+/// A row named by a 类/款/项 chain (`一般公共服务支出(类)财政事务(款)行政运行(项)`).
+fn chain_target(doc: &Document, sentence: &str, preferred: Option<&str>) -> Option<Target> {
+    let s = normalize_label(&fold_width(sentence));
+    if !s.contains("(项)") && !s.contains("(款)") {
+        return None;
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = s.as_str();
+    for marker in ["(类)", "(款)", "(项)"] {
+        let Some(i) = rest.find(marker) else { break };
+        let name = rest[..i].rsplit(DELIMS).next().unwrap_or(&rest[..i]);
+        let name = name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == '、');
+        names.push(name.to_string());
+        rest = &rest[i + marker.len()..];
+    }
+    let class = catalogue().function_class(names.first()?)?;
+    let tables: Vec<&Table> = doc
+        .tables
+        .iter()
+        .filter(|t| Some(t.id.as_str()) == preferred)
+        .chain(doc.tables.iter().filter(|t| Some(t.id.as_str()) != preferred))
+        .collect();
+    for t in tables {
+        let mut code = class.to_string();
+        let mut found = true;
+        for name in &names[1..] {
+            match t.rows.iter().find(|r| {
+                r.code.as_deref().map_or(false, |c| c.len() == code.len() + 2 && c.starts_with(&code)) && norm(&r.label) == *name
+            }) {
+                Some(r) => code = r.key.clone(),
+                None => {
+                    found = false;
+                    break;
+                }
+            }
+        }
+        if found && code.len() > 3 {
+            let col = first_col(t, None)?;
+            return target(t, &code, &col);
+        }
+    }
+    None
+}
+
+fn half(scale: u32) -> Decimal {
+    Decimal::new(5, scale + 1)
+}
+
+/// Convert a table value to the text's unit.
+fn in_unit(v: Decimal, from: Option<&str>, to: &str) -> Decimal {
+    let factor = |u: &str| match u {
+        "元" => Decimal::ONE,
+        "万元" => Decimal::from(10_000),
+        "亿元" => Decimal::from(100_000_000),
+        _ => Decimal::ONE,
+    };
+    match from {
+        Some(f) => v * factor(f) / factor(to),
+        None => v,
+    }
+}
+
+fn round(v: Decimal, scale: u32) -> Decimal {
+    v.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The table each section speaks of: the one whose title stem its heading contains.
+fn section_table(doc: &Document, s: &Section) -> Option<String> {
+    let heading = norm(&s.title);
+    doc.tables
+        .iter()
+        .filter_map(|t| {
+            let title = norm(&t.title);
+            let stem = title.trim_end_matches("表").trim_end_matches("决算").trim_end_matches("明细").trim_end_matches("决算").to_string();
+            (stem.chars().count() >= 2 && heading.contains(&stem)).then(|| (stem.len(), t.id.clone()))
+        })
+        .max()
+        .map(|x| x.1)
+}
+
+struct Cx<'a> {
+    doc: &'a Document,
+    part: &'a Part,
+    section: &'a Section,
+    out: Vec<Outcome>,
+}
+
+impl Cx<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn record(&mut self, rule: &str, holds: bool, sentence: &str, target: Option<&Target>, expected: Decimal, actual: Decimal, tol: Decimal, message: String) {
+        let (place, sentence) = self.place(sentence);
+        self.record_graded(rule, if holds { None } else { Some(Severity::Error) }, sentence, target, expected, actual, tol, message, place);
+    }
+
+    fn place(&self, sentence: &str) -> (String, String) {
+        let place = format!("第{}部分 {}、{}", self.part.number, self.section.ordinal, self.section.title);
+        (place, sentence.chars().take(120).collect::<String>().trim().to_string())
+    }
+
+    /// `severity` None: the statement holds.
+    #[allow(clippy::too_many_arguments)]
+    fn record_graded(&mut self, rule: &str, severity: Option<Severity>, sentence: String, target: Option<&Target>, expected: Decimal, actual: Decimal, tol: Decimal, message: String, place: String) {
+        self.out.push(Outcome {
+            holds_exactly: severity.is_none(),
+            finding: Finding {
+                rule: rule.to_string(),
+                severity: severity.unwrap_or(Severity::Notice),
+                table: target.map(|t| t.table.clone()).unwrap_or_else(|| format!("第{}部分", self.part.number)),
+                row: target.map(|t| t.row.clone()),
+                col: target.map(|t| t.col.clone()),
+                section: Some(place),
+                sentence: Some(sentence),
+                page: self.section.at.page,
+                expected: expected.normalize().to_string(),
+                actual: actual.normalize().to_string(),
+                diff: (actual - expected).normalize().to_string(),
+                tolerance: tol.normalize().to_string(),
+                message,
+            },
+        });
+    }
+
+    /// A percentage against part/whole×100, allowing the rounding of all three printed values.
+    #[allow(clippy::too_many_arguments)]
+    fn ratio(&mut self, rule: &str, sentence: &str, pct: &Mention, part: (Decimal, u32), whole: (Decimal, u32), what: String) {
+        if whole.0.is_zero() {
+            return;
+        }
+        let expected = part.0 / whole.0 * Decimal::from(100);
+        let tol = half(pct.scale)
+            + Decimal::from(100) * (half(part.1) / whole.0.abs() + part.0.abs() * half(whole.1) / (whole.0 * whole.0));
+        let off = (expected - pct.value).abs();
+        // One unit of the last digit more is the adjustment that makes shares add to 100%.
+        let severity = if off <= tol {
+            None
+        } else if off <= tol + Decimal::new(1, pct.scale) {
+            Some(Severity::Notice)
+        } else {
+            Some(Severity::Error)
+        };
+        let shown = round(expected, pct.scale + 2);
+        let (place, sentence) = self.place(sentence);
+        self.record_graded(rule, severity, sentence, None, shown, pct.value, tol.round_dp(4), format!("{what}: the text says {}%, the amounts give {}%", pct.value, round(expected, pct.scale)), place);
+    }
+
+    fn run(&mut self) {
+        let preferred = section_table(self.doc, self.section);
+        let text = sentences_of(&self.section.text).join("");
+        let mut anchor: Option<(Decimal, u32)> = None;
+        let mut last_budget: Option<(Decimal, u32)> = None;
+        let mut last_actual: Option<(Decimal, u32, Option<Target>)> = None;
+        let mut last_amount: Option<(Decimal, u32)> = None;
+        let mut pending_change: Option<(Decimal, u32, i32, Decimal, u32)> = None;
+        for sentence in sentences_of(&self.section.text) {
+            let sentence = sentence.as_str();
+            let ms = mentions(sentence);
+            let chain = chain_target(self.doc, sentence, preferred.as_deref());
+            if chain.is_some() {
+                last_budget = None;
+                last_actual = None;
+            }
+            // What the sentence is about: a 类/款/项 chain, else the last subject it named.
+            let mut sentence_subject: Option<(String, Option<Target>)> = None;
+            let mut cur_budget: Option<(Decimal, u32)> = None;
+            for (i, m) in ms.iter().enumerate() {
+                // The words between this number and the next.
+                let next_words = &sentence[m.end..ms.get(i + 1).map_or(sentence.len(), |n| n.start)];
+                match m.unit {
+                    Some(unit) => {
+                        let bare = m.subject.is_empty() || m.subject == "支出";
+                        let subject_target = match (bare, m.basis) {
+                            (false, b) => {
+                                let t = resolve(self.doc, &m.subject, b, preferred.as_deref());
+                                if m.change == 0 {
+                                    let actual = resolve(self.doc, &m.subject, Basis::Actual, preferred.as_deref());
+                                    sentence_subject = Some((m.subject.clone(), actual));
+                                }
+                                t
+                            }
+                            (true, Basis::Actual) => chain.clone().or_else(|| sentence_subject.as_ref().and_then(|s| s.1.clone())),
+                            (true, Basis::Budget) => None,
+                        };
+                        if m.change != 0 {
+                            let current = resolve(self.doc, &m.subject, Basis::Actual, preferred.as_deref())
+                                .map(|t| (in_unit(t.value, t.unit.as_deref(), unit), 2))
+                                .or(last_amount);
+                            if let Some((c, cs)) = current {
+                                pending_change = Some((m.value, m.scale, m.change, c, cs));
+                            }
+                        } else if let Some(t) = &subject_target {
+                            let table_v = in_unit(t.value, t.unit.as_deref(), unit);
+                            let expected = round(table_v, m.scale.min(t.value.scale()));
+                            let got = round(m.value, m.scale.min(t.value.scale()));
+                            let holds = expected == got;
+                            let slip = ["元", "万元", "亿元"].iter().any(|u| *u != unit && round(in_unit(t.value, t.unit.as_deref(), u), m.scale) == m.value && !m.value.is_zero());
+                            let rule = if !holds && slip { "narrative.unit" } else { "narrative.amount" };
+                            let what = if !holds && slip {
+                                format!("`{}` is {}{} in the table; the text states {}{} — the unit is wrong", m.words, t.value, t.unit.as_deref().unwrap_or(""), m.value, unit)
+                            } else {
+                                format!("`{}` states {}{}; the table ({} {} {}) prints {}{}", m.words, m.value, unit, t.table, t.row, t.col, t.value, t.unit.as_deref().unwrap_or(""))
+                            };
+                            self.record(rule, holds, sentence, Some(t), expected, got, half(m.scale), what);
+                        }
+                        match m.basis {
+                            Basis::Budget => {
+                                last_budget = Some((m.value, m.scale));
+                                cur_budget = last_budget;
+                            }
+                            Basis::Actual if m.change == 0 => last_actual = Some((m.value, m.scale, subject_target.clone())),
+                            _ => {}
+                        }
+                        if m.change == 0 {
+                            last_amount = Some((m.value, m.scale));
+                        }
+                        if ["其中", "主要用于", "主要包括"].iter().any(|w| next_words.contains(w)) && m.change == 0 {
+                            anchor = Some((m.value, m.scale));
+                            self.parts(sentence, m, &ms[i + 1..]);
+                        }
+                    }
+                    None => {
+                        let w = &m.words;
+                        if w.contains("完成") && w.contains("预算") {
+                            let b = last_actual.as_ref().map(|l| (l.0, l.1));
+                            let budget = cur_budget.or_else(|| {
+                                // The budget of the same figure, from the table.
+                                let t = last_actual.as_ref()?.2.as_ref()?;
+                                let col = t.col.replacen("决算数", "预算数", 1);
+                                (col != t.col).then(|| ())?;
+                                let tb = self.doc.table(&t.table)?;
+                                target(tb, &t.row, &col).map(|x| (x.value, x.value.scale()))
+                            });
+                            if let (Some(b), Some(a)) = (b, budget) {
+                                self.ratio("narrative.rate", sentence, m, b, a, "completion rate (决算 / 预算)".into());
+                            }
+                        } else if let Some(pos) = w.rfind('占') {
+                            let base_words = w[pos + '占'.len_utf8()..].trim_end_matches('的').to_string();
+                            let base = if base_words.is_empty() {
+                                anchor
+                            } else {
+                                resolve(self.doc, &strip_suffixes(base_words, TRAILING), Basis::Actual, preferred.as_deref())
+                                    .map(|t| (t.value, t.value.scale()))
+                                    .or(anchor)
+                            };
+                            let part = ms[..i].iter().rev().find(|p| p.unit.is_some() && p.change == 0).map(|p| (p.value, p.scale));
+                            if let (Some(part), Some(base)) = (part, base) {
+                                self.ratio("narrative.share", sentence, m, part, base, "share (占)".into());
+                            }
+                        } else if let Some((d, ds, dir, c, cs)) = pending_change {
+                            let pdir = if UP.iter().any(|x| w.ends_with(x)) {
+                                1
+                            } else if DOWN.iter().any(|x| w.ends_with(x)) {
+                                -1
+                            } else {
+                                0
+                            };
+                            if pdir != 0 {
+                                pending_change = None;
+                                if pdir != dir {
+                                    self.record(
+                                        "narrative.direction",
+                                        false,
+                                        sentence,
+                                        None,
+                                        Decimal::from(dir),
+                                        Decimal::from(pdir),
+                                        Decimal::ZERO,
+                                        format!("the amount {} but the percentage {}", if dir > 0 { "increases" } else { "decreases" }, if pdir > 0 { "increases" } else { "decreases" }),
+                                    );
+                                }
+                                let previous = if dir > 0 { c - d } else { c + d };
+                                self.ratio("narrative.change", sentence, m, (d, ds), (previous, cs.max(ds)), "rate of change (变动额 / 上年数)".into());
+                            }
+                        }
+                    }
+                }
+            }
+            self.comparison(sentence, last_budget, last_actual.as_ref().map(|l| (l.0, l.1)));
+        }
+        self.counts(&text);
+    }
+
+    /// 大于/小于/等于/持平 between 决算数 and 预算数 must agree with the amounts.
+    fn comparison(&mut self, sentence: &str, budget: Option<(Decimal, u32)>, actual: Option<(Decimal, u32)>) {
+        let s = normalize_label(sentence);
+        let (Some(a), Some(b)) = (budget, actual) else { return };
+        if !(s.contains("决算") && s.contains("预算")) {
+            return;
+        }
+        let (word, ok) = if s.contains("决算数小于") || s.contains("决算小于") || s.contains("决算数低于") {
+            ("小于", b.0 < a.0)
+        } else if s.contains("决算数大于") || s.contains("决算大于") || s.contains("决算数高于") {
+            ("大于", b.0 > a.0)
+        } else if (s.contains("等于") || s.contains("持平")) && !s.contains("基本持平") && !s.contains("不等于") {
+            ("等于", b.0 == a.0)
+        } else {
+            return;
+        };
+        self.record(
+            "narrative.compare",
+            ok,
+            sentence,
+            None,
+            a.0,
+            b.0,
+            Decimal::ZERO,
+            format!("the text says 决算数 {word} 预算数; 决算 {} vs 预算 {}", b.0, a.0),
+        );
+    }
+
+    /// Parts listed after 其中 may not exceed their whole (beyond rounding).
+    fn parts(&mut self, sentence: &str, whole: &Mention, rest: &[Mention]) {
+        let parts: Vec<&Mention> = rest.iter().filter(|p| p.unit == whole.unit && p.change == 0 && p.basis == whole.basis).collect();
+        if parts.len() < 2 {
+            return;
+        }
+        let sum: Decimal = parts.iter().map(|p| p.value).sum();
+        let tol = half(parts.iter().map(|p| p.scale).chain([whole.scale]).min().unwrap_or(2)) * Decimal::from(parts.len() as u64 + 1);
+        let holds = sum <= whole.value + tol;
+        self.record(
+            "narrative.parts",
+            holds,
+            sentence,
+            None,
+            whole.value,
+            sum,
+            tol,
+            format!("`{}` {}{} and its parts listed after 其中 add up to {}", whole.words, whole.value, whole.unit.unwrap_or(""), sum),
+        );
+    }
+
+    /// Rated projects add up to the projects self-evaluated (绩效自评的项目N个 = 优+良+合格+不合格).
+    fn counts(&mut self, text: &str) {
+        static R: OnceLock<[Regex; 2]> = OnceLock::new();
+        let [total, rated] = R.get_or_init(|| {
+            [
+                Regex::new(r"绩效自评的[^。；;]*?项目\s*(\d+)\s*个").expect("static regex"),
+                Regex::new(r#"评级为\s*["“”]?(优|良|合格|不合格|中|差)["“”]?\s*的项目\s*(\d+)\s*个"#).expect("static regex"),
+            ]
+        });
+        let Some(n) = total.captures(text).and_then(|c| c[1].parse::<i64>().ok()) else { return };
+        let grades: Vec<i64> = rated.captures_iter(text).filter_map(|c| c[2].parse().ok()).collect();
+        if grades.len() < 2 {
+            return;
+        }
+        let sum: i64 = grades.iter().sum();
+        let sentence = text.split('。').find(|s| total.is_match(s)).unwrap_or("").to_string();
+        self.record(
+            "narrative.count",
+            sum == n,
+            &sentence,
+            None,
+            Decimal::from(n),
+            Decimal::from(sum),
+            Decimal::ZERO,
+            format!("{n} projects self-evaluated, but the projects by rating add up to {sum}"),
+        );
+    }
+}
+
+/// Every statement of the narrative that could be checked, held or not.
+pub fn outcomes(doc: &Document) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for part in doc.narrative.iter().filter(|p| p.number == 3) {
+        for section in &part.sections {
+            let mut cx = Cx { doc, part, section, out: Vec::new() };
+            cx.run();
+            out.extend(cx.out);
+        }
+    }
+    out
+}
