@@ -103,10 +103,13 @@ impl Ctx<'_> {
     fn row_sum(&mut self, t: &Table, total: &str, parts: &[&str]) {
         for r in &t.rows {
             let Some(tv) = r.value(total) else { continue };
-            let terms: Vec<Amount> = parts.iter().filter_map(|p| r.value(p)).collect();
-            if terms.is_empty() {
+            // A blank cell of a printed column is zero: a total over blank parts is checked
+            // (and fails unless it is zero); parts the print lacks altogether are not terms.
+            let printed: Vec<&&str> = parts.iter().filter(|p| t.columns.iter().any(|c| c.key == **p)).collect();
+            if printed.is_empty() {
                 continue;
             }
+            let terms: Vec<Amount> = printed.iter().map(|p| r.value(p).unwrap_or(Amount(Decimal::new(0, tv.scale())))).collect();
             let msg = format!("{} `{}`: {} = {}", t.id, r.label, total, parts.join(" + "));
             self.compare("table.columns", &t.id, Some(&r.key), Some(total), tv, &terms, msg);
         }
@@ -186,28 +189,18 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
         .map(|s| s.columns.iter().map(String::as_str).collect())
         .unwrap_or_default();
     let (income_total, income_sources) = income_cols.split_first().expect("catalogue: income columns");
-    let (expenditure_total, expenditure_parts) = expenditure_cols.split_first().expect("catalogue: expenditure columns");
+    let (expenditure_total, _) = expenditure_cols.split_first().expect("catalogue: expenditure columns");
     let funds: &[&str] = fiscal_cols.get(1..).unwrap_or(&[]);
     let d = cx.doc;
+    // Identities inside each table are the catalogue's data: hierarchy and row sums.
     for t in &d.tables {
-        match t.id.as_str() {
-            "income" | "expenditure" | "general_budget_expenditure" | "government_fund" | "state_capital" => cx.hierarchy(t),
-            _ => {}
+        let Some(spec) = catalogue().table(&t.id) else { continue };
+        if spec.hierarchy && spec.layout != gongkai_model::Layout::BasicDetail {
+            cx.hierarchy(t);
         }
-        match t.id.as_str() {
-            "income" => cx.row_sum(t, income_total, income_sources),
-            "expenditure" => cx.row_sum(t, expenditure_total, expenditure_parts),
-            "general_budget_expenditure" => cx.row_sum(t, "合计", &["基本支出", "项目支出"]),
-            "government_fund" | "state_capital" => cx.row_sum(t, "本年支出/合计", &["本年支出/基本支出", "本年支出/项目支出"]),
-            "fiscal_summary" => cx.row_sum(t, "合计", funds),
-            "three_public" => {
-                for side in ["预算数", "决算数"] {
-                    let k = |s: &str| format!("{side}/{s}");
-                    cx.row_sum(t, &k("公务用车购置及运行维护费/小计"), &[&k("公务用车购置及运行维护费/公务用车购置费"), &k("公务用车购置及运行维护费/公务用车运行维护费")]);
-                    cx.row_sum(t, &k("合计"), &[&k("因公出国(境)费"), &k("公务用车购置及运行维护费/小计"), &k("公务接待费")]);
-                }
-            }
-            _ => {}
+        for rs in &spec.row_sums {
+            let parts: Vec<&str> = rs.parts.iter().map(String::as_str).collect();
+            cx.row_sum(t, &rs.total, &parts);
         }
     }
     if let Some(s) = d.table("income_expenditure_summary") {

@@ -45,8 +45,12 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
     if seg.tables.is_empty() {
         return Err(ConvertError::NotDisclosure);
     }
-    let doc_unit = most_common(seg.tables.iter().filter_map(|t| t.unit_header.as_deref()))
+    // Final accounts print one unit throughout, so a table whose own unit is unreadable
+    // takes the one the others agree on. Budgets mix units (the 三公 table in 万元 among
+    // tables in 元): there a table's unit is its own or none (an error, never a default).
+    let agreed = most_common(seg.tables.iter().filter_map(|t| t.unit_header.as_deref()))
         .or_else(|| most_common(seg.tables.iter().filter_map(|t| t.unit_note.as_deref())));
+    let doc_unit = if seg.kind.as_deref() == Some("budget") { None } else { agreed };
     let mut warnings = laid.warnings.clone();
     let tables = seg
         .tables
@@ -68,7 +72,8 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
             department: seg.department.clone(),
             year: seg.year,
             kind: seg.kind.clone(),
-            unit: doc_unit.map(str::to_string),
+            scope: seg.scope.clone(),
+            unit: agreed.map(str::to_string),
         },
         tables,
         narrative: seg.parts.clone(),

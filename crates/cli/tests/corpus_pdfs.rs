@@ -81,9 +81,12 @@ fn final_accounts_goldens_have_every_column() {
         let cat = gongkai_model::catalogue();
         for t in &doc.tables {
             let spec = cat.table(&t.id).unwrap();
+            // In print order, which may interleave (三公: 合计 预算数 | 合计 决算数 | …).
             let mut want: Vec<String> = spec.columns.clone();
             want.extend(spec.sides.iter().flat_map(|s| s.columns.iter().cloned()));
-            let got: Vec<String> = t.columns.iter().map(|c| c.key.clone()).collect();
+            let mut got: Vec<String> = t.columns.iter().map(|c| c.key.clone()).collect();
+            want.sort();
+            got.sort();
             assert_eq!(got, want, "{name}: {}", t.id);
         }
     }

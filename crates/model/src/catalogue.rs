@@ -37,6 +37,18 @@ pub struct TableSpec {
     /// How the narrative names this table's figures.
     #[serde(default)]
     pub narrative: Vec<NarrativeName>,
+    /// Row identities across columns: total = Σ parts on every row printing the total.
+    #[serde(default)]
+    pub row_sums: Vec<RowSum>,
+    /// Whether 类 = Σ款 = Σ项 and 合计 = Σ类 hold in every column.
+    #[serde(default)]
+    pub hierarchy: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RowSum {
+    pub total: String,
+    pub parts: Vec<String>,
 }
 
 /// Phrases of the 情况说明 that name one figure of a table.
@@ -85,6 +97,13 @@ struct LabelsFile {
     aliases: Vec<(String, String)>,
     header_words: Vec<String>,
     value_headers: Vec<String>,
+    scope_words: ScopeWords,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ScopeWords {
+    unit: Vec<String>,
+    department: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +127,7 @@ pub struct Catalogue {
     label_aliases: HashMap<String, String>,
     header_words: Vec<String>,
     value_headers: Vec<String>,
+    scope_words: ScopeWords,
 }
 
 static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
@@ -161,6 +181,7 @@ impl Catalogue {
             label_aliases,
             header_words: labels.header_words.iter().map(|w| normalize_label(w)).collect(),
             value_headers: labels.value_headers.iter().map(|w| normalize_label(w)).collect(),
+            scope_words: labels.scope_words,
         }
     }
 
@@ -216,6 +237,18 @@ impl Catalogue {
         self.header_words.iter().any(|w| w == normalized) || normalized.contains("科目编码") || normalized.contains("科目名称")
     }
 
+    /// The scope a line of text states (`unit` / `department`), if any.
+    pub fn scope_of(&self, text: &str) -> Option<&'static str> {
+        let w = &self.scope_words;
+        if w.unit.iter().any(|x| text.contains(x.as_str())) {
+            Some("unit")
+        } else if w.department.iter().any(|x| text.contains(x.as_str())) {
+            Some("department")
+        } else {
+            None
+        }
+    }
+
     /// A header that heads an amount column whatever the table calls it (决算数, 金额 …).
     pub fn is_value_header(&self, normalized: &str) -> bool {
         self.value_headers.iter().any(|w| w == normalized)
@@ -233,7 +266,12 @@ mod tests {
     #[test]
     fn data_files_load_and_titles_match_longest() {
         let c = catalogue();
-        assert_eq!(c.tables.len(), 9);
+        assert_eq!(c.tables.iter().filter(|t| t.kind == "final_accounts").count(), 9);
+        assert_eq!(c.tables.iter().filter(|t| t.kind == "budget").count(), 9);
+        // Budgets: a leading year and scope word are only a longer prefix; 财政拨款收支 before 财务收支.
+        assert_eq!(c.match_title("2025年部门财政拨款收支预算总表").unwrap().id, "budget_fiscal_summary");
+        assert_eq!(c.match_title("2026年预算单位财务收支预算总表").unwrap().id, "budget_income_expenditure_summary");
+        assert_eq!(c.match_title("2025年单位三公经费和机关运行经费预算表").unwrap().id, "budget_three_public");
         assert_eq!(c.match_title("财政拨款收入支出决算总表").unwrap().id, "fiscal_summary");
         assert_eq!(c.match_title("收入支出决算总表").unwrap().id, "income_expenditure_summary");
         assert_eq!(c.match_title("2024年度支出决算表").unwrap().id, "expenditure");

@@ -72,6 +72,9 @@ pub struct Metadata {
     pub year: Option<u32>,
     /// `final_accounts` (决算) or `budget` (预算).
     pub kind: Option<String>,
+    /// `department` (部门, 预算主管部门, 编制部门) or `unit` (单位, 预算单位, 编制单位).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     /// The unit most tables are printed in.
     pub unit: Option<String>,
 }

@@ -33,6 +33,7 @@ pub struct Segmented<'a> {
     pub department: Option<String>,
     pub year: Option<u32>,
     pub kind: Option<String>,
+    pub scope: Option<String>,
     pub tables: Vec<TableBlock<'a>>,
     pub parts: Vec<Part>,
 }
@@ -179,7 +180,14 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
         let before = year_re().find(t).map(|m| &t[..m.start()])?;
         (!before.is_empty()).then(|| before.to_string())
     });
-    Segmented { title, department, year, kind, tables, parts }
+    // Scope: the cover or title first, else the first table caption that states one.
+    let scope = title
+        .as_deref()
+        .and_then(|t| catalogue().scope_of(t))
+        .or_else(|| lines.iter().take(40).find_map(|l| catalogue().scope_of(&plain(l))))
+        .or_else(|| tables.iter().find_map(|t| t.body.iter().take(3).find_map(|l| catalogue().scope_of(&plain(l)))))
+        .map(str::to_string);
+    Segmented { title, department, year, kind, scope, tables, parts }
 }
 
 /// The document's title: its first line, or the first lines of a cover that sets the
@@ -232,10 +240,13 @@ fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static Table
                 unit_header = Some(c[1].to_string());
             }
         }
-        // `单位：万元` names the unit, not the department.
-        if department.is_none() && !seen_rows && unit_re().captures(&t).is_none() {
+        if department.is_none() && !seen_rows {
             if let Some(c) = dept_re().captures(&p) {
-                department = Some(c[1].trim().to_string());
+                // `单位：万元` names the unit, not the department.
+                let name = c[1].trim();
+                if !["元", "万元", "亿元"].iter().any(|u| name.starts_with(u)) {
+                    department = Some(name.to_string());
+                }
             }
         }
         let starts_note = (p.starts_with("注") && (p[3..].starts_with(':') || p[3..].starts_with('：')))

@@ -86,7 +86,7 @@ pub(crate) fn match_key(frags: &[String], keys: &[String]) -> Option<usize> {
 pub(crate) fn fragments(header: &[&Line], idx: usize, first_value: usize, bands: &[String], drop_bands: &[String]) -> Vec<String> {
     let mut frags: Vec<String> = Vec::new();
     for l in header {
-        let mut t = l.covering(idx).map(norm).unwrap_or_default();
+        let mut t = l.covering(idx).map(norm).map(strip_year).unwrap_or_default();
         if t.is_empty() && l.spans.is_empty() {
             if let Some(b) = (first_value..idx)
                 .rev()
@@ -103,6 +103,18 @@ pub(crate) fn fragments(header: &[&Line], idx: usize, first_value: usize, bands:
         }
     }
     frags
+}
+
+/// A header's leading year is not part of its name (`2024年“三公”经费预算数`).
+fn strip_year(s: String) -> String {
+    let b = s.as_bytes();
+    if b.len() > 7 && b[..4].iter().all(u8::is_ascii_digit) && s[4..].starts_with('年') {
+        let rest = s[4 + '年'.len_utf8()..].trim_start_matches('度');
+        if !rest.is_empty() {
+            return norm(rest);
+        }
+    }
+    s
 }
 
 /// The band names of a key list (the first part of nested keys) and the dropped bands.

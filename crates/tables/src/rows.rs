@@ -46,7 +46,11 @@ fn data_start(l: &Line) -> bool {
 
 /// Split a table body into header lines, the numbering row and data lines.
 fn layout<'a>(body: &'a [Line]) -> Layouted<'a> {
-    let start = body.iter().position(|l| (l.filled() >= 2 && is_header_line(l)) || numbering(l).is_some());
+    // A header opens with a header word (项目, 科目编码 …), the 栏次 row, or — in a ruled
+    // grid — its first row of text without amounts (a 三公 table heads with its bands).
+    let start = body.iter().position(|l| {
+        (l.filled() >= 2 && is_header_line(l)) || numbering(l).is_some() || (!l.spans.is_empty() && l.filled() >= 1 && !has_amount(l))
+    });
     let Some(start) = start else {
         return Layouted { header: vec![], numbers: None, body: body.iter().collect() };
     };
@@ -181,7 +185,11 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec
         };
         let label_cells: Vec<&String> = l.cells.iter().take(first_value).collect();
         // Codes split over 类/款/项 cells are joined; a part left blank repeats the one above.
-        let parts: Vec<Option<String>> = label_cells.iter().map(|c| code_cell(c)).collect();
+        // A 款 or 项 printed with one digit is zero-padded (`301 | 2` is 30102).
+        let parts: Vec<Option<String>> = label_cells
+            .iter()
+            .map(|c| code_cell(c).map(|d| if d.len() == 1 { format!("0{d}") } else { d }))
+            .collect();
         let mut code = String::new();
         let n_code_cells = parts.iter().filter(|p| p.is_some()).count();
         if n_code_cells > 0 {
@@ -436,6 +444,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
             let mut name = String::new();
             for c in &l.cells[s..end - 1] {
                 match code_cell(c) {
+                    Some(d) if d.len() == 1 => parts.push(format!("0{d}")),
                     Some(d) => parts.push(d),
                     None if !catalogue().is_header_word(&norm(c)) => name.push_str(c.trim()),
                     None => {}
