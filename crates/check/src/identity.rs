@@ -26,10 +26,19 @@ fn finding(rule: &'static str, severity: Severity, table: &str, expected: String
     }
 }
 
-/// A required table of the document's kind that is missing is an error.
+/// A required table of the document's kind that is missing is an error; so is a table
+/// with amounts whose unit could not be read (amounts without a unit mean nothing).
 pub fn presence(doc: &Document) -> Vec<Finding> {
-    let Some(kind) = doc.metadata.kind.as_deref() else { return vec![] };
-    catalogue()
+    let mut out: Vec<Finding> = doc
+        .tables
+        .iter()
+        .filter(|t| t.unit.is_none() && t.rows.iter().any(|r| !r.cells.is_empty()))
+        .map(|t| {
+            finding("presence.unit", Severity::Error, &t.id, "单位: 元 / 万元 / 亿元".into(), "none".into(), format!("{}: no unit (单位) could be read for its amounts", t.id))
+        })
+        .collect();
+    let Some(kind) = doc.metadata.kind.as_deref() else { return out };
+    out.extend(catalogue()
         .tables
         .iter()
         .filter(|t| t.kind == kind && doc.table(&t.id).is_none())
@@ -42,8 +51,8 @@ pub fn presence(doc: &Document) -> Vec<Finding> {
                 "missing".into(),
                 format!("the document has no {} ({})", t.titles[0], t.id),
             )
-        })
-        .collect()
+        }));
+    out
 }
 
 fn year_res() -> &'static [Regex; 2] {

@@ -297,7 +297,84 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
             cx.equal("cross.basic_detail", (g, "合计", "基本支出"), &[(b, "人员经费合计", col), (b, "公用经费合计", col)]);
         }
     }
+    budget_identities(&mut cx);
     cx.out
+}
+
+/// The identities of a budget (facts-budgets.md): the summary, the 财政拨款 summary and
+/// the tables they restate. Rules and grading are the final accounts' own.
+fn budget_identities(cx: &mut Ctx<'_>) {
+    let d = cx.doc;
+    let col = "预算数";
+    let income = d.table("budget_income");
+    let expenditure = d.table("budget_expenditure");
+    let sources = ["财政拨款收入", "事业收入", "事业单位经营收入", "其他收入"];
+    let funds = ["一般公共预算", "政府性基金预算", "国有资本经营预算"];
+    let fund_tables = ["budget_general_budget_expenditure", "budget_government_fund", "budget_state_capital"];
+    if let Some(s) = d.table("budget_income_expenditure_summary") {
+        let subs: Vec<String> = funds.iter().map(|f| format!("收入/财政拨款收入/{f}")).collect();
+        if subs.iter().any(|r| s.row(r).is_some()) {
+            let refs: Vec<&str> = subs.iter().map(String::as_str).collect();
+            cx.rows_sum(s, col, "收入/财政拨款收入", &refs);
+        }
+        let lines: Vec<String> = sources.iter().map(|x| format!("收入/{x}")).collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        cx.rows_sum(s, col, "收入/总计", &refs);
+        let classes = class_keys(s);
+        let refs: Vec<&str> = classes.iter().map(String::as_str).collect();
+        cx.rows_sum(s, col, "支出/总计", &refs);
+        cx.equal("summary.balance", (s, "收入/总计", col), &[(s, "支出/总计", col)]);
+        if let Some(inc) = income {
+            for (line, src) in lines.iter().zip(sources) {
+                cx.equal("cross.summary_income", (s, line, col), &[(inc, "合计", src)]);
+            }
+        }
+        for t in [income, expenditure].into_iter().flatten() {
+            for c in &classes {
+                if t.row(c).is_some() {
+                    cx.equal("cross.summary_expenditure", (s, c, col), &[(t, c, "合计")]);
+                }
+            }
+        }
+        if let Some(b) = d.table("budget_general_budget_basic_expenditure") {
+            for part in ["人员经费", "公用经费"] {
+                cx.equal("cross.basic_detail", (s, "支出/总计", &format!("基本支出/{part}")), &[(b, "合计", part)]);
+            }
+        }
+    }
+    if let Some(f) = d.table("budget_fiscal_summary") {
+        let lines: Vec<String> = funds.iter().map(|x| format!("收入/{x}")).collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        cx.rows_sum(f, col, "收入/总计", &refs);
+        let classes = class_keys(f);
+        let refs: Vec<&str> = classes.iter().map(String::as_str).collect();
+        for c in std::iter::once("合计").chain(funds) {
+            cx.rows_sum(f, c, "支出/总计", &refs);
+        }
+        cx.equal("summary.balance", (f, "收入/总计", col), &[(f, "支出/总计", "合计")]);
+        for (line, fund) in lines.iter().zip(funds) {
+            cx.equal("cross.fiscal_summary", (f, line, col), &[(f, "支出/总计", fund)]);
+        }
+        for (fund, id) in funds.iter().zip(fund_tables) {
+            let Some(t) = d.table(id) else { continue };
+            cx.equal("cross.fiscal_detail", (f, "支出/总计", fund), &[(t, "合计", "合计")]);
+            for c in &classes {
+                if t.row(c).is_some() {
+                    cx.equal("cross.fiscal_detail", (f, c, fund), &[(t, c, "合计")]);
+                }
+            }
+        }
+        if let Some(inc) = income {
+            for c in &classes {
+                if inc.row(c).is_some() {
+                    cx.equal("cross.fiscal_summary", (inc, c, "财政拨款收入"), &[(f, c, "合计")]);
+                }
+            }
+        }
+    }
+    if let (Some(g), Some(b)) = (d.table("budget_general_budget_expenditure"), d.table("budget_general_budget_basic_expenditure")) {
+        cx.equal("cross.basic_detail", (g, "合计", "基本支出"), &[(b, "合计", "合计")]);
+    }
 }
 
 /// The findings worth reporting: every identity that does not hold exactly.

@@ -37,6 +37,11 @@ struct Mention {
     change: i32,
 }
 
+fn year_prefix() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"^.*?(?:19|20)\d{2}年").expect("static regex"))
+}
+
 fn number_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| Regex::new(r"(\d[\d,]*(?:\.\s?\d+)?)\s*(万元|亿元|元|%)").expect("static regex"))
@@ -69,7 +74,7 @@ fn norm(s: &str) -> String {
     normalize_label(&fold_width(s)).replace("(类)", "").replace("(款)", "").replace("(项)", "")
 }
 
-fn mentions(sentence: &str) -> Vec<Mention> {
+fn mentions(sentence: &str, budget: bool) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     let mut prev_end = 0;
     for c in number_re().captures_iter(sentence) {
@@ -87,10 +92,13 @@ fn mentions(sentence: &str) -> Vec<Mention> {
         // A document speaks of `2024年度收入合计`: the year and what precedes it is not the name.
         if let Some(i) = words.rfind("年度") {
             words = words[i + "年度".len()..].to_string();
+        } else if let Some(m) = year_prefix().find(&words) {
+            words = words[m.end()..].to_string();
         }
         let trimmed = strip_suffixes(words.clone(), TRAILING);
         // 一般公共预算财政拨款支出 is not a budget figure: only a closing 预算 word makes one.
-        let basis = if BUDGET_WORDS.iter().any(|b| trimmed.ends_with(b)) { Basis::Budget } else { Basis::Actual };
+        // In a budget every table figure is a 预算数: its words name it whole (收入预算).
+        let basis = if !budget && BUDGET_WORDS.iter().any(|b| trimmed.ends_with(b)) { Basis::Budget } else { Basis::Actual };
         let mut change = 0;
         let mut subject = trimmed.clone();
         for (dir, list) in [(1, UP), (-1, DOWN)] {
@@ -101,7 +109,8 @@ fn mentions(sentence: &str) -> Vec<Mention> {
                 }
             }
         }
-        let subject = strip_suffixes(strip_suffixes(subject, TRAILING), BASIS_WORDS);
+        let subject = strip_suffixes(subject, TRAILING);
+        let subject = if budget { subject } else { strip_suffixes(subject, BASIS_WORDS) };
         let subject = strip_suffixes(subject, TRAILING);
         out.push(Mention { start: m.start(), end: m.end(), value: a.0, scale: a.scale(), unit, words, basis, subject, change });
         prev_end = m.end();
@@ -377,7 +386,7 @@ impl Cx<'_> {
         let mut pending_change: Option<(Decimal, u32, i32, Decimal, u32)> = None;
         for sentence in sentences_of(&self.section.text) {
             let sentence = sentence.as_str();
-            let ms = mentions(sentence);
+            let ms = mentions(sentence, self.doc.metadata.kind.as_deref() == Some("budget"));
             let chain = chain_target(self.doc, sentence, preferred.as_deref());
             if chain.is_some() {
                 last_budget = None;
@@ -394,7 +403,11 @@ impl Cx<'_> {
                         let bare = m.subject.is_empty() || m.subject == "支出";
                         let subject_target = match (bare, m.basis) {
                             (false, b) => {
-                                let t = resolve(self.doc, &m.subject, b, preferred.as_deref());
+                                // `“…(类)…(款)行政运行(项)”938.99万元`: the chain names the figure.
+                                let named_by_chain = chain.as_ref().filter(|c| {
+                                    self.doc.table(&c.table).and_then(|t| t.row(&c.row)).map_or(false, |r| m.subject.ends_with(&norm(&r.label)))
+                                });
+                                let t = named_by_chain.cloned().or_else(|| resolve(self.doc, &m.subject, b, preferred.as_deref()));
                                 if m.change == 0 {
                                     let actual = resolve(self.doc, &m.subject, Basis::Actual, preferred.as_deref());
                                     sentence_subject = Some((m.subject.clone(), actual));
@@ -584,8 +597,12 @@ impl Cx<'_> {
 /// Every statement of the narrative that could be checked, held or not.
 pub fn outcomes(doc: &Document) -> Vec<Outcome> {
     let mut out = Vec::new();
-    for part in doc.narrative.iter().filter(|p| p.number == 3) {
-        for section in &part.sections {
+    // Final accounts: 第三部分 情况说明. Budgets: every explanation (numbered 0).
+    for part in doc.narrative.iter().filter(|p| p.number == 3 || p.number == 0) {
+        // Text before the first numbered section is read as a section of its own.
+        let lead = (!part.text.trim().is_empty())
+            .then(|| Section { ordinal: String::new(), title: part.title.clone(), text: part.text.clone(), at: part.at.clone() });
+        for section in lead.iter().chain(&part.sections) {
             let mut cx = Cx { doc, part, section, out: Vec::new() };
             cx.run();
             out.extend(cx.out);

@@ -149,3 +149,71 @@ fn the_narrative_inconsistencies_of_the_corpus_are_found() {
     let statements = gongkai_check::narrative_outcomes(&doc);
     assert!(statements.len() >= 30, "{}", statements.len());
 }
+
+const BUDGET: &str = "putuo-commerce-commission-2025-budget";
+
+#[test]
+fn the_budget_pdf_reproduces_its_golden() {
+    let Some(dir) = corpus() else { return };
+    let doc = convert(&dir, BUDGET);
+    assert!(gongkai::facts_jsonl(&doc) == golden(BUDGET, "facts.jsonl"), "budget facts differ; run scripts/regen-golden and read the diff");
+    assert!(gongkai::document_json(&doc) == golden(BUDGET, "json"), "budget document differs");
+}
+
+/// The budget golden under facts-budgets.md, proven by its identities: nine tables,
+/// kind and scope, each table's own unit (元, the 三公 table 万元), every identity of the
+/// contract holding, and the narrative's 万元 figures equal to the tables' 元 rounded half-up.
+#[test]
+fn the_budget_golden_satisfies_its_identities_and_narrative() {
+    let doc: Document = serde_json::from_str(&golden(BUDGET, "json")).unwrap();
+    assert_eq!(doc.metadata.kind.as_deref(), Some("budget"));
+    assert_eq!(doc.metadata.scope.as_deref(), Some("department"));
+    assert_eq!(doc.metadata.year, Some(2025));
+    assert_eq!(doc.metadata.department.as_deref(), Some("上海市普陀区商务委员会"));
+    let ids: Vec<&str> = doc.tables.iter().map(|t| t.id.as_str()).collect();
+    let cat = gongkai_model::catalogue();
+    let want: Vec<&str> = cat.tables.iter().filter(|t| t.kind == "budget").map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, want);
+    for t in &doc.tables {
+        let unit = if t.id == "budget_three_public" { "万元" } else { "元" };
+        assert_eq!(t.unit.as_deref(), Some(unit), "{}", t.id);
+        assert_eq!(t.unit_source.as_deref(), Some("header"), "{}", t.id);
+        let spec = cat.table(&t.id).unwrap();
+        let known: Vec<&String> = spec.columns.iter().chain(spec.sides.iter().flat_map(|s| s.columns.iter())).collect();
+        assert!(t.columns.iter().all(|c| known.contains(&&c.key)), "{}: {:?}", t.id, t.columns);
+        if spec.sides.is_empty() {
+            assert_eq!(t.columns.len(), spec.columns.len(), "{}", t.id);
+        }
+    }
+    for id in ["budget_government_fund", "budget_state_capital"] {
+        let t = doc.table(id).unwrap();
+        assert!(t.rows.iter().all(|r| r.cells.is_empty()) && t.empty_statement.is_some(), "{id}");
+    }
+    let o = outcomes(&doc);
+    assert!(o.len() > 250, "{}", o.len());
+    let broken: Vec<_> = o.iter().filter(|x| !x.holds_exactly).map(|x| &x.finding.message).collect();
+    assert!(broken.is_empty(), "{broken:#?}");
+    for rule in ["table.hierarchy", "table.columns", "summary.totals", "summary.balance", "cross.summary_income", "cross.summary_expenditure", "cross.fiscal_summary", "cross.fiscal_detail", "cross.basic_detail"] {
+        assert!(o.iter().any(|x| x.finding.rule == rule), "rule {rule} never applied");
+    }
+    let statements = gongkai_check::narrative_outcomes(&doc);
+    assert!(statements.len() >= 30, "{}", statements.len());
+    assert!(statements.iter().all(|s| s.holds_exactly), "{:#?}", statements.iter().filter(|s| !s.holds_exactly).collect::<Vec<_>>());
+    assert!(doc.findings.is_empty(), "{:#?}", doc.findings);
+}
+
+/// One changed cell of the budget is found where it is: its class no longer sums, and
+/// the tables that restate it disagree with it.
+#[test]
+fn a_changed_budget_cell_is_found_at_its_place() {
+    let mut doc: Document = serde_json::from_str(&golden(BUDGET, "json")).unwrap();
+    let t = doc.tables.iter_mut().find(|t| t.id == "budget_expenditure").unwrap();
+    let r = t.rows.iter_mut().find(|r| r.key == "2011301").unwrap();
+    let c = r.cells.iter_mut().find(|c| c.col == "基本支出").unwrap();
+    c.value = gongkai_model::Amount(c.value.0 + rust_decimal::Decimal::new(100, 0));
+    let errors: Vec<_> = gongkai_check::check(&doc).into_iter().filter(|f| f.severity == Severity::Error).collect();
+    assert!(!errors.is_empty());
+    assert!(errors.iter().all(|f| f.table == "budget_expenditure"), "{errors:#?}");
+    assert!(errors.iter().any(|f| f.rule == "table.columns" && f.row.as_deref() == Some("2011301")), "{errors:#?}");
+    assert!(errors.iter().any(|f| f.rule == "table.hierarchy" && f.row.as_deref() == Some("20113") && f.col.as_deref() == Some("基本支出")), "{errors:#?}");
+}

@@ -168,6 +168,21 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
             None
         }
     });
+    // A budget has no 第X部分: its narrative is the explanations headed `…说明`
+    // (2025年部门预算编制说明, 其他相关情况说明), each up to the next heading or table.
+    if parts.is_empty() && kind.as_deref() == Some("budget") {
+        let heads: Vec<usize> = (0..lines.len())
+            .filter(|&i| {
+                let p = plain(&lines[i]);
+                lines[i].filled() == 1 && p.chars().count() <= 30 && p.ends_with("说明") && !p.contains('，') && !p.contains('。')
+            })
+            .collect();
+        for (k, &i) in heads.iter().enumerate() {
+            let next_head = heads.get(k + 1).copied().unwrap_or(lines.len());
+            let next_table = starts.iter().map(|t| t.0).find(|&t| t > i).unwrap_or(lines.len());
+            parts.push(part(lines, i, next_head.min(next_table), 0, &plain(&lines[i])));
+        }
+    }
     let department = most_common(tables.iter().filter_map(|t| t.department.clone())).or_else(|| {
         let t = title.as_deref()?;
         let after_year = year_re().find(t).map(|m| &t[m.end()..]).unwrap_or(t);
