@@ -43,6 +43,10 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
     let laid = if looks_like_pdf(bytes, file_name) { read_pdf(bytes)? } else { read_text(bytes)? };
     let seg = gongkai_segment::segment(&laid.lines);
     if seg.tables.is_empty() {
+        // A damaged file that yields no table failed because of the damage: say so.
+        if let Some(d) = &laid.damaged {
+            return Err(ExtractError::Pdf(PdfError::Damaged(format!("{d}; no known table could be read from it"))).into());
+        }
         return Err(ConvertError::NotDisclosure);
     }
     // Final accounts print one unit throughout, so a table whose own unit is unreadable

@@ -4,7 +4,9 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -34,7 +36,13 @@ For each input two files are written atomically (temporary name, then rename):\n
 <OUT>/<stem>.json         the canonical document (tables, rows, columns, narrative, provenance)\n  \
 <OUT>/<stem>.facts.jsonl  one fact per non-blank table cell (the facts contract)\n\
 A file that fails is reported with its cause and listed in <OUT>/errors.jsonl; the others go on.\n\
-Exit code: 0 when every file converted, 1 when any failed, 2 on a usage error.\n\n\
+Each file is converted in its own process: a file that crashes, runs past --timeout or past\n\
+--max-memory is stopped and reported (kinds `internal`, `timeout`) without stopping the batch.\n\
+Ctrl-C stops the batch and leaves only complete output files; --resume then skips the inputs\n\
+whose outputs are complete and newer than the input.\n\
+Error kinds: not_a_pdf, damaged, encrypted, no_text_layer, unmapped_fonts, not_a_disclosure,\n\
+text_encoding, empty, io, timeout, internal.\n\
+Exit code: 0 when every file converted, 1 when any failed, 2 on a usage error, 130 when interrupted.\n\n\
 Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
     Convert {
         /// Files or directories to convert.
@@ -49,6 +57,24 @@ Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Seconds one file may take before it is stopped and reported (kind `timeout`).
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+        /// Memory one file's conversion may use, in MiB, before it is stopped (kind `internal`).
+        #[arg(long, default_value_t = 2048)]
+        max_memory: u64,
+        /// Skip inputs whose two outputs already exist and are newer than the input.
+        #[arg(long)]
+        resume: bool,
+    },
+    /// Convert one file in a separate process (used by `convert`; not for direct use).
+    #[command(hide = true)]
+    Worker {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        stem: String,
     },
     /// Check every identity of one file: table sums, column sums, summaries, cross-table equalities.
     #[command(long_about = "Check the accounting identities of a disclosure: 类 = Σ款 = Σ项 and 合计 = Σ类 in every column, \
@@ -77,7 +103,10 @@ Example:\n  gongkai facts samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt >
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.cmd {
-        Cmd::Convert { inputs, out, jobs, quiet } => convert(&inputs, &out, jobs, quiet),
+        Cmd::Convert { inputs, out, jobs, quiet, timeout, max_memory, resume } => {
+            convert(&inputs, &out, &Batch { jobs, quiet, timeout: Duration::from_secs(timeout.max(1)), max_memory, resume })
+        }
+        Cmd::Worker { file, out, stem } => worker(&file, &out, &stem),
         Cmd::Facts { file } => facts(&file),
         Cmd::Check { file, format } => check(&file, &format),
     };
@@ -212,6 +241,28 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// Write to a temporary name in the same directory, then rename: never a half file.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_write_atomic_temporaries_are_temporary() {
+        assert!(is_temporary("a.json.tmp123"));
+        assert!(is_temporary("a.facts.jsonl.tmp9"));
+        assert!(!is_temporary("a.json"));
+        assert!(!is_temporary("a.facts.jsonl"));
+        assert!(!is_temporary("notes.json.tmpl"));
+        let dir = tempfile::tempdir().unwrap();
+        for n in ["x.json", "x.json.tmp42", "x.facts.jsonl.tmp42", "keep.txt"] {
+            fs::write(dir.path().join(n), "x").unwrap();
+        }
+        remove_temporaries(dir.path());
+        let mut left: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        left.sort();
+        assert_eq!(left, ["keep.txt", "x.json"]);
+    }
+}
+
 fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!(
         "{}.tmp{}",
@@ -254,31 +305,85 @@ struct Failure {
     message: String,
 }
 
-fn convert(inputs: &[PathBuf], out: &Path, jobs: Option<usize>, quiet: bool) -> Result<ExitCode> {
+struct Batch {
+    jobs: Option<usize>,
+    quiet: bool,
+    timeout: Duration,
+    max_memory: u64,
+    resume: bool,
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// A temporary output of `write_atomic` (`x.json.tmp123`, `x.facts.jsonl.tmp123`): an
+/// interrupted or killed conversion leaves these, and they are never a result.
+fn is_temporary(name: &str) -> bool {
+    [".json.tmp", ".jsonl.tmp"].iter().any(|m| name.rfind(m).map_or(false, |i| name[i + m.len()..].chars().all(|c| c.is_ascii_digit())))
+}
+
+fn remove_temporaries(out: &Path) {
+    if let Ok(entries) = fs::read_dir(out) {
+        for e in entries.flatten() {
+            if is_temporary(&e.file_name().to_string_lossy()) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// Both outputs exist (they are written atomically, so they are complete) and are newer
+/// than the input.
+fn up_to_date(file: &Path, out: &Path, stem: &str) -> bool {
+    let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+    let Some(input) = modified(file) else { return false };
+    [format!("{stem}.json"), format!("{stem}.facts.jsonl")].iter().all(|n| modified(&out.join(n)).map_or(false, |t| t >= input))
+}
+
+fn convert(inputs: &[PathBuf], out: &Path, opt: &Batch) -> Result<ExitCode> {
     let files = collect(inputs)?;
     if files.is_empty() {
         anyhow::bail!("no .pdf or .txt file found in the inputs");
     }
     fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    remove_temporaries(out);
+    // Ctrl-C: workers (same process group) stop; no new file starts; partial outputs are removed.
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     let names = stems(&files);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build()?;
-    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(files.len() as u64) };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(opt.jobs.unwrap_or(0)).build()?;
+    let bar = if opt.quiet { ProgressBar::hidden() } else { ProgressBar::new(files.len() as u64) };
     bar.set_style(
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}")
             .expect("static template"),
     );
     let failures = Mutex::new(Vec::new());
+    let skipped = std::sync::atomic::AtomicUsize::new(0);
+    let exe = std::env::current_exe().context("cannot find the gongkai executable to run workers")?;
     pool.install(|| {
         files.par_iter().zip(names.par_iter()).for_each(|(f, stem)| {
-            let r = convert_one(f, out, stem);
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                return;
+            }
+            if opt.resume && up_to_date(f, out, stem) {
+                skipped.fetch_add(1, Ordering::SeqCst);
+                bar.inc(1);
+                return;
+            }
+            let r = run_worker(&exe, f, out, stem, opt);
             if let Err(fail) = r {
-                bar.println(format!("error: {}: {} [{}]", fail.file.display(), fail.message, fail.kind));
-                failures.lock().unwrap_or_else(|e| e.into_inner()).push(fail);
+                if !INTERRUPTED.load(Ordering::SeqCst) {
+                    bar.println(format!("error: {}: {} [{}]", fail.file.display(), fail.message, fail.kind));
+                    failures.lock().unwrap_or_else(|e| e.into_inner()).push(fail);
+                }
             }
             bar.inc(1);
         })
     });
     bar.finish_and_clear();
+    remove_temporaries(out);
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        eprintln!("interrupted: the outputs in {} are complete files; run again with --resume to go on", out.display());
+        return Ok(ExitCode::from(130));
+    }
     let mut failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
     failures.sort_by(|a, b| a.file.cmp(&b.file));
     let mut report = String::new();
@@ -294,8 +399,10 @@ fn convert(inputs: &[PathBuf], out: &Path, jobs: Option<usize>, quiet: bool) -> 
     } else {
         write_atomic(&errors_path, report.as_bytes())?;
     }
-    let ok = files.len() - failures.len();
-    eprintln!("converted {ok} of {} files into {}", files.len(), out.display());
+    let skipped = skipped.into_inner();
+    let ok = files.len() - failures.len() - skipped;
+    let resumed = if skipped > 0 { format!(" ({skipped} up to date, skipped)") } else { String::new() };
+    eprintln!("converted {ok} of {} files into {}{resumed}", files.len(), out.display());
     if !failures.is_empty() {
         eprintln!("{} failed (listed in {}):", failures.len(), errors_path.display());
         for f in &failures {
@@ -303,6 +410,88 @@ fn convert(inputs: &[PathBuf], out: &Path, jobs: Option<usize>, quiet: bool) -> 
         }
         return Ok(ExitCode::from(1));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Convert one file in a child process, bounded in time and memory: a crash (a stack
+/// overflow aborts a process and cannot be caught), a hang or a memory blow-up costs
+/// that file only.
+fn run_worker(exe: &Path, file: &Path, out: &Path, stem: &str, opt: &Batch) -> std::result::Result<(), Failure> {
+    let fail = |kind: &str, message: String| Failure { file: file.to_path_buf(), kind: kind.into(), message };
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("worker").arg(file).arg("--out").arg(out).arg("--stem").arg(stem);
+    cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let bytes = opt.max_memory.saturating_mul(1 << 20) as libc::rlim_t;
+        // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                let lim = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+                libc::setrlimit(libc::RLIMIT_AS, &lim);
+                Ok(())
+            });
+        }
+    }
+    let mut child = cmd.spawn().map_err(|e| fail("internal", format!("cannot start a worker: {e}")))?;
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s,
+            Ok(None) if started.elapsed() > opt.timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(fail("timeout", format!("stopped after {} s (--timeout)", opt.timeout.as_secs())));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(e) => return Err(fail("internal", format!("lost the worker: {e}"))),
+        }
+    };
+    let mut stdout = String::new();
+    if let Some(mut s) = child.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut s, &mut stdout);
+    }
+    match serde_json::from_str::<serde_json::Value>(stdout.trim()) {
+        Ok(v) if v["ok"] == true => Ok(()),
+        Ok(v) => Err(fail(v["kind"].as_str().unwrap_or("internal"), v["error"].as_str().unwrap_or("unknown error").to_string())),
+        Err(_) => {
+            #[cfg(unix)]
+            let how = {
+                use std::os::unix::process::ExitStatusExt;
+                match status.signal() {
+                    Some(sig) => format!("signal {sig}"),
+                    None => format!("exit status {}", status.code().unwrap_or(-1)),
+                }
+            };
+            #[cfg(not(unix))]
+            let how = format!("exit status {}", status.code().unwrap_or(-1));
+            Err(fail(
+                "internal",
+                format!("the conversion crashed ({how}): a stack overflow, or more than --max-memory {} MiB; please report this file", opt.max_memory),
+            ))
+        }
+    }
+}
+
+/// The worker: convert one file, print the outcome as one JSON line.
+fn worker(file: &Path, out: &Path, stem: &str) -> Result<ExitCode> {
+    // A testing aid: GONGKAI_TEST_FAULT=hang:<name> or abort:<name> makes the worker for
+    // files whose name contains <name> hang or abort, so the batch's timeout and crash
+    // handling are tested on a real process.
+    if let Ok(fault) = std::env::var("GONGKAI_TEST_FAULT") {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match fault.split_once(':') {
+            Some(("hang", m)) if name.contains(m) => std::thread::sleep(Duration::from_secs(3600)),
+            Some(("abort", m)) if name.contains(m) => std::process::abort(),
+            _ => {}
+        }
+    }
+    let line = match convert_one(file, out, stem) {
+        Ok(()) => serde_json::json!({"ok": true}),
+        Err(f) => serde_json::json!({"ok": false, "kind": f.kind, "error": f.message}),
+    };
+    println!("{line}");
     Ok(ExitCode::SUCCESS)
 }
 

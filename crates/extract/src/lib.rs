@@ -58,6 +58,8 @@ pub struct LaidOut {
     pub encoding: Option<&'static str>,
     pub pages: Option<u32>,
     pub warnings: Vec<String>,
+    /// Set when the file was damaged and only partly read: what was wrong.
+    pub damaged: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,9 +100,14 @@ pub fn read_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
     if bytes.is_empty() {
         return Err(ExtractError::Empty);
     }
-    let doc = pdf::open(bytes)?;
-    let pages = pdf::pages(&doc);
-    let mut warnings = Vec::new();
+    let opened = pdf::open_repaired(bytes)?;
+    let doc = &opened.doc;
+    let mut warnings: Vec<String> = opened.repair.iter().map(|r| format!("damaged file: {r}")).collect();
+    let listed = doc.get_pages().len();
+    if listed > pdf::MAX_PAGES {
+        warnings.push(format!("the file lists {listed} pages; only the first {} were read (limit)", pdf::MAX_PAGES));
+    }
+    let pages = pdf::pages(doc);
     let mut lines = Vec::new();
     let (mut scans, mut unmapped, mut textless) = (Vec::new(), Vec::new(), Vec::new());
     for p in &pages {
@@ -124,8 +131,14 @@ pub fn read_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
     }
     let all: Vec<u32> = pages.iter().map(|p| p.number).collect();
     if lines.iter().all(|l| l.filled() == 0) {
+        let problems: Vec<String> = pages.iter().flat_map(|p| p.problems.iter().map(move |m| format!("page {}: {m}", p.number))).collect();
+        if let Some(r) = &opened.repair {
+            return Err(ExtractError::Pdf(pdf::PdfError::Damaged(format!("{r}; no text could be read from it"))));
+        }
         return Err(if pages.is_empty() {
-            ExtractError::NoText("the document has no pages".into())
+            ExtractError::NoText("the document has no pages (an empty or cyclic page tree)".into())
+        } else if !problems.is_empty() {
+            ExtractError::Pdf(pdf::PdfError::Damaged(format!("no page could be read: {}", problems.join("; "))))
         } else if !unmapped.is_empty() {
             ExtractError::Unmapped(format!("pages {}", page_list(&unmapped)))
         } else if !scans.is_empty() {
@@ -134,5 +147,6 @@ pub fn read_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
             ExtractError::NoText(format!("pages {} hold no text", page_list(&all)))
         });
     }
-    Ok(LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings })
+    let damaged = opened.repair.clone();
+    Ok(LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings, damaged })
 }

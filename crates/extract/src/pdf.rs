@@ -12,6 +12,8 @@ use crate::encodings;
 
 /// Decompressed content larger than this is refused (a decompression bomb).
 pub const MAX_CONTENT_BYTES: usize = 64 << 20;
+/// Pages beyond this are not read (a disclosure has a few dozen).
+pub const MAX_PAGES: usize = 5_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
@@ -45,7 +47,7 @@ pub struct Page {
 pub enum PdfError {
     #[error("not a PDF: no %PDF- header")]
     NotPdf,
-    #[error("damaged or not a PDF: {0}")]
+    #[error("damaged PDF: {0}")]
     Damaged(String),
     #[error("encrypted PDF that the empty password does not open")]
     Encrypted,
@@ -351,23 +353,136 @@ fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 }
 
-/// Open a PDF: the empty user password is tried on an encrypted file, as viewers do.
+/// Open a PDF: the empty user password is tried on an encrypted file, as viewers do. A
+/// file whose cross-reference index is broken or cut off (a half-downloaded file) is
+/// read from an index rebuilt by scanning its objects; what that cost is in `Opened::repair`.
 pub fn open(bytes: &[u8]) -> Result<Document, PdfError> {
+    open_repaired(bytes).map(|o| o.doc)
+}
+
+pub struct Opened {
+    pub doc: Document,
+    /// Set when the file was damaged: what was wrong and what was recovered.
+    pub repair: Option<String>,
+}
+
+pub fn open_repaired(bytes: &[u8]) -> Result<Opened, PdfError> {
     if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
         return Err(PdfError::NotPdf);
     }
+    let truncated = !bytes[bytes.len().saturating_sub(1024)..].windows(5).any(|w| w == b"%%EOF");
     match Document::load_mem(bytes) {
         Ok(d) if d.is_encrypted() => Err(PdfError::Encrypted),
-        Ok(d) => Ok(d),
+        Ok(d) => Ok(Opened {
+            repair: truncated.then(|| "the file ends without %%EOF: it was cut off".to_string()),
+            doc: d,
+        }),
         Err(e) => {
             let msg = e.to_string();
             if msg.to_lowercase().contains("decrypt") || msg.to_lowercase().contains("password") {
-                Err(PdfError::Encrypted)
-            } else {
-                Err(PdfError::Damaged(msg))
+                return Err(PdfError::Encrypted);
             }
+            let (fixed, objects, dropped) =
+                rebuild_index(bytes).ok_or_else(|| PdfError::Damaged(format!("{msg}; no page survives in what can be read")))?;
+            let doc = Document::load_mem(&fixed).map_err(|_| PdfError::Damaged(msg.clone()))?;
+            if doc.is_encrypted() {
+                return Err(PdfError::Encrypted);
+            }
+            let cut = if truncated { "the file is cut off and " } else { "" };
+            Ok(Opened {
+                repair: Some(format!(
+                    "{cut}its index was unreadable ({msg}); rebuilt from {objects} objects found in the file{}",
+                    if dropped > 0 { format!(", {dropped} incomplete ones lost") } else { String::new() }
+                )),
+                doc,
+            })
         }
     }
+}
+
+/// Rebuild a cross-reference table by scanning for `N G obj … endobj`: the last complete
+/// definition of each object wins, an object cut off before its `endobj` is dropped, and
+/// the catalog becomes the root. Returns the repaired bytes and the counts kept and lost.
+fn rebuild_index(bytes: &[u8]) -> Option<(Vec<u8>, usize, usize)> {
+    static OBJ: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    let obj = OBJ.get_or_init(|| regex::bytes::Regex::new(r"(?m)(?:^|[\r\n\s])(\d{1,7})\s+(\d{1,5})\s+obj\b").expect("static regex"));
+    let mut found: std::collections::BTreeMap<u32, (usize, u16)> = Default::default();
+    let mut dropped = 0;
+    let starts: Vec<(usize, u32, u16)> = obj
+        .captures_iter(bytes)
+        .filter_map(|c| {
+            let m = c.get(1)?;
+            let id = std::str::from_utf8(&c[1]).ok()?.parse().ok()?;
+            let gen = std::str::from_utf8(&c[2]).ok()?.parse().ok()?;
+            Some((m.start(), id, gen))
+        })
+        .collect();
+    let mut end_of_complete = 0;
+    for (k, &(at, id, gen)) in starts.iter().enumerate() {
+        let until = starts.get(k + 1).map_or(bytes.len(), |n| n.0);
+        match bytes[at..until].windows(6).rposition(|w| w == b"endobj") {
+            Some(e) => {
+                found.insert(id, (at, gen));
+                end_of_complete = end_of_complete.max(at + e + 6);
+            }
+            None => dropped += 1,
+        }
+    }
+    let head = |at: usize| &bytes[at..(at + 2048).min(bytes.len())];
+    let has = |h: &[u8], w: &[u8]| h.windows(w.len()).any(|x| x == w);
+    let is_type = |h: &[u8], t: &[u8]| {
+        let compact: Vec<u8> = h.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+        let mut want = b"/Type".to_vec();
+        want.extend_from_slice(t);
+        compact.windows(want.len()).enumerate().any(|(i, x)| x == want.as_slice() && compact.get(i + want.len()).map_or(true, |c| !c.is_ascii_alphanumeric()))
+    };
+    let catalog = found.iter().rev().find(|(_, &(at, _))| is_type(head(at), b"/Catalog")).map(|(id, _)| *id);
+    let mut max = *found.keys().next_back()?;
+    let mut out = bytes[..end_of_complete].to_vec();
+    let mut extra: Vec<(u32, usize)> = Vec::new();
+    let root = match catalog {
+        Some(r) => r,
+        None => {
+            // The catalog was cut off: a new one over the page tree's root, or over a new
+            // page tree holding every page found.
+            let pages_root = found.iter().find(|(_, &(at, _))| is_type(head(at), b"/Pages") && !has(head(at), b"/Parent")).map(|(id, _)| *id);
+            let pages_id = match pages_root {
+                Some(p) => p,
+                None => {
+                    let kids: Vec<String> = found
+                        .iter()
+                        .filter(|(_, &(at, _))| is_type(head(at), b"/Page"))
+                        .map(|(id, &(_, g))| format!("{id} {g} R"))
+                        .collect();
+                    if kids.is_empty() {
+                        return None;
+                    }
+                    max += 1;
+                    extra.push((max, out.len() + 1));
+                    out.extend_from_slice(format!("\n{max} 0 obj\n<< /Type /Pages /Kids [{}] /Count {} >>\nendobj\n", kids.join(" "), kids.len()).as_bytes());
+                    max
+                }
+            };
+            max += 1;
+            extra.push((max, out.len() + 1));
+            out.extend_from_slice(format!("\n{max} 0 obj\n<< /Type /Catalog /Pages {pages_id} 0 R >>\nendobj\n").as_bytes());
+            max
+        }
+    };
+    for (id, at) in extra {
+        found.insert(id, (at, 0));
+    }
+    out.push(b'\n');
+    let xref_at = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", max + 1).as_bytes());
+    for id in 1..=max {
+        match found.get(&id) {
+            Some((at, gen)) => out.extend_from_slice(format!("{at:010} {gen:05} n \n").as_bytes()),
+            None => out.extend_from_slice(b"0000000000 65535 f \n"),
+        }
+    }
+    out.extend_from_slice(format!("trailer\n<< /Size {} /Root {root} 0 R >>\nstartxref\n{xref_at}\n%%EOF\n", max + 1).as_bytes());
+    Some((out, found.len(), dropped))
 }
 
 /// An axis-aligned rectangle in page space.
@@ -609,7 +724,17 @@ impl<'a> Interp<'a> {
                         "\"" => a.get(2).into_iter().collect(),
                         _ => a.first().into_iter().collect(),
                     };
-                    let Some(fnt) = font.clone() else { continue };
+                    let Some(fnt) = font.clone() else {
+                        // Text in a font the page does not define (lost, or never there): unreadable.
+                        let n: usize = items.iter().filter_map(|o| o.as_str().ok()).map(|b| b.len()).sum();
+                        if n > 0 {
+                            self.page.unmapped += n;
+                            if !self.page.problems.iter().any(|p| p.starts_with("text drawn in a font")) {
+                                self.page.problems.push("text drawn in a font the page does not define".into());
+                            }
+                        }
+                        continue;
+                    };
                     // Invisible (3) and clip-only (7) text is not printed.
                     let visible = render != 3 && render != 7;
                     for it in items {
@@ -715,7 +840,7 @@ fn drop_overprint(glyphs: &mut Vec<Glyph>) {
 pub fn pages(doc: &Document) -> Vec<Page> {
     let mut out = Vec::new();
     let mut fonts = HashMap::new();
-    for (number, id) in doc.get_pages() {
+    for (number, id) in doc.get_pages().into_iter().take(MAX_PAGES) {
         let (width, height, origin) = media_box(doc, id);
         let page = Page { number, width, height, ..Page::default() };
         let mut it = Interp { doc, page, fonts: std::mem::take(&mut fonts) };
@@ -724,7 +849,7 @@ pub fn pages(doc: &Document) -> Vec<Page> {
             Err(_) => vec![],
         };
         let res = Resources { dicts };
-        match doc.get_page_content_with_limit(id, MAX_CONTENT_BYTES) {
+        match page_content(doc, id) {
             Ok(content) => {
                 // Page space with the media box origin at (0, 0).
                 let gs = GState {
@@ -736,7 +861,7 @@ pub fn pages(doc: &Document) -> Vec<Page> {
                 };
                 it.run(&content, &res, gs, 0);
             }
-            Err(e) => it.page.problems.push(format!("page content could not be read: {e}")),
+            Err(e) => it.page.problems.push(e),
         }
         drop_overprint(&mut it.page.glyphs);
         fonts = it.fonts;
@@ -744,6 +869,37 @@ pub fn pages(doc: &Document) -> Vec<Page> {
         out.push(it.page);
     }
     out
+}
+
+/// A page's content streams, decompressed once each within `MAX_CONTENT_BYTES` in all.
+/// A stream that does not decompress is a problem named for the page, never read as
+/// its raw bytes (those would be garbage operators).
+fn page_content(doc: &Document, id: lopdf::ObjectId) -> Result<Vec<u8>, String> {
+    let mut content = Vec::new();
+    for sid in doc.get_page_contents(id) {
+        let Ok(stream) = doc.get_object(sid).and_then(Object::as_stream) else {
+            return Err(format!("content stream {} {} is missing", sid.0, sid.1));
+        };
+        let remaining = MAX_CONTENT_BYTES.saturating_sub(content.len());
+        let filtered = stream.filters().map_or(false, |f| !f.is_empty());
+        match stream.decompressed_content_with_limit(remaining) {
+            // lopdf's lenient inflate yields nothing from garbage: that is a corrupt stream.
+            Ok(data) if data.is_empty() && filtered && stream.content.len() > 16 => {
+                return Err(format!("content stream {} {} does not decompress: corrupt", sid.0, sid.1));
+            }
+            Ok(data) => content.extend_from_slice(&data),
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+                return Err(format!("the content inflates past the {} MiB limit (a decompression bomb?): not read", MAX_CONTENT_BYTES >> 20));
+            }
+            // An unfiltered stream has nothing to decompress.
+            Err(_) if stream.filters().map_or(true, |f| f.is_empty()) && stream.content.len() <= remaining => {
+                content.extend_from_slice(&stream.content)
+            }
+            Err(e) => return Err(format!("content stream {} {} does not decompress ({e}): corrupt", sid.0, sid.1)),
+        }
+        content.push(b'\n');
+    }
+    Ok(content)
 }
 
 fn media_box(doc: &Document, id: lopdf::ObjectId) -> (f32, f32, (f32, f32)) {

@@ -54,7 +54,7 @@ pub fn read_text(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
             cells: l.split('\t').map(|c| c.trim_end_matches('\r').to_string()).collect(),
         })
         .collect();
-    Ok(LaidOut { lines, format: "text", encoding: Some(enc.name()), pages: None, warnings: vec![] })
+    Ok(LaidOut { lines, format: "text", encoding: Some(enc.name()), pages: None, warnings: vec![], damaged: None })
 }
 
 #[cfg(test)]
