@@ -125,3 +125,39 @@ fn a_basic_detail_line_above_its_three_public_figure_is_found() {
     let bad: Vec<_> = outcomes(&doc).into_iter().filter(|o| o.finding.severity == Severity::Error).map(|o| o.finding).collect();
     assert!(bad.iter().any(|f| f.rule == "cross.three_public" && f.row.as_deref() == Some("30217")), "{bad:#?}");
 }
+
+/// Each identity rule fires when one printed value of the golden changes: the golden is
+/// loaded, one cell moved by 1.00, and the rule named reports an error.
+#[test]
+fn each_identity_rule_fires_on_one_changed_value() {
+    let golden = std::fs::read_to_string(root().join("golden/jiaozuo-2024/jiaozuo-2024-final-accounts.json")).unwrap();
+    let base: Document = serde_json::from_str(&golden).unwrap();
+    let before: Vec<Finding> = outcomes(&base).into_iter().filter(|o| o.finding.severity == Severity::Error).map(|o| o.finding).collect();
+    let cases = [
+        ("table.hierarchy", "income", "20105", "本年收入合计"),
+        ("table.columns", "income", "2010550", "财政拨款收入"),
+        ("summary.totals", "income_expenditure_summary", "收入/其他收入", "决算数"),
+        ("summary.balance", "income_expenditure_summary", "支出/总计", "决算数"),
+        ("cross.summary_income", "income", "合计", "其他收入"),
+        ("cross.summary_expenditure", "income_expenditure_summary", "201", "决算数"),
+        ("cross.fiscal_summary", "fiscal_summary", "收入/一般公共预算财政拨款", "金额"),
+        ("cross.fiscal_detail", "fiscal_summary", "201", "一般公共预算财政拨款"),
+        ("cross.basic_detail", "general_budget_basic_expenditure", "人员经费合计", "决算数"),
+    ];
+    for (rule, table, row, col) in cases {
+        let mut doc = base.clone();
+        let t = doc.tables.iter_mut().find(|t| t.id == table).unwrap();
+        let r = t.rows.iter_mut().find(|r| r.key == row).unwrap_or_else(|| panic!("{table} {row}"));
+        let c = r.cells.iter_mut().find(|c| c.col == col).unwrap_or_else(|| panic!("{table} {row} {col}"));
+        c.value = Amount(c.value.0 + rust_decimal::Decimal::ONE);
+        let new: Vec<Finding> = outcomes(&doc)
+            .into_iter()
+            .filter(|o| o.finding.severity == Severity::Error)
+            .map(|o| o.finding)
+            .filter(|f| !before.contains(f))
+            .collect();
+        assert!(new.iter().any(|f| f.rule == rule), "{rule} did not fire for {table}/{row}/{col}: {new:#?}");
+        // Every new error is about the changed table or a table that restates it.
+        assert!(new.iter().all(|f| f.message.contains(table) || f.table == table), "{rule}: {new:#?}");
+    }
+}
