@@ -172,6 +172,13 @@ fn target(t: &Table, row: &str, col: &str) -> Option<Target> {
     Some(Target { table: t.id.clone(), row: row.to_string(), col: col.to_string(), value, unit: t.unit.clone() })
 }
 
+/// The document's tables, the section's own first.
+fn tables_preferring<'a>(doc: &'a Document, preferred: Option<&str>) -> Vec<&'a Table> {
+    let (mut own, others): (Vec<&Table>, Vec<&Table>) = doc.tables.iter().partition(|t| Some(t.id.as_str()) == preferred);
+    own.extend(others);
+    own
+}
+
 /// The table figure a subject names: the catalogue's narrative phrases first (the longest
 /// that ends the subject), then a row by its label or class, then a column of a 合计 row.
 /// The section's own table is preferred.
@@ -179,12 +186,7 @@ fn resolve(doc: &Document, subject: &str, basis: Basis, preferred: Option<&str>)
     if subject.chars().count() < 2 {
         return None;
     }
-    let order: Vec<&Table> = doc
-        .tables
-        .iter()
-        .filter(|t| Some(t.id.as_str()) == preferred)
-        .chain(doc.tables.iter().filter(|t| Some(t.id.as_str()) != preferred))
-        .collect();
+    let order = tables_preferring(doc, preferred);
     let basis_word = if basis == Basis::Budget { "预算数" } else { "决算数" };
     let mut best: Option<(usize, Target)> = None;
     for t in &order {
@@ -247,13 +249,7 @@ fn chain_target(doc: &Document, sentence: &str, preferred: Option<&str>) -> Opti
         rest = &rest[i + marker.len()..];
     }
     let class = catalogue().function_class(names.first()?)?;
-    let tables: Vec<&Table> = doc
-        .tables
-        .iter()
-        .filter(|t| Some(t.id.as_str()) == preferred)
-        .chain(doc.tables.iter().filter(|t| Some(t.id.as_str()) != preferred))
-        .collect();
-    for t in tables {
+    for t in tables_preferring(doc, preferred) {
         let mut code = class.to_string();
         let mut found = true;
         for name in &names[1..] {
