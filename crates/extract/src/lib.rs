@@ -2,6 +2,7 @@
 //! printed line in reading order, with where it came from. Tables downstream are
 //! rebuilt from cells, whatever the input format.
 
+mod content;
 mod encodings;
 pub mod lattice;
 pub mod pdf;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
+use crate::content::{Lexer, Operand};
 use crate::encodings;
 
 /// Decompressed content larger than this is refused (a decompression bomb).
@@ -520,8 +521,8 @@ const THIN: f32 = 3.0;
 /// Form XObjects nest at most this deep (a cycle of forms cannot recurse forever).
 const MAX_FORM_DEPTH: usize = 8;
 
-fn is_white(a: &[Object], op: &str) -> bool {
-    let v: Vec<f32> = a.iter().filter_map(num).collect();
+fn is_white(a: &[Operand<'_>], op: &str) -> bool {
+    let v: Vec<f32> = a.iter().filter_map(Operand::num).collect();
     match op {
         "k" | "K" => v.len() == 4 && v.iter().all(|c| *c <= 0.001),
         _ => !v.is_empty() && v.iter().all(|c| *c >= 0.999),
@@ -606,13 +607,8 @@ impl<'a> Interp<'a> {
     }
 
     fn run(&mut self, content: &[u8], res: &Resources<'a>, gs0: GState, depth: usize) {
-        let ops = match lopdf::content::Content::decode(content) {
-            Ok(c) => c.operations,
-            Err(e) => {
-                self.page.problems.push(format!("content stream could not be parsed: {e}"));
-                return;
-            }
-        };
+        let mut lexer = Lexer::new(content);
+        let mut a: Vec<Operand<'_>> = Vec::new();
         let mut gs = gs0;
         let mut stack: Vec<GState> = Vec::new();
         let (mut tm, mut tlm): (Matrix, Matrix) = (IDENTITY, IDENTITY);
@@ -622,10 +618,10 @@ impl<'a> Interp<'a> {
         let mut path: Vec<Vec<(f32, f32)>> = Vec::new();
         let mut pending_clip = false;
         let mut codes = Vec::new();
-        for op in &ops {
-            let a = &op.operands;
-            let f = |i: usize| a.get(i).and_then(num).unwrap_or(0.0);
-            match op.operator.as_str() {
+        while let Some(opb) = lexer.next_op(&mut a) {
+            let Ok(op) = std::str::from_utf8(opb) else { continue };
+            let f = |i: usize| a.get(i).and_then(Operand::num).unwrap_or(0.0);
+            match op {
                 "q" => {
                     if stack.len() < 4096 {
                         stack.push(gs.clone());
@@ -634,8 +630,8 @@ impl<'a> Interp<'a> {
                 "Q" => gs = stack.pop().unwrap_or(gs),
                 "cm" => gs.ctm = mul(&[f(0), f(1), f(2), f(3), f(4), f(5)], &gs.ctm),
                 "w" => gs.line_width = f(0),
-                "g" | "rg" | "k" | "sc" | "scn" => gs.fill_white = is_white(a, &op.operator),
-                "G" | "RG" | "K" | "SC" | "SCN" => gs.stroke_white = is_white(a, &op.operator),
+                "g" | "rg" | "k" | "sc" | "scn" => gs.fill_white = is_white(&a, op),
+                "G" | "RG" | "K" | "SC" | "SCN" => gs.stroke_white = is_white(&a, op),
                 "m" => path.push(vec![apply(&gs.ctm, f(0), f(1))]),
                 "l" => {
                     let p = apply(&gs.ctm, f(0), f(1));
@@ -664,7 +660,7 @@ impl<'a> Interp<'a> {
                 }
                 "W" | "W*" => pending_clip = true,
                 "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" => {
-                    let o = op.operator.as_str();
+                    let o = op;
                     let stroke = matches!(o, "S" | "s" | "B" | "B*" | "b" | "b*");
                     let fill = matches!(o, "f" | "F" | "f*" | "B" | "B*" | "b" | "b*");
                     self.paint(&path, &gs, stroke, fill);
@@ -686,7 +682,7 @@ impl<'a> Interp<'a> {
                     tlm = IDENTITY;
                 }
                 "Tf" => {
-                    font = a.first().and_then(|o| o.as_name().ok()).and_then(|n| self.font(res, n));
+                    font = a.first().and_then(Operand::name).and_then(|n| self.font(res, n));
                     size = f(1);
                 }
                 "Tc" => tc = f(0),
@@ -694,9 +690,9 @@ impl<'a> Interp<'a> {
                 "Tz" => th = f(0) / 100.0,
                 "TL" => tl = f(0),
                 "Ts" => rise = f(0),
-                "Tr" => render = a.first().and_then(|o| o.as_i64().ok()).unwrap_or(0),
+                "Tr" => render = a.first().and_then(Operand::num).map_or(0, |n| n as i64),
                 "Td" | "TD" => {
-                    if op.operator == "TD" {
+                    if op == "TD" {
                         tl = -f(1);
                     }
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &tlm);
@@ -711,22 +707,25 @@ impl<'a> Interp<'a> {
                     tm = tlm;
                 }
                 "Tj" | "'" | "\"" | "TJ" => {
-                    if op.operator == "'" || op.operator == "\"" {
-                        if op.operator == "\"" {
+                    if op == "'" || op == "\"" {
+                        if op == "\"" {
                             tw = f(0);
                             tc = f(1);
                         }
                         tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -tl], &tlm);
                         tm = tlm;
                     }
-                    let items: Vec<&Object> = match op.operator.as_str() {
-                        "TJ" => a.first().and_then(|o| o.as_array().ok()).map(|v| v.iter().collect()).unwrap_or_default(),
+                    let items: Vec<&Operand<'_>> = match op {
+                        "TJ" => match a.first() {
+                            Some(Operand::Array(v)) => v.iter().collect(),
+                            _ => Vec::new(),
+                        },
                         "\"" => a.get(2).into_iter().collect(),
                         _ => a.first().into_iter().collect(),
                     };
                     let Some(fnt) = font.clone() else {
                         // Text in a font the page does not define (lost, or never there): unreadable.
-                        let n: usize = items.iter().filter_map(|o| o.as_str().ok()).map(|b| b.len()).sum();
+                        let n: usize = items.iter().map(|o| if let Operand::Str(b) = o { b.len() } else { 0 }).sum();
                         if n > 0 {
                             self.page.unmapped += n;
                             if !self.page.problems.iter().any(|p| p.starts_with("text drawn in a font")) {
@@ -739,7 +738,7 @@ impl<'a> Interp<'a> {
                     let visible = render != 3 && render != 7;
                     for it in items {
                         match it {
-                            Object::String(bytes, _) => {
+                            Operand::Str(bytes) => {
                                 codes.clear();
                                 fnt.decode(bytes, &mut codes);
                                 for (c, text) in codes.drain(..) {
@@ -765,7 +764,7 @@ impl<'a> Interp<'a> {
                                 }
                             }
                             o => {
-                                if let Some(k) = num(o) {
+                                if let Some(k) = o.num() {
                                     tm = mul(&[1.0, 0.0, 0.0, 1.0, -k / 1000.0 * size * th, 0.0], &tm);
                                 }
                             }
@@ -773,7 +772,7 @@ impl<'a> Interp<'a> {
                     }
                 }
                 "Do" => {
-                    let Some(name) = a.first().and_then(|o| o.as_name().ok()) else { continue };
+                    let Some(name) = a.first().and_then(Operand::name) else { continue };
                     let Some(Object::Stream(st)) = res.lookup(self.doc, b"XObject", name) else { continue };
                     let sub = st.dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"");
                     if sub == b"Image" {
@@ -807,9 +806,12 @@ impl<'a> Interp<'a> {
                         }
                     }
                 }
-                "BI" | "ID" | "EI" => self.page.images += usize::from(op.operator == "BI"),
+                "BI" => self.page.images += 1,
                 _ => {}
             }
+        }
+        if lexer.too_deep {
+            self.page.problems.push("the content nests arrays past the depth limit: that part was skipped".into());
         }
     }
 }
@@ -864,8 +866,8 @@ pub fn pages(doc: &Document) -> Vec<Page> {
             Err(e) => it.page.problems.push(e),
         }
         drop_overprint(&mut it.page.glyphs);
+        // Fonts are keyed by their dictionary, which pages share: each is parsed once per file.
         fonts = it.fonts;
-        fonts.clear();
         out.push(it.page);
     }
     out

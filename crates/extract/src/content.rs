@@ -1,0 +1,392 @@
+//! A content-stream lexer: operators with their operands, borrowed from the decoded
+//! stream wherever possible. It replaces lopdf's general object parser on the hot path
+//! (that parser builds an owned `Object` per operand and was most of a page's cost); it
+//! never recurses deeper than `MAX_DEPTH` and never fails: what it cannot read it skips.
+
+use std::borrow::Cow;
+
+/// Arrays nested deeper than this are skipped, not parsed (a hostile stream).
+const MAX_DEPTH: usize = 32;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand<'a> {
+    Num(f32),
+    Name(&'a [u8]),
+    Str(Cow<'a, [u8]>),
+    Array(Vec<Operand<'a>>),
+    /// A dictionary, `true`/`false`/`null`, or anything else the interpreter does not read.
+    Other,
+}
+
+impl<'a> Operand<'a> {
+    pub fn num(&self) -> Option<f32> {
+        match self {
+            Operand::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn name(&self) -> Option<&'a [u8]> {
+        match self {
+            Operand::Name(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+pub struct Lexer<'a> {
+    data: &'a [u8],
+    pos: usize,
+    /// Arrays nested past `MAX_DEPTH` were skipped: the stream is malformed or hostile.
+    pub too_deep: bool,
+}
+
+fn is_white(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0')
+}
+
+fn is_delim(b: u8) -> bool {
+    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Lexer { data, pos: 0, too_deep: false }
+    }
+
+    fn skip_space(&mut self) {
+        while self.pos < self.data.len() {
+            let b = self.data[self.pos];
+            if is_white(b) {
+                self.pos += 1;
+            } else if b == b'%' {
+                while self.pos < self.data.len() && !matches!(self.data[self.pos], b'\n' | b'\r') {
+                    self.pos += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn regular(&mut self) -> &'a [u8] {
+        let start = self.pos;
+        while self.pos < self.data.len() && !is_white(self.data[self.pos]) && !is_delim(self.data[self.pos]) {
+            self.pos += 1;
+        }
+        &self.data[start..self.pos]
+    }
+
+    /// The next operator, its operands in `operands` (cleared first); None at the end.
+    pub fn next_op(&mut self, operands: &mut Vec<Operand<'a>>) -> Option<&'a [u8]> {
+        operands.clear();
+        loop {
+            self.skip_space();
+            if self.pos >= self.data.len() {
+                return None;
+            }
+            match self.operand(0) {
+                Some(o) => operands.push(o),
+                None => {
+                    let op = self.regular();
+                    if op.is_empty() {
+                        // A stray delimiter (`)`, `>`, `}`): skip it.
+                        self.pos += 1;
+                        continue;
+                    }
+                    if op == b"BI" {
+                        self.skip_inline_image();
+                    }
+                    return Some(op);
+                }
+            }
+        }
+    }
+
+    /// An operand at the current position, or None when an operator stands there.
+    fn operand(&mut self, depth: usize) -> Option<Operand<'a>> {
+        let b = *self.data.get(self.pos)?;
+        match b {
+            b'0'..=b'9' | b'+' | b'-' | b'.' => {
+                let tok = self.regular();
+                Some(Operand::Num(parse_num(tok)))
+            }
+            b'/' => {
+                self.pos += 1;
+                Some(Operand::Name(self.regular()))
+            }
+            b'(' => Some(Operand::Str(self.literal())),
+            b'<' if self.data.get(self.pos + 1) == Some(&b'<') => {
+                self.skip_dict();
+                Some(Operand::Other)
+            }
+            b'<' => Some(Operand::Str(Cow::Owned(self.hex()))),
+            b'[' => {
+                self.pos += 1;
+                if depth >= MAX_DEPTH {
+                    self.too_deep = true;
+                    self.skip_array();
+                    return Some(Operand::Other);
+                }
+                let mut items = Vec::new();
+                loop {
+                    self.skip_space();
+                    match self.data.get(self.pos) {
+                        None => break,
+                        Some(b']') => {
+                            self.pos += 1;
+                            break;
+                        }
+                        Some(_) => match self.operand(depth + 1) {
+                            Some(o) => items.push(o),
+                            // An operator inside an array is malformed: keep it out.
+                            None => {
+                                if self.regular().is_empty() {
+                                    self.pos += 1;
+                                }
+                            }
+                        },
+                    }
+                }
+                Some(Operand::Array(items))
+            }
+            _ => {
+                let start = self.pos;
+                let tok = self.regular();
+                match tok {
+                    b"true" | b"false" | b"null" => Some(Operand::Other),
+                    _ => {
+                        self.pos = start;
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// A literal string: balanced parentheses and escapes; borrowed when it has no escape.
+    fn literal(&mut self) -> Cow<'a, [u8]> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut depth = 1;
+        let mut escaped = false;
+        let mut i = self.pos;
+        while i < self.data.len() {
+            match self.data[i] {
+                b'\\' => {
+                    escaped = true;
+                    i += 2;
+                    continue;
+                }
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        let end = i.min(self.data.len());
+        self.pos = (end + 1).min(self.data.len());
+        let raw = &self.data[start..end];
+        if !escaped {
+            return Cow::Borrowed(raw);
+        }
+        let mut out = Vec::with_capacity(raw.len());
+        let mut k = 0;
+        while k < raw.len() {
+            let c = raw[k];
+            if c != b'\\' || k + 1 >= raw.len() {
+                out.push(c);
+                k += 1;
+                continue;
+            }
+            let e = raw[k + 1];
+            k += 2;
+            match e {
+                b'n' => out.push(b'\n'),
+                b'r' => out.push(b'\r'),
+                b't' => out.push(b'\t'),
+                b'b' => out.push(8),
+                b'f' => out.push(12),
+                b'\r' => {
+                    if raw.get(k) == Some(&b'\n') {
+                        k += 1;
+                    }
+                }
+                b'\n' => {}
+                b'0'..=b'7' => {
+                    let mut v = (e - b'0') as u32;
+                    for _ in 0..2 {
+                        match raw.get(k) {
+                            Some(d @ b'0'..=b'7') => {
+                                v = v * 8 + (d - b'0') as u32;
+                                k += 1;
+                            }
+                            _ => break,
+                        }
+                    }
+                    out.push(v as u8);
+                }
+                other => out.push(other),
+            }
+        }
+        Cow::Owned(out)
+    }
+
+    fn hex(&mut self) -> Vec<u8> {
+        self.pos += 1;
+        let mut out = Vec::new();
+        let mut hi: Option<u8> = None;
+        while self.pos < self.data.len() {
+            let b = self.data[self.pos];
+            self.pos += 1;
+            let v = match b {
+                b'>' => break,
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => continue,
+            };
+            match hi.take() {
+                Some(h) => out.push(h << 4 | v),
+                None => hi = Some(v),
+            }
+        }
+        if let Some(h) = hi {
+            out.push(h << 4);
+        }
+        out
+    }
+
+    fn skip_dict(&mut self) {
+        self.pos += 2;
+        let mut depth = 1;
+        while self.pos < self.data.len() && depth > 0 {
+            match self.data[self.pos] {
+                b'(' => {
+                    self.literal();
+                    continue;
+                }
+                b'<' if self.data.get(self.pos + 1) == Some(&b'<') => {
+                    depth += 1;
+                    self.pos += 2;
+                    continue;
+                }
+                b'>' if self.data.get(self.pos + 1) == Some(&b'>') => {
+                    depth -= 1;
+                    self.pos += 2;
+                    continue;
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn skip_array(&mut self) {
+        let mut depth = 1;
+        while self.pos < self.data.len() && depth > 0 {
+            match self.data[self.pos] {
+                b'(' => {
+                    self.literal();
+                    continue;
+                }
+                b'[' => depth += 1,
+                b']' => depth -= 1,
+                _ => {}
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// After `BI`: the image's parameters up to `ID`, then its data up to a delimited `EI`.
+    fn skip_inline_image(&mut self) {
+        let d = self.data;
+        while self.pos + 1 < d.len() {
+            if d[self.pos] == b'I' && d[self.pos + 1] == b'D' && (self.pos == 0 || is_white(d[self.pos - 1]) || is_delim(d[self.pos - 1])) {
+                self.pos += 3;
+                break;
+            }
+            self.pos += 1;
+        }
+        while self.pos + 2 <= d.len() {
+            let at_ei = &d[self.pos..self.pos + 2] == b"EI"
+                && (self.pos == 0 || is_white(d[self.pos - 1]))
+                && d.get(self.pos + 2).map_or(true, |b| is_white(*b));
+            if at_ei {
+                self.pos += 2;
+                return;
+            }
+            self.pos += 1;
+        }
+        self.pos = d.len();
+    }
+}
+
+/// A PDF number (`12`, `-3.5`, `.5`, `4.`); anything unreadable is 0.
+fn parse_num(tok: &[u8]) -> f32 {
+    let mut i = 0;
+    let mut neg = false;
+    while i < tok.len() && (tok[i] == b'-' || tok[i] == b'+') {
+        neg ^= tok[i] == b'-';
+        i += 1;
+    }
+    let mut v = 0f64;
+    while i < tok.len() && tok[i].is_ascii_digit() {
+        v = v * 10.0 + (tok[i] - b'0') as f64;
+        i += 1;
+    }
+    if i < tok.len() && tok[i] == b'.' {
+        i += 1;
+        let mut scale = 0.1;
+        while i < tok.len() && tok[i].is_ascii_digit() {
+            v += (tok[i] - b'0') as f64 * scale;
+            scale *= 0.1;
+            i += 1;
+        }
+    }
+    (if neg { -v } else { v }) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ops(src: &[u8]) -> Vec<(String, Vec<Operand<'_>>)> {
+        let mut lx = Lexer::new(src);
+        let mut v = Vec::new();
+        let mut out = Vec::new();
+        while let Some(op) = lx.next_op(&mut v) {
+            out.push((String::from_utf8_lossy(op).into_owned(), v.clone()));
+        }
+        out
+    }
+
+    #[test]
+    fn operators_and_operands() {
+        let o = ops(b"BT /F1 12 Tf 1 0 0 1 -3.5 .5 Tm (a\\(b\\)c\\101) Tj [(x) -250 <4E2D>] TJ ET % comment\nq 0.5 g Q");
+        let names: Vec<&str> = o.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(names, ["BT", "Tf", "Tm", "Tj", "TJ", "ET", "q", "g", "Q"]);
+        assert_eq!(o[1].1, vec![Operand::Name(b"F1"), Operand::Num(12.0)]);
+        assert_eq!(o[2].1[4], Operand::Num(-3.5));
+        assert_eq!(o[2].1[5], Operand::Num(0.5));
+        assert_eq!(o[3].1[0], Operand::Str(Cow::Owned(b"a(b)cA".to_vec())));
+        assert_eq!(
+            o[4].1[0],
+            Operand::Array(vec![Operand::Str(Cow::Borrowed(b"x")), Operand::Num(-250.0), Operand::Str(Cow::Owned(vec![0x4E, 0x2D]))])
+        );
+    }
+
+    #[test]
+    fn inline_images_dictionaries_and_hostile_nesting_are_skipped() {
+        let o = ops(b"/P <</MCID 0 /A (x>>)>> BDC BI /W 2 /H 2 ID \x00EI\xff EI Q");
+        let names: Vec<&str> = o.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(names, ["BDC", "BI", "Q"]);
+        let deep = [vec![b'['; 100_000], vec![b']'; 100_000], b" TJ".to_vec()].concat();
+        let o = ops(&deep);
+        assert_eq!(o.len(), 1);
+        assert_eq!(o[0].0, "TJ");
+    }
+}
