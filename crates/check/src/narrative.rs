@@ -216,8 +216,9 @@ fn resolve(doc: &Document, subject: &str, basis: Basis, preferred: Option<&str>)
     let class = catalogue().function_class(subject).map(str::to_string);
     for t in &order {
         for r in &t.rows {
-            let label = norm(&r.label);
-            let hit = label == subject || class.as_deref().map_or(false, |c| r.code.as_deref() == Some(c));
+            // Normalizing never lengthens a label: a shorter one cannot name the subject.
+            let hit = class.as_deref().map_or(false, |c| r.code.as_deref() == Some(c))
+                || (r.label.len() >= subject.len() && norm(&r.label) == subject);
             if hit {
                 if let Some(col) = first_col(t, r.side.as_deref()) {
                     return target(t, &r.key, &col);
@@ -254,7 +255,9 @@ fn chain_target(doc: &Document, sentence: &str, preferred: Option<&str>) -> Opti
         let mut found = true;
         for name in &names[1..] {
             match t.rows.iter().find(|r| {
-                r.code.as_deref().map_or(false, |c| c.len() == code.len() + 2 && c.starts_with(&code)) && norm(&r.label) == *name
+                r.code.as_deref().map_or(false, |c| c.len() == code.len() + 2 && c.starts_with(&code))
+                    && r.label.len() >= name.len()
+                    && norm(&r.label) == *name
             }) {
                 Some(r) => code = r.key.clone(),
                 None => {
