@@ -172,6 +172,18 @@ fn target(t: &Table, row: &str, col: &str) -> Option<Target> {
     Some(Target { table: t.id.clone(), row: row.to_string(), col: col.to_string(), value, unit: t.unit.clone() })
 }
 
+/// The catalogue's narrative phrases, normalized once: per table, per name, its phrases.
+fn phrases() -> &'static std::collections::HashMap<&'static str, Vec<Vec<String>>> {
+    static P: OnceLock<std::collections::HashMap<&'static str, Vec<Vec<String>>>> = OnceLock::new();
+    P.get_or_init(|| {
+        catalogue()
+            .tables
+            .iter()
+            .map(|t| (t.id.as_str(), t.narrative.iter().map(|n| n.phrases.iter().map(|p| norm(p)).collect()).collect()))
+            .collect()
+    })
+}
+
 /// The document's tables, the section's own first.
 fn tables_preferring<'a>(doc: &'a Document, preferred: Option<&str>) -> Vec<&'a Table> {
     let (mut own, others): (Vec<&Table>, Vec<&Table>) = doc.tables.iter().partition(|t| Some(t.id.as_str()) == preferred);
@@ -191,14 +203,14 @@ fn resolve(doc: &Document, subject: &str, basis: Basis, preferred: Option<&str>)
     let mut best: Option<(usize, Target)> = None;
     for t in &order {
         let Some(spec) = catalogue().table(&t.id) else { continue };
-        for n in &spec.narrative {
-            for p in &n.phrases {
-                let p = norm(p);
+        let normalized = phrases().get(t.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        for (n, ps) in spec.narrative.iter().zip(normalized) {
+            for p in ps {
                 // A budget figure is compared only where the table prints budgets.
                 if basis == Basis::Budget && !n.col.contains("{basis}") {
                     continue;
                 }
-                if subject.ends_with(&p) && best.as_ref().map_or(true, |b| p.len() > b.0) {
+                if subject.ends_with(p.as_str()) && best.as_ref().map_or(true, |b| p.len() > b.0) {
                     let col = n.col.replace("{basis}", basis_word);
                     if let Some(tg) = target(t, &n.row, &col) {
                         best = Some((p.len(), tg));
@@ -227,7 +239,8 @@ fn resolve(doc: &Document, subject: &str, basis: Basis, preferred: Option<&str>)
         }
     }
     for t in &order {
-        if let Some(c) = t.columns.iter().find(|c| norm(c.key.rsplit('/').next().unwrap_or(&c.key)) == subject) {
+        let leaf = |k: &str| k.rsplit('/').next().unwrap_or(k).to_string();
+        if let Some(c) = t.columns.iter().find(|c| leaf(&c.key).len() >= subject.len() && norm(&leaf(&c.key)) == subject) {
             return target(t, "合计", &c.key);
         }
     }
