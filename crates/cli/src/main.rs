@@ -230,7 +230,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         let ft = e.file_type()?;
         if ft.is_dir() {
             walk(&p, out)?;
-        } else if ft.is_file() {
+        } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
+            // A link to a file is followed; a link to a directory is not (it could loop).
             let ext = p.extension().map(|x| x.to_string_lossy().to_lowercase());
             if matches!(ext.as_deref(), Some("pdf" | "txt")) {
                 out.push(p);
