@@ -37,6 +37,22 @@ pub fn presence(doc: &Document) -> Vec<Finding> {
             finding("presence.unit", Severity::Error, &t.id, "单位: 元 / 万元 / 亿元".into(), "none".into(), format!("{}: no unit (单位) could be read for its amounts", t.id))
         })
         .collect();
+    // A table printed without a single amount must say so (本表无数据 / 空表).
+    out.extend(
+        doc.tables
+            .iter()
+            .filter(|t| t.rows.iter().all(|r| r.cells.is_empty()) && t.empty_statement.is_none())
+            .map(|t| {
+                finding(
+                    "presence.empty_statement",
+                    Severity::Error,
+                    &t.id,
+                    "本表无数据 (or 空表) statement".into(),
+                    "none".into(),
+                    format!("{} ({}) prints no amount and no statement that it is empty", t.title, t.id),
+                )
+            }),
+    );
     let Some(kind) = doc.metadata.kind.as_deref() else { return out };
     out.extend(catalogue()
         .tables

@@ -48,7 +48,7 @@ fn leaf_eq(frag: &str, leaf: &str) -> bool {
 pub(crate) fn match_key(frags: &[String], keys: &[String]) -> Option<usize> {
     // Score: parts named, then parts named exactly (年初结转和结余 is one character from
     // 年末结转和结余); a tie between different keys names nothing.
-    let mut best: Option<((usize, usize), usize)> = None;
+    let mut best: Option<((usize, usize, usize), usize)> = None;
     let mut tie = false;
     for (k, key) in keys.iter().enumerate() {
         let parts: Vec<&str> = key.split('/').collect();
@@ -56,7 +56,10 @@ pub(crate) fn match_key(frags: &[String], keys: &[String]) -> Option<usize> {
             continue;
         }
         let exact = parts.iter().filter(|p| frags.iter().any(|f| f == *p)).count();
-        let score = (parts.len(), exact);
+        // Then the deepest header row it names: under a band (预算数 over 合计 · 项目支出),
+        // the column is named by the row beneath.
+        let depth = parts.iter().filter_map(|p| frags.iter().rposition(|f| leaf_eq(f, p))).max().unwrap_or(0);
+        let score = (parts.len(), exact, depth);
         match best {
             Some((b, _)) if b > score => {}
             Some((b, bk)) if b == score => tie |= keys[bk] != *key,
@@ -209,6 +212,19 @@ mod tests {
         let ks = keys(&["本年收入合计", "财政拨款收入", "上级补助收入", "其他收入"]);
         let (m, _) = map_columns(&[&h1, &h2], &[(1, None), (2, None), (3, None)], &ks, &[]);
         assert_eq!(m.cols.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(), ["本年收入合计", "财政拨款收入", "其他收入"]);
+    }
+
+    /// A unit-level budget summary: 预算数 over 合计 · 基本支出(人员经费, 公用经费) · 项目支出.
+    #[test]
+    fn a_band_over_its_parts_names_only_the_first_column() {
+        let h1 = Line { spans: vec![1, 4, 0, 0, 0], ..line(&["项目", "预算数", "", "", ""]) };
+        let h2 = Line { spans: vec![1, 1, 2, 0, 1], ..line(&["", "合计", "基本支出", "", "项目支出"]) };
+        let h3 = line(&["", "", "人员经费", "公用经费", ""]);
+        let ks = keys(&["预算数", "基本支出/人员经费", "基本支出/公用经费", "项目支出"]);
+        let idx: Vec<_> = (1..5).map(|i| (i, None)).collect();
+        let (m, w) = map_columns(&[&h1, &h2, &h3], &idx, &ks, &[]);
+        assert_eq!(m.cols.iter().map(|c| c.key.clone()).collect::<Vec<_>>(), ks);
+        assert!(w.is_empty(), "{w:?}");
     }
 
     #[test]
