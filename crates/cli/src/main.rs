@@ -80,11 +80,14 @@ Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
     #[command(long_about = "Check the accounting identities of a disclosure: 类 = Σ款 = Σ项 and 合计 = Σ类 in every column, \
 row sums across columns, the summary tables' totals and balance, and the cross-table equalities \
 (summary vs 收入/支出决算表, 财政拨款 summary vs the fund tables, 基本支出 detail vs 一般公共预算).\n\
+and the narrative (情况说明) against the tables: amounts, units, shares, completion rates, changes,\n\
+comparison words, parts and counts; the department and the year.\n\
 A difference within the rounding of the printed terms (尾差) is a notice, beyond it an error.\n\
+FILE may also be a canonical document written by `convert` (.json): it is checked as it stands.\n\
 Exit code: 0 when no error, 1 when any error, 2 when the file could not be read.\n\n\
 Example:\n  gongkai check samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt --format json")]
     Check {
-        /// A .pdf or .txt disclosure.
+        /// A .pdf or .txt disclosure, or a canonical .json document.
         file: PathBuf,
         /// `text` (a readable report) or `json` (one array of findings).
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
