@@ -79,7 +79,7 @@ Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
     /// Check every identity of one file: table sums, column sums, summaries, cross-table equalities.
     #[command(long_about = "Check the accounting identities of a disclosure: 类 = Σ款 = Σ项 and 合计 = Σ类 in every column, \
 row sums across columns, the summary tables' totals and balance, and the cross-table equalities \
-(summary vs 收入/支出决算表, 财政拨款 summary vs the fund tables, 基本支出 detail vs 一般公共预算).\n\
+(summary vs 收入/支出决算表, 财政拨款 summary vs the fund tables, 基本支出 detail vs 一般公共预算),\n\
 and the narrative (情况说明) against the tables: amounts, units, shares, completion rates, changes,\n\
 comparison words, parts and counts; the department and the year.\n\
 A difference within the rounding of the printed terms (尾差) is a notice, beyond it an error.\n\
