@@ -147,7 +147,7 @@ fn a_crash_or_a_hang_costs_one_file() {
         let _ = std::fs::remove_dir_all(&out);
         let run = gongkai()
             .env("GONGKAI_TEST_FAULT", fault)
-            .args(["convert", "--quiet", "--timeout", "2"])
+            .args(["convert", "--quiet", "--timeout", "6"])
             .arg(&input)
             .arg("--out")
             .arg(&out)
