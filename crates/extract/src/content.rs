@@ -263,41 +263,29 @@ impl<'a> Lexer<'a> {
 
     fn skip_dict(&mut self) {
         self.pos += 2;
-        let mut depth = 1;
-        while self.pos < self.data.len() && depth > 0 {
-            match self.data[self.pos] {
-                b'(' => {
-                    self.literal();
-                    continue;
-                }
-                b'<' if self.data.get(self.pos + 1) == Some(&b'<') => {
-                    depth += 1;
-                    self.pos += 2;
-                    continue;
-                }
-                b'>' if self.data.get(self.pos + 1) == Some(&b'>') => {
-                    depth -= 1;
-                    self.pos += 2;
-                    continue;
-                }
-                _ => self.pos += 1,
-            }
-        }
+        self.skip_balanced(b"<<", b">>");
     }
 
     fn skip_array(&mut self) {
+        self.skip_balanced(b"[", b"]");
+    }
+
+    /// Past the closer that balances an opener already read; strings may hold either.
+    fn skip_balanced(&mut self, open: &[u8], close: &[u8]) {
         let mut depth = 1;
         while self.pos < self.data.len() && depth > 0 {
-            match self.data[self.pos] {
-                b'(' => {
-                    self.literal();
-                    continue;
-                }
-                b'[' => depth += 1,
-                b']' => depth -= 1,
-                _ => {}
+            let rest = &self.data[self.pos..];
+            if rest[0] == b'(' {
+                self.literal();
+            } else if rest.starts_with(open) {
+                depth += 1;
+                self.pos += open.len();
+            } else if rest.starts_with(close) {
+                depth -= 1;
+                self.pos += close.len();
+            } else {
+                self.pos += 1;
             }
-            self.pos += 1;
         }
     }
 
