@@ -843,7 +843,14 @@ pub fn pages(doc: &Document) -> Vec<Page> {
     let mut out = Vec::new();
     let mut fonts = HashMap::new();
     for (number, id) in doc.get_pages().into_iter().take(MAX_PAGES) {
-        let (width, height, origin) = media_box(doc, id);
+        let (mw, mh, origin) = media_box(doc, id);
+        // Page space is the page as displayed: /Rotate turns the media box (clockwise).
+        let (rotate, (width, height)) = match inherited(doc, id, b"Rotate").and_then(num).map_or(0, |r| (r as i64).rem_euclid(360)) {
+            90 => ([0.0, -1.0, 1.0, 0.0, 0.0, mw], (mh, mw)),
+            180 => ([-1.0, 0.0, 0.0, -1.0, mw, mh], (mw, mh)),
+            270 => ([0.0, 1.0, -1.0, 0.0, mh, 0.0], (mh, mw)),
+            _ => (IDENTITY, (mw, mh)),
+        };
         let page = Page { number, width, height, ..Page::default() };
         let mut it = Interp { doc, page, fonts: std::mem::take(&mut fonts) };
         let dicts: Vec<&Dictionary> = match doc.get_page_resources(id) {
@@ -853,9 +860,9 @@ pub fn pages(doc: &Document) -> Vec<Page> {
         let res = Resources { dicts };
         match page_content(doc, id) {
             Ok(content) => {
-                // Page space with the media box origin at (0, 0).
+                // Page space with the media box origin at (0, 0), turned as displayed.
                 let gs = GState {
-                    ctm: [1.0, 0.0, 0.0, 1.0, -origin.0, -origin.1],
+                    ctm: mul(&[1.0, 0.0, 0.0, 1.0, -origin.0, -origin.1], &rotate),
                     clip: None,
                     fill_white: false,
                     stroke_white: false,
@@ -904,17 +911,25 @@ fn page_content(doc: &Document, id: lopdf::ObjectId) -> Result<Vec<u8>, String> 
     Ok(content)
 }
 
-fn media_box(doc: &Document, id: lopdf::ObjectId) -> (f32, f32, (f32, f32)) {
+/// A page attribute, inherited from the page tree where the page does not set it.
+fn inherited<'a>(doc: &'a Document, id: lopdf::ObjectId, key: &[u8]) -> Option<&'a Object> {
     let mut node = doc.get_dictionary(id).ok();
     for _ in 0..32 {
-        let Some(d) = node else { break };
-        if let Some(Object::Array(a)) = dict_get(doc, d, b"MediaBox") {
-            let v: Vec<f32> = a.iter().filter_map(|o| num(resolve(doc, o))).collect();
-            if v.len() == 4 {
-                return ((v[2] - v[0]).abs(), (v[3] - v[1]).abs(), (v[0].min(v[2]), v[1].min(v[3])));
-            }
+        let d = node?;
+        if let Some(o) = dict_get(doc, d, key) {
+            return Some(o);
         }
         node = d.get(b"Parent").ok().and_then(|o| o.as_reference().ok()).and_then(|r| doc.get_dictionary(r).ok());
+    }
+    None
+}
+
+fn media_box(doc: &Document, id: lopdf::ObjectId) -> (f32, f32, (f32, f32)) {
+    if let Some(Object::Array(a)) = inherited(doc, id, b"MediaBox") {
+        let v: Vec<f32> = a.iter().filter_map(|o| num(resolve(doc, o))).collect();
+        if v.len() == 4 {
+            return ((v[2] - v[0]).abs(), (v[3] - v[1]).abs(), (v[0].min(v[2]), v[1].min(v[3])));
+        }
     }
     (595.0, 842.0, (0.0, 0.0))
 }

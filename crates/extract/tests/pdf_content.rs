@@ -57,6 +57,16 @@ fn page(content: &str) -> Page {
     pages(&open(&pdf(content, None)).unwrap()).remove(0)
 }
 
+/// The same page with /Rotate set.
+fn rotated(content: &str, rotate: i64) -> Page {
+    let mut doc = Document::load_mem(&pdf(content, None)).unwrap();
+    let id = doc.get_pages()[&1];
+    doc.get_dictionary_mut(id).unwrap().set("Rotate", rotate);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    pages(&open(&out).unwrap()).remove(0)
+}
+
 fn text(p: &Page) -> String {
     p.glyphs.iter().map(|g| g.text.as_str()).collect()
 }
@@ -105,4 +115,20 @@ fn form_xobjects_are_drawn_and_a_self_drawing_form_ends() {
     assert_eq!(text(&p), "7");
     assert!((p.glyphs[0].x - 110.0).abs() < 0.01);
     assert!(p.problems.iter().any(|m| m.contains("nested too deep")), "{:?}", p.problems);
+}
+
+/// A landscape table printed on a portrait media box turned by /Rotate 90: its text runs
+/// up the media box, and reads left to right on one baseline once the page is turned.
+#[test]
+fn rotated_pages_are_read_as_displayed() {
+    let p = rotated("BT /F2 10 Tf 0 1 -1 0 500 100 Tm (12.50) Tj ET 0 G 50 100 m 50 700 l S", 90);
+    assert_eq!((p.width, p.height), (800.0, 600.0));
+    assert_eq!(text(&p), "12.50");
+    let ys: Vec<f32> = p.glyphs.iter().map(|g| g.y).collect();
+    assert!(ys.iter().all(|y| (y - ys[0]).abs() < 0.01), "{:?}", p.glyphs);
+    assert!(p.glyphs.windows(2).all(|w| w[1].x > w[0].x), "{:?}", p.glyphs);
+    assert!((p.glyphs[0].x - 100.0).abs() < 0.01 && (p.glyphs[0].y - 100.0).abs() < 0.01, "{:?}", p.glyphs[0]);
+    // The vertical stroke on the media box is a horizontal ruling on the page as shown.
+    assert_eq!(p.rules.len(), 1);
+    assert!((p.rules[0].y0 - p.rules[0].y1).abs() < 0.01 && (p.rules[0].y0 - 550.0).abs() < 0.01, "{:?}", p.rules);
 }
