@@ -187,6 +187,9 @@ pub fn department(doc: &Document) -> Vec<Finding> {
     }
     for t in &doc.tables {
         scan(&t.title, &t.id, true);
+        if let Some(d) = &t.department {
+            scan(d, &t.id, false);
+        }
     }
     for p in doc.narrative.iter().filter(|p| p.number <= 4) {
         let place = format!("第{}部分", p.number);
@@ -195,6 +198,22 @@ pub fn department(doc: &Document) -> Vec<Finding> {
             let place = format!("第{}部分 {}、{}", p.number, s.ordinal, s.title);
             scan(&s.title, &place, true);
             scan(&s.text, &place, false);
+        }
+    }
+    // Each table's caption names the document's department (部门：… / 编制部门：…).
+    if let Some(d) = dept.as_deref() {
+        for t in &doc.tables {
+            let Some(own) = t.department.as_deref().map(normalize_label) else { continue };
+            if own != d && !placeholder_re().is_match(&own) {
+                out.push(finding(
+                    "identity.department",
+                    Severity::Error,
+                    &t.id,
+                    d.to_string(),
+                    own.clone(),
+                    format!("{}: its caption names `{own}`, the document is `{d}`'s", t.id),
+                ));
+            }
         }
     }
     out

@@ -147,3 +147,10 @@ fn each_identity_rule_fires_on_one_changed_value() {
         assert!(new.iter().all(|f| f.message.contains(table) || f.table == table), "{rule}: {new:#?}");
     }
 }
+
+#[test]
+fn a_table_captioned_with_another_department_is_found() {
+    let found = new_findings("公开02表\n\n部门: 焦作市工业和信息化局", "公开02表\n\n部门: 焦作市财政局");
+    let f = only(&found, "identity.department");
+    assert_eq!((f.table.as_str(), f.actual.as_str()), ("income", "焦作市财政局"));
+}

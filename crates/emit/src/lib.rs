@@ -73,6 +73,7 @@ mod tests {
                 id: "income".into(),
                 printed_number: None,
                 title: "收入决算表".into(),
+                department: None,
                 unit: Some("万元".into()),
                 unit_source: Some("header".into()),
                 columns: vec![],

@@ -86,6 +86,9 @@ pub struct Table {
     /// The printed number such as `公开01表`, when printed.
     pub printed_number: Option<String>,
     pub title: String,
+    /// The department its caption names (部门：… / 编制部门：…), where printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
     pub unit: Option<String>,
     /// Where the unit was read: `header` (the table's own 单位 line), `note` (its
     /// note), or `document` (every other table of the document agrees).

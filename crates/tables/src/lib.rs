@@ -75,6 +75,7 @@ pub fn build(block: &TableBlock<'_>, doc_unit: Option<&str>, warnings: &mut Vec<
         id: spec.id.clone(),
         printed_number: block.printed_number.clone(),
         title: block.title.clone(),
+        department: block.department.clone(),
         unit,
         unit_source: unit_source.map(str::to_string),
         columns,
