@@ -174,7 +174,13 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
         let heads: Vec<usize> = (0..lines.len())
             .filter(|&i| {
                 let p = plain(&lines[i]);
-                lines[i].filled() == 1 && p.chars().count() <= 30 && p.ends_with("说明") && !p.contains('，') && !p.contains('。')
+                // `一、…说明` is a section of the explanation it stands in (or a 目录 line).
+                lines[i].filled() == 1
+                    && p.chars().count() <= 30
+                    && p.ends_with("说明")
+                    && !p.contains('，')
+                    && !p.contains('。')
+                    && !section_re().is_match(&p)
             })
             .collect();
         for (k, &i) in heads.iter().enumerate() {
@@ -366,5 +372,25 @@ mod tests {
         assert_eq!(p3.sections.len(), 1);
         assert_eq!(p3.sections[0].title, "收入决算情况说明");
         assert_eq!(p3.sections[0].text, "收入合计1.00万元。");
+    }
+
+    /// A budget: cover over two lines, a caption naming department and unit on one line,
+    /// the scope from the cover, and its explanations (…说明) read as narrative parts.
+    #[test]
+    fn budgets_have_scope_captions_and_explanations() {
+        let doc = "上海市某区2025年区级单位预算\n预算单位：某中心\n2025年单位预算编制说明\n2025年，某中心收入预算10.00万元。\n2025年单位收入预算总表\n编制单位：某中心\t单位：元\n项目\t\t合计\t财政拨款收入\n201\t一般公共服务支出\t100000.00\t100000.00\n合计\t\t100000.00\t100000.00\n其他相关情况说明\n一、2025年“三公”经费预算情况说明\n“三公”经费预算数为0万元。\n";
+        let ls = lines(doc);
+        let s = segment(&ls);
+        assert_eq!(s.title.as_deref(), Some("上海市某区2025年区级单位预算"));
+        assert_eq!((s.kind.as_deref(), s.scope.as_deref(), s.year), (Some("budget"), Some("unit"), Some(2025)));
+        assert_eq!(s.tables.len(), 1);
+        assert_eq!(s.tables[0].spec.id, "budget_income");
+        assert_eq!(s.tables[0].department.as_deref(), Some("某中心"));
+        assert_eq!(s.tables[0].unit_header.as_deref(), Some("元"));
+        let titles: Vec<&str> = s.parts.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["2025年单位预算编制说明", "其他相关情况说明"]);
+        assert!(s.parts.iter().all(|p| p.number == 0));
+        assert!(s.parts[0].text.contains("收入预算10.00万元"));
+        assert_eq!(s.parts[1].sections[0].title, "2025年“三公”经费预算情况说明");
     }
 }
