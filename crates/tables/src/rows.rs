@@ -28,9 +28,10 @@ fn has_amount(l: &Line) -> bool {
     l.cells.iter().any(|c| gongkai_model::parse_amount(c).map_or(false, |a| a.scale() > 0))
 }
 
-/// A row that opens the data even with no amount in it (an empty table): every cell
-/// is blank, a code, 合计/总计 or an ordinal label of a summary (一、…), and one is not
-/// blank. A header row that prints 合计 beside other column names is not one.
+/// A row that opens the data even with no decimal amount in it (an empty table, or
+/// whole-元 amounts): it opens with a classification code, or every cell is blank, a
+/// code, an amount, 合计/总计 or an ordinal label of a summary (一、…). A header row that
+/// prints 合计 beside other column names is not one.
 fn data_start(l: &Line) -> bool {
     let rowish = |c: &String| {
         let n = norm(c);
@@ -41,7 +42,10 @@ fn data_start(l: &Line) -> bool {
             || (gongkai_model::strip_ordinal(&folded) != folded && !catalogue().is_header_word(&n))
     };
     let filled: Vec<&String> = l.cells.iter().filter(|c| !c.trim().is_empty()).collect();
-    !filled.is_empty() && filled.iter().all(|c| rowish(c) || cell_amount(c).is_ok())
+    // A header never opens with a classification code; a row with a code is data even
+    // when its amounts are whole numbers (budgets in 元) and its label follows.
+    let opens_with_code = filled.first().and_then(|c| code_cell(c)).map_or(false, |d| d.len() >= 3);
+    opens_with_code || (!filled.is_empty() && filled.iter().all(|c| rowish(c) || cell_amount(c).is_ok()))
 }
 
 /// Split a table body into header lines, the numbering row and data lines.
