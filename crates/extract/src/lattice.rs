@@ -192,7 +192,7 @@ fn runs(line: &[&Glyph], split: Option<f32>) -> Vec<(String, f32, f32)> {
                 c.0.push_str(&g.text);
                 c.2 = c.2.max(g.x + g.width);
             }
-            _ => cells.push((g.text.clone(), g.x, g.x + g.width)),
+            _ => cells.push((g.text.to_string(), g.x, g.x + g.width)),
         }
     }
     cells
@@ -315,7 +315,7 @@ mod tests {
     fn glyphs(s: &str, x: f32, y: f32) -> Vec<Glyph> {
         s.chars()
             .enumerate()
-            .map(|(i, c)| Glyph { text: c.to_string(), x: x + 10.0 * i as f32, y, width: if c.is_ascii() { 5.0 } else { 10.0 }, size: 10.0 })
+            .map(|(i, c)| Glyph { text: c.to_string().into(), x: x + 10.0 * i as f32, y, width: if c.is_ascii() { 5.0 } else { 10.0 }, size: 10.0 })
             .collect()
     }
 

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use compact_str::CompactString;
 use lopdf::{Dictionary, Document, Object};
 
 use crate::content::{Lexer, Operand};
@@ -18,7 +19,8 @@ pub const MAX_PAGES: usize = 5_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
-    pub text: String,
+    /// The glyph's Unicode text, inline (no allocation for the one or few characters a glyph is).
+    pub text: CompactString,
     /// Baseline origin in page space (points, origin bottom-left).
     pub x: f32,
     pub y: f32,
@@ -57,7 +59,7 @@ pub enum PdfError {
 /// Code -> Unicode map of one font, with the code length in bytes.
 #[derive(Debug, Default, Clone)]
 struct CMap {
-    map: HashMap<u32, String>,
+    map: HashMap<u32, CompactString>,
     two_byte: bool,
 }
 
@@ -110,7 +112,7 @@ fn parse_cmap(data: &[u8]) -> CMap {
                 i += 2;
             }
             "beginbfchar" if t.starts_with('<') && i + 1 < tokens.len() => {
-                cm.map.insert(be(&hex_bytes(t)), utf16(&hex_bytes(tokens[i + 1])));
+                cm.map.insert(be(&hex_bytes(t)), utf16(&hex_bytes(tokens[i + 1])).into());
                 i += 2;
             }
             "beginbfrange" if t.starts_with('<') && i + 2 < tokens.len() => {
@@ -121,7 +123,7 @@ fn parse_cmap(data: &[u8]) -> CMap {
                     loop {
                         let tok = tokens[j].trim_start_matches('[');
                         if !tok.is_empty() && tok != "]" {
-                            cm.map.insert(code, utf16(&hex_bytes(tok)));
+                            cm.map.insert(code, utf16(&hex_bytes(tok)).into());
                             code += 1;
                         }
                         if tokens[j].ends_with(']') || tokens[j] == "]" || j + 1 >= tokens.len() {
@@ -139,7 +141,7 @@ fn parse_cmap(data: &[u8]) -> CMap {
                         if let Some(last) = units.last_mut() {
                             *last = last.wrapping_add(k as u16);
                         }
-                        cm.map.insert(code, String::from_utf16_lossy(&units));
+                        cm.map.insert(code, String::from_utf16_lossy(&units).into());
                     }
                     i += 3;
                 }
@@ -175,7 +177,7 @@ struct Font {
 
 impl Font {
     /// Split a string operand into (code, Unicode text).
-    fn decode(&self, bytes: &[u8], out: &mut Vec<(u32, Option<String>)>) {
+    fn decode(&self, bytes: &[u8], out: &mut Vec<(u32, Option<CompactString>)>) {
         let mut i = 0;
         while i < bytes.len() {
             let n = match self.decoding {
@@ -195,9 +197,9 @@ impl Font {
                 Decoding::ToUnicode(m) => m.map.get(&code).cloned().or_else(|| self.simple_char(code, n)),
                 Decoding::Gbk => {
                     let (s, bad) = encoding_rs::GBK.decode_without_bom_handling(raw);
-                    (!bad).then(|| s.into_owned())
+                    (!bad).then(|| CompactString::from(s))
                 }
-                Decoding::Ucs2 => Some(utf16(raw)),
+                Decoding::Ucs2 => Some(utf16(raw).into()),
                 Decoding::Simple => self.simple_char(code, n),
                 Decoding::Unknown => None,
             };
@@ -206,8 +208,8 @@ impl Font {
         }
     }
 
-    fn simple_char(&self, code: u32, n: usize) -> Option<String> {
-        (n == 1 && !self.two_byte).then(|| self.simple[code as usize & 0xFF]).flatten().map(String::from)
+    fn simple_char(&self, code: u32, n: usize) -> Option<CompactString> {
+        (n == 1 && !self.two_byte).then(|| self.simple[code as usize & 0xFF]).flatten().map(|c| CompactString::from(&*c.encode_utf8(&mut [0; 4])))
     }
 
     fn width(&self, code: u32, bytes: usize) -> f32 {
