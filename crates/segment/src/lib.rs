@@ -94,14 +94,43 @@ fn cn_number(s: &str) -> u32 {
 
 /// A title line: one short text naming a catalogue table.
 fn title_candidate(line: &Line) -> Option<&'static TableSpec> {
-    if line.filled() != 1 {
-        return None;
-    }
-    let p = plain(line);
+    let p = title_text(line)?;
     if p.contains('。') || p.contains('，') || p.chars().count() > 60 || !p.ends_with('表') {
         return None;
     }
     catalogue().match_title(&normalize_label(&p))
+}
+
+/// The title a line prints: its one cell, or the one cell beside table matter printed on
+/// the same line (公开02表, 单位：万元, 部门：…, 2024年度); a closing `(公开02表)` is dropped.
+fn title_text(line: &Line) -> Option<String> {
+    let matter = |c: &str| {
+        let c = c.trim();
+        number_re().is_match(c) && c.chars().count() <= 8
+            || unit_re().is_match(c)
+            || dept_re().is_match(c)
+            || year_re().find(c).map_or(false, |m| c.trim_end_matches('度').len() == m.end())
+    };
+    let cells: Vec<&String> = line.cells.iter().filter(|c| !c.trim().is_empty()).collect();
+    let rest: Vec<&&String> = cells.iter().filter(|c| !matter(c)).collect();
+    let one = match (cells.len(), rest.as_slice()) {
+        (1, _) => cells[0].as_str(),
+        (_, [only]) => only.as_str(),
+        _ => return None,
+    };
+    let t = Line { line: None, page: None, cells: vec![one.to_string()], spans: vec![] };
+    let p = plain(&t);
+    let trimmed = p.trim_end();
+    for close in [')', '）'] {
+        if let Some(body) = trimmed.strip_suffix(close) {
+            if let Some(open) = body.rfind(['(', '（']) {
+                if number_re().is_match(&body[open..]) {
+                    return Some(body[..open].trim_end().to_string());
+                }
+            }
+        }
+    }
+    Some(p)
 }
 
 fn is_part_heading(line: &Line) -> Option<(u32, String)> {
@@ -244,6 +273,14 @@ fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static Table
     let mut note = Vec::new();
     let mut empty_statement = None;
     let mut seen_rows = false;
+    // Table matter printed on the title's own line (收入决算表 … 公开02表).
+    let head = lines[i].text();
+    if let Some(c) = number_re().captures(&head) {
+        printed_number = Some(format!("公开{}表", gongkai_model::fold_width(&c[1])));
+    }
+    if let Some(c) = unit_re().captures(&head) {
+        unit_header = Some(c[1].to_string());
+    }
     for (j, l) in lines.iter().enumerate().take(end).skip(i + 1) {
         let t = l.text();
         let p = plain(l);
@@ -297,7 +334,7 @@ fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static Table
     let last = lines[i..end].iter().rev().find(|l| l.filled() > 0).unwrap_or(&lines[i]);
     TableBlock {
         spec,
-        title: plain(&lines[i]),
+        title: title_text(&lines[i]).unwrap_or_else(|| plain(&lines[i])),
         printed_number,
         unit_header,
         unit_note,
@@ -392,5 +429,23 @@ mod tests {
         assert!(s.parts.iter().all(|p| p.number == 0));
         assert!(s.parts[0].text.contains("收入预算10.00万元"));
         assert_eq!(s.parts[1].sections[0].title, "2025年“三公”经费预算情况说明");
+    }
+
+    /// A title printed with its number or unit on the same line, or with `(公开02表)`.
+    #[test]
+    fn titles_beside_their_table_matter() {
+        for doc in [
+            "收入决算表\t公开02表\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
+            "收入决算表（公开02表）\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
+            "公开02表\t收入决算表\t单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
+        ] {
+            let ls = lines(doc);
+            let s = segment(&ls);
+            assert_eq!(s.tables.len(), 1, "{doc}");
+            let t = &s.tables[0];
+            assert_eq!((t.spec.id.as_str(), t.title.as_str()), ("income", "收入决算表"), "{doc}");
+            assert_eq!(t.printed_number.as_deref(), Some("公开02表"), "{doc}");
+            assert_eq!(t.unit_header.as_deref(), Some("万元"), "{doc}");
+        }
     }
 }
