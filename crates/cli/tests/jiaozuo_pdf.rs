@@ -1,5 +1,5 @@
-//! The Jiaozuo golden rendered to PDF by LibreOffice (scripts/make-jiaozuo-pdf, committed
-//! under samples/): converting that PDF yields exactly the golden's facts — the same
+//! The Jiaozuo golden rendered to PDF by LibreOffice in two layouts (scripts/make-jiaozuo-pdf
+//! [--henan], committed under samples/): converting each PDF yields exactly the golden's facts — the same
 //! (table, row, col, value, unit) set, which is how the facts contract compares two
 //! extractions (provenance fields such as page or line are ignored).
 
@@ -25,8 +25,20 @@ fn fact_set(jsonl: &str) -> BTreeSet<Fact> {
 
 #[test]
 fn the_office_suite_pdf_of_the_golden_yields_the_golden_facts() {
-    let pdf = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.pdf")).unwrap();
-    let doc = gongkai::convert_bytes(&pdf, "jiaozuo-2024-final-accounts.pdf").unwrap();
+    assert_pdf_yields_golden("jiaozuo-2024-final-accounts.pdf");
+}
+
+/// The same golden in the layout Henan counties print: 公开NN表 and 部门/单位 captions,
+/// codes over 类/款/项, a 栏次 row, 行次 columns, the 基本支出 detail in three groups side
+/// by side. Another layout, the same facts.
+#[test]
+fn the_henan_layout_print_of_the_golden_yields_the_golden_facts() {
+    assert_pdf_yields_golden("jiaozuo-2024-final-accounts-henan-layout.pdf");
+}
+
+fn assert_pdf_yields_golden(name: &str) {
+    let pdf = std::fs::read(root().join("samples/jiaozuo-2024").join(name)).unwrap();
+    let doc = gongkai::convert_bytes(&pdf, name).unwrap();
     assert_eq!(doc.source.format, "pdf");
     let got = fact_set(&gongkai::facts_jsonl(&doc));
     let want = fact_set(&std::fs::read_to_string(root().join("golden/jiaozuo-2024/jiaozuo-2024-final-accounts.facts.jsonl")).unwrap());

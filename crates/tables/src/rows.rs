@@ -435,6 +435,10 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
             }
             continue;
         }
+        // Before the header: captions (部门：… 单位：…), not rows, unless a line holds codes.
+        if groups.is_none() && !l.cells.iter().any(|c| code_cell(c).map_or(false, |d| d.len() >= 3)) {
+            continue;
+        }
         let starts = groups.clone().unwrap_or_else(|| (0..l.cells.len()).step_by(3).collect());
         for (g, &s) in starts.iter().enumerate() {
             // A group runs to the next group's code column; its amount is its last cell,
