@@ -7,6 +7,7 @@ mod encodings;
 pub mod lattice;
 pub mod pdf;
 pub mod text;
+mod truetype;
 
 pub use text::{read_text, TextEncoding};
 

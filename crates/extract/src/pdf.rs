@@ -270,6 +270,33 @@ fn simple_encoding(doc: &Document, dict: &Dictionary) -> [Option<char>; 256] {
     table
 }
 
+/// CID -> Unicode of an Identity-H font from its embedded TrueType program: the font's
+/// cmap inverted, through /CIDToGIDMap where the CIDs are not the glyph ids.
+fn embedded_cmap(doc: &Document, dict: &Dictionary) -> Option<CMap> {
+    let desc = dict_get(doc, dict, b"DescendantFonts")?.as_array().ok()?.first().map(|o| resolve(doc, o))?.as_dict().ok()?;
+    let fd = dict_get(doc, desc, b"FontDescriptor")?.as_dict().ok()?;
+    let file = dict_get(doc, fd, b"FontFile2")?.as_stream().ok()?;
+    let data = file.decompressed_content_with_limit(MAX_CONTENT_BYTES).ok()?;
+    let by_gid = crate::truetype::glyph_unicode(&data)?;
+    let mut map = HashMap::new();
+    match dict_get(doc, desc, b"CIDToGIDMap") {
+        Some(Object::Stream(st)) => {
+            let cids = st.decompressed_content_with_limit(MAX_CONTENT_BYTES).ok()?;
+            for (cid, gid) in cids.chunks_exact(2).enumerate() {
+                if let Some(c) = by_gid.get(&u16::from_be_bytes([gid[0], gid[1]])) {
+                    map.insert(cid as u32, CompactString::from(&*c.encode_utf8(&mut [0; 4])));
+                }
+            }
+        }
+        _ => {
+            for (gid, c) in &by_gid {
+                map.insert(*gid as u32, CompactString::from(&*c.encode_utf8(&mut [0; 4])));
+            }
+        }
+    }
+    Some(CMap { map, two_byte: true })
+}
+
 fn load_font(doc: &Document, dict: &Dictionary) -> Font {
     let subtype = dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"");
     let type0 = subtype == b"Type0";
@@ -279,6 +306,9 @@ fn load_font(doc: &Document, dict: &Dictionary) -> Font {
         .map(|d| parse_cmap(&d))
         .filter(|c| !c.map.is_empty());
     let encoding_name = dict_get(doc, dict, b"Encoding").and_then(|o| o.as_name().ok()).unwrap_or(b"");
+    // Without ToUnicode, an embedded TrueType CID font still says which character each
+    // glyph draws, through its own cmap table.
+    let to_unicode = to_unicode.or_else(|| if type0 && encoding_name.starts_with(b"Identity") { embedded_cmap(doc, dict) } else { None });
     let decoding = match to_unicode {
         Some(c) => Decoding::ToUnicode(c),
         None if type0 && (encoding_name.starts_with(b"GBK") || encoding_name.starts_with(b"GBpc-EUC") || encoding_name.starts_with(b"GBK2K")) => Decoding::Gbk,

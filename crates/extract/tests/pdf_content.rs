@@ -29,7 +29,17 @@ fn pdf(content: &str, form: Option<&str>) -> Vec<u8> {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Custom",
         "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => vec![Object::Integer(1), "seven".into(), "percent".into(), "uni6536".into()] },
     });
-    let mut resources = dictionary! { "Font" => dictionary! { "F1" => f1, "F2" => f2, "F3" => f3 } };
+    // F4: an embedded TrueType CID font, Identity-H, no ToUnicode (its cmap says it all).
+    let ttf = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-cmap.ttf")).unwrap();
+    let file = doc.add_object(Stream::new(dictionary! {}, ttf));
+    let f4 = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+SimSun", "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+SimSun", "CIDToGIDMap" => "Identity",
+            "FontDescriptor" => dictionary! { "Type" => "FontDescriptor", "FontName" => "ABCDEF+SimSun", "FontFile2" => file },
+        })],
+    });
+    let mut resources = dictionary! { "Font" => dictionary! { "F1" => f1, "F2" => f2, "F3" => f3, "F4" => f4 } };
     if let Some(body) = form {
         let id = doc.new_object_id();
         let stream = Stream::new(
@@ -82,6 +92,13 @@ fn predefined_gbk_cmap_and_winansi_fonts_map_to_unicode() {
     // Widths: a GBK double-byte glyph is 1000 units wide, the WinAnsi digits 500.
     assert!((p.glyphs[1].x - p.glyphs[0].x - 12.0).abs() < 0.01, "{:?}", p.glyphs);
     assert!((p.glyphs[3].x - p.glyphs[2].x - 5.0).abs() < 0.01, "{:?}", p.glyphs);
+}
+
+#[test]
+fn an_embedded_truetype_font_without_to_unicode_reads_through_its_cmap() {
+    let p = page("BT /F4 12 Tf 100 700 Td <00050006000A000C> Tj ET");
+    assert_eq!(text(&p), "收入13");
+    assert_eq!(p.unmapped, 0);
 }
 
 #[test]

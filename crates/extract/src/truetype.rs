@@ -1,0 +1,112 @@
+//! Unicode for an embedded TrueType font that has no ToUnicode CMap: the font's own
+//! `cmap` table maps Unicode to glyph ids; inverted, it says which character each glyph
+//! draws. Under Identity-H a CID is the glyph id (or goes through /CIDToGIDMap), so a
+//! CID font without ToUnicode still reads. Only the table directory and the `cmap`
+//! subtables (formats 4 and 12) are read, with every offset bounds-checked.
+
+use std::collections::HashMap;
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes([*b.get(at)?, *b.get(at + 1)?, *b.get(at + 2)?, *b.get(at + 3)?]))
+}
+
+/// Glyph id -> Unicode, from the best Unicode `cmap` subtable of a TrueType font file.
+/// Where several characters draw one glyph, the lowest code point wins.
+pub fn glyph_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
+    let tables = u16_at(font, 4)? as usize;
+    let cmap = (0..tables.min(64)).find_map(|i| {
+        let rec = 12 + 16 * i;
+        (font.get(rec..rec + 4)? == b"cmap").then(|| u32_at(font, rec + 8).map(|o| o as usize)).flatten()
+    })?;
+    let subtables = u16_at(font, cmap + 2)? as usize;
+    // Prefer the full-repertoire table (3,10), then Windows BMP (3,1), then Unicode (0,*).
+    let mut best: Option<(u8, usize)> = None;
+    for i in 0..subtables.min(64) {
+        let rec = cmap + 4 + 8 * i;
+        let (platform, encoding) = (u16_at(font, rec)?, u16_at(font, rec + 2)?);
+        let rank = match (platform, encoding) {
+            (3, 10) => 3,
+            (3, 1) => 2,
+            (0, _) => 1,
+            _ => continue,
+        };
+        let at = cmap + u32_at(font, rec + 4)? as usize;
+        if best.map_or(true, |b| rank > b.0) {
+            best = Some((rank, at));
+        }
+    }
+    let at = best?.1;
+    let mut map: HashMap<u16, char> = HashMap::new();
+    let mut put = |code: u32, gid: u32| {
+        if let (Ok(gid), Some(c)) = (u16::try_from(gid), char::from_u32(code)) {
+            if gid != 0 && !c.is_control() {
+                map.entry(gid).and_modify(|old| *old = (*old).min(c)).or_insert(c);
+            }
+        }
+    };
+    match u16_at(font, at)? {
+        4 => {
+            let segs = u16_at(font, at + 6)? as usize / 2;
+            let ends = at + 14;
+            let starts = ends + 2 * segs + 2;
+            let deltas = starts + 2 * segs;
+            let offsets = deltas + 2 * segs;
+            for s in 0..segs.min(0x4000) {
+                let (end, start) = (u16_at(font, ends + 2 * s)? as u32, u16_at(font, starts + 2 * s)? as u32);
+                let delta = u16_at(font, deltas + 2 * s)?;
+                let range_at = offsets + 2 * s;
+                let range = u16_at(font, range_at)? as usize;
+                if start > end || end == 0xFFFF && start == 0xFFFF {
+                    continue;
+                }
+                for code in start..=end {
+                    let gid = if range == 0 {
+                        (code as u16).wrapping_add(delta) as u32
+                    } else {
+                        let g = u16_at(font, range_at + range + 2 * (code - start) as usize).unwrap_or(0);
+                        if g == 0 { 0 } else { g.wrapping_add(delta) as u32 }
+                    };
+                    put(code, gid);
+                }
+            }
+        }
+        12 => {
+            let groups = u32_at(font, at + 12)? as usize;
+            for g in 0..groups.min(0x10000) {
+                let rec = at + 16 + 12 * g;
+                let (start, end, gid) = (u32_at(font, rec)?, u32_at(font, rec + 4)?, u32_at(font, rec + 8)?);
+                for code in start..=end.min(start + 0xFFFF) {
+                    put(code, gid + (code - start));
+                }
+            }
+        }
+        _ => return None,
+    }
+    (!map.is_empty()).then_some(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// tests/fixtures/tiny-cmap.ttf: a font file holding only a `cmap` table with one
+    /// format-4 subtable (3,1): `收` -> glyph 5, `入` -> glyph 6, `1`..`3` -> glyphs 10..12.
+    fn tiny_font() -> Vec<u8> {
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-cmap.ttf")).unwrap()
+    }
+
+    #[test]
+    fn format_4_is_inverted() {
+        let m = glyph_unicode(&tiny_font()).unwrap();
+        assert_eq!(m[&5], '收');
+        assert_eq!(m[&6], '入');
+        assert_eq!(m[&10], '1');
+        assert_eq!(m[&12], '3');
+        assert!(glyph_unicode(b"not a font").is_none());
+        assert!(glyph_unicode(&tiny_font()[..40]).is_none());
+    }
+}
