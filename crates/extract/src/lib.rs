@@ -2,12 +2,12 @@
 //! printed line in reading order, with where it came from. Tables downstream are
 //! rebuilt from cells, whatever the input format.
 
-mod content;
+pub mod content;
 mod encodings;
 pub mod lattice;
 pub mod pdf;
 pub mod text;
-mod truetype;
+pub mod truetype;
 
 pub use text::{read_text, TextEncoding};
 
