@@ -185,23 +185,30 @@ fn phrases() -> &'static std::collections::HashMap<&'static str, Vec<Vec<String>
 }
 
 /// The document's tables, the section's own first.
-fn tables_preferring<'a>(doc: &'a Document, preferred: Option<&str>) -> Vec<&'a Table> {
-    let (mut own, others): (Vec<&Table>, Vec<&Table>) = doc.tables.iter().partition(|t| Some(t.id.as_str()) == preferred);
+fn tables_preferring<'a>(doc: &'a Document, preferred: Option<&str>) -> Vec<(usize, &'a Table)> {
+    let (mut own, others): (Vec<_>, Vec<_>) = doc.tables.iter().enumerate().partition(|(_, t)| Some(t.id.as_str()) == preferred);
     own.extend(others);
     own
+}
+
+/// Every row label of the document, normalized once: `labels[table][row]`.
+type Labels = Vec<Vec<String>>;
+
+fn labels_of(doc: &Document) -> Labels {
+    doc.tables.iter().map(|t| t.rows.iter().map(|r| norm(&r.label)).collect()).collect()
 }
 
 /// The table figure a subject names: the catalogue's narrative phrases first (the longest
 /// that ends the subject), then a row by its label or class, then a column of a 合计 row.
 /// The section's own table is preferred.
-fn resolve(doc: &Document, subject: &str, basis: Basis, preferred: Option<&str>) -> Option<Target> {
+fn resolve(doc: &Document, labels: &Labels, subject: &str, basis: Basis, preferred: Option<&str>) -> Option<Target> {
     if subject.chars().count() < 2 {
         return None;
     }
     let order = tables_preferring(doc, preferred);
     let basis_word = if basis == Basis::Budget { "预算数" } else { "决算数" };
     let mut best: Option<(usize, Target)> = None;
-    for t in &order {
+    for (_, t) in &order {
         let Some(spec) = catalogue().table(&t.id) else { continue };
         let normalized = phrases().get(t.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
         for (n, ps) in spec.narrative.iter().zip(normalized) {
@@ -226,11 +233,9 @@ fn resolve(doc: &Document, subject: &str, basis: Basis, preferred: Option<&str>)
         return None;
     }
     let class = catalogue().function_class(subject).map(str::to_string);
-    for t in &order {
-        for r in &t.rows {
-            // Normalizing never lengthens a label: a shorter one cannot name the subject.
-            let hit = class.as_deref().map_or(false, |c| r.code.as_deref() == Some(c))
-                || (r.label.len() >= subject.len() && norm(&r.label) == subject);
+    for &(ti, t) in &order {
+        for (ri, r) in t.rows.iter().enumerate() {
+            let hit = class.as_deref().map_or(false, |c| r.code.as_deref() == Some(c)) || labels[ti][ri] == subject;
             if hit {
                 if let Some(col) = first_col(t, r.side.as_deref()) {
                     return target(t, &r.key, &col);
@@ -238,7 +243,7 @@ fn resolve(doc: &Document, subject: &str, basis: Basis, preferred: Option<&str>)
             }
         }
     }
-    for t in &order {
+    for (_, t) in &order {
         let leaf = |k: &str| k.rsplit('/').next().unwrap_or(k).to_string();
         if let Some(c) = t.columns.iter().find(|c| leaf(&c.key).len() >= subject.len() && norm(&leaf(&c.key)) == subject) {
             return target(t, "合计", &c.key);
@@ -248,7 +253,7 @@ fn resolve(doc: &Document, subject: &str, basis: Basis, preferred: Option<&str>)
 }
 
 /// A row named by a 类/款/项 chain (`一般公共服务支出(类)财政事务(款)行政运行(项)`).
-fn chain_target(doc: &Document, sentence: &str, preferred: Option<&str>) -> Option<Target> {
+fn chain_target(doc: &Document, labels: &Labels, sentence: &str, preferred: Option<&str>) -> Option<Target> {
     let s = normalize_label(&fold_width(sentence));
     if !s.contains("(项)") && !s.contains("(款)") {
         return None;
@@ -263,16 +268,14 @@ fn chain_target(doc: &Document, sentence: &str, preferred: Option<&str>) -> Opti
         rest = &rest[i + marker.len()..];
     }
     let class = catalogue().function_class(names.first()?)?;
-    for t in tables_preferring(doc, preferred) {
+    for (ti, t) in tables_preferring(doc, preferred) {
         let mut code = class.to_string();
         let mut found = true;
         for name in &names[1..] {
-            match t.rows.iter().find(|r| {
-                r.code.as_deref().map_or(false, |c| c.len() == code.len() + 2 && c.starts_with(&code))
-                    && r.label.len() >= name.len()
-                    && norm(&r.label) == *name
+            match t.rows.iter().enumerate().find(|(ri, r)| {
+                r.code.as_deref().map_or(false, |c| c.len() == code.len() + 2 && c.starts_with(&code)) && labels[ti][*ri] == *name
             }) {
-                Some(r) => code = r.key.clone(),
+                Some((_, r)) => code = r.key.clone(),
                 None => {
                     found = false;
                     break;
@@ -325,6 +328,7 @@ fn section_table(doc: &Document, s: &Section) -> Option<String> {
 
 struct Cx<'a> {
     doc: &'a Document,
+    labels: &'a Labels,
     part: &'a Part,
     section: &'a Section,
     out: Vec<Outcome>,
@@ -399,7 +403,7 @@ impl Cx<'_> {
         for sentence in sentences_of(&self.section.text) {
             let sentence = sentence.as_str();
             let ms = mentions(sentence, self.doc.metadata.kind.as_deref() == Some("budget"));
-            let chain = chain_target(self.doc, sentence, preferred.as_deref());
+            let chain = chain_target(self.doc, self.labels, sentence, preferred.as_deref());
             if chain.is_some() {
                 last_budget = None;
                 last_actual = None;
@@ -419,9 +423,9 @@ impl Cx<'_> {
                                 let named_by_chain = chain.as_ref().filter(|c| {
                                     self.doc.table(&c.table).and_then(|t| t.row(&c.row)).map_or(false, |r| m.subject.ends_with(&norm(&r.label)))
                                 });
-                                let t = named_by_chain.cloned().or_else(|| resolve(self.doc, &m.subject, b, preferred.as_deref()));
+                                let t = named_by_chain.cloned().or_else(|| resolve(self.doc, self.labels, &m.subject, b, preferred.as_deref()));
                                 if m.change == 0 {
-                                    let actual = resolve(self.doc, &m.subject, Basis::Actual, preferred.as_deref());
+                                    let actual = resolve(self.doc, self.labels, &m.subject, Basis::Actual, preferred.as_deref());
                                     sentence_subject = Some((m.subject.clone(), actual));
                                 }
                                 t
@@ -430,7 +434,7 @@ impl Cx<'_> {
                             (true, Basis::Budget) => None,
                         };
                         if m.change != 0 {
-                            let current = resolve(self.doc, &m.subject, Basis::Actual, preferred.as_deref())
+                            let current = resolve(self.doc, self.labels, &m.subject, Basis::Actual, preferred.as_deref())
                                 .map(|t| (in_unit(t.value, t.unit.as_deref(), unit), 2))
                                 .or(last_amount);
                             if let Some((c, cs)) = current {
@@ -486,7 +490,7 @@ impl Cx<'_> {
                             let base = if base_words.is_empty() {
                                 anchor
                             } else {
-                                resolve(self.doc, &strip_suffixes(base_words, TRAILING), Basis::Actual, preferred.as_deref())
+                                resolve(self.doc, self.labels, &strip_suffixes(base_words, TRAILING), Basis::Actual, preferred.as_deref())
                                     .map(|t| (t.value, t.value.scale()))
                                     .or(anchor)
                             };
@@ -609,13 +613,14 @@ impl Cx<'_> {
 /// Every statement of the narrative that could be checked, held or not.
 pub fn outcomes(doc: &Document) -> Vec<Outcome> {
     let mut out = Vec::new();
+    let labels = labels_of(doc);
     // Final accounts: 第三部分 情况说明. Budgets: every explanation (numbered 0).
     for part in doc.narrative.iter().filter(|p| p.number == 3 || p.number == 0) {
         // Text before the first numbered section is read as a section of its own.
         let lead = (!part.text.trim().is_empty())
             .then(|| Section { ordinal: String::new(), title: part.title.clone(), text: part.text.clone(), at: part.at.clone() });
         for section in lead.iter().chain(&part.sections) {
-            let mut cx = Cx { doc, part, section, out: Vec::new() };
+            let mut cx = Cx { doc, labels: &labels, part, section, out: Vec::new() };
             cx.run();
             out.extend(cx.out);
         }
