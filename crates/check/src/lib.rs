@@ -74,13 +74,13 @@ impl Ctx<'_> {
                     Some(code) => (
                         t.rows
                             .iter()
-                            .filter(|c| c.code.as_ref().map_or(false, |cc| cc.len() == code.len() + 2 && cc.starts_with(code.as_str())))
+                            .filter(|c| c.code.as_ref().is_some_and(|cc| cc.len() == code.len() + 2 && cc.starts_with(code.as_str())))
                             .filter_map(|c| c.value(col))
                             .collect(),
                         "its sub-items",
                     ),
                     None if r.key == "合计" => (
-                        t.rows.iter().filter(|c| c.code.as_ref().map_or(false, |cc| cc.len() == 3)).filter_map(|c| c.value(col)).collect(),
+                        t.rows.iter().filter(|c| c.code.as_ref().is_some_and(|cc| cc.len() == 3)).filter_map(|c| c.value(col)).collect(),
                         "its classes",
                     ),
                     None => continue,
@@ -283,7 +283,7 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
             let classes: Vec<&str> = b
                 .rows
                 .iter()
-                .filter(|r| r.code.as_deref().and_then(|c| catalogue().econ(c)).map_or(false, |e| e.code.len() == 3 && e.funding == funding))
+                .filter(|r| r.code.as_deref().and_then(|c| catalogue().econ(c)).is_some_and(|e| e.code.len() == 3 && e.funding == funding))
                 .map(|r| r.key.as_str())
                 .collect();
             cx.rows_sum(b, col, &format!("{funding}合计"), &classes);
@@ -391,7 +391,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     f.extend(identity::years(doc));
     f.extend(identity::department(doc));
     // Stable: errors first, each group in document order.
-    f.sort_by(|a, b| a.severity.cmp(&b.severity));
+    f.sort_by_key(|a| a.severity);
     f
 }
 

@@ -217,7 +217,7 @@ fn resolve(doc: &Document, labels: &Labels, subject: &str, basis: Basis, preferr
                 if basis == Basis::Budget && !n.col.contains("{basis}") {
                     continue;
                 }
-                if subject.ends_with(p.as_str()) && best.as_ref().map_or(true, |b| p.len() > b.0) {
+                if subject.ends_with(p.as_str()) && best.as_ref().is_none_or(|b| p.len() > b.0) {
                     let col = n.col.replace("{basis}", basis_word);
                     if let Some(tg) = target(t, &n.row, &col) {
                         best = Some((p.len(), tg));
@@ -235,7 +235,7 @@ fn resolve(doc: &Document, labels: &Labels, subject: &str, basis: Basis, preferr
     let class = catalogue().function_class(subject).map(str::to_string);
     for &(ti, t) in &order {
         for (ri, r) in t.rows.iter().enumerate() {
-            let hit = class.as_deref().map_or(false, |c| r.code.as_deref() == Some(c)) || labels[ti][ri] == subject;
+            let hit = class.as_deref().is_some_and(|c| r.code.as_deref() == Some(c)) || labels[ti][ri] == subject;
             if hit {
                 if let Some(col) = first_col(t, r.side.as_deref()) {
                     return target(t, &r.key, &col);
@@ -273,7 +273,7 @@ fn chain_target(doc: &Document, labels: &Labels, sentence: &str, preferred: Opti
         let mut found = true;
         for name in &names[1..] {
             match t.rows.iter().enumerate().find(|(ri, r)| {
-                r.code.as_deref().map_or(false, |c| c.len() == code.len() + 2 && c.starts_with(&code)) && labels[ti][*ri] == *name
+                r.code.as_deref().is_some_and(|c| c.len() == code.len() + 2 && c.starts_with(&code)) && labels[ti][*ri] == *name
             }) {
                 Some((_, r)) => code = r.key.clone(),
                 None => {
@@ -421,7 +421,7 @@ impl Cx<'_> {
                             (false, b) => {
                                 // `“…(类)…(款)行政运行(项)”938.99万元`: the chain names the figure.
                                 let named_by_chain = chain.as_ref().filter(|c| {
-                                    self.doc.table(&c.table).and_then(|t| t.row(&c.row)).map_or(false, |r| m.subject.ends_with(&norm(&r.label)))
+                                    self.doc.table(&c.table).and_then(|t| t.row(&c.row)).is_some_and(|r| m.subject.ends_with(&norm(&r.label)))
                                 });
                                 let t = named_by_chain.cloned().or_else(|| resolve(self.doc, self.labels, &m.subject, b, preferred.as_deref()));
                                 if m.change == 0 {
@@ -478,7 +478,7 @@ impl Cx<'_> {
                                 // The budget of the same figure, from the table.
                                 let t = last_actual.as_ref()?.2.as_ref()?;
                                 let col = t.col.replacen("决算数", "预算数", 1);
-                                (col != t.col).then(|| ())?;
+                                (col != t.col).then_some(())?;
                                 let tb = self.doc.table(&t.table)?;
                                 target(tb, &t.row, &col).map(|x| (x.value, x.value.scale()))
                             });
@@ -618,7 +618,7 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
     for part in doc.narrative.iter().filter(|p| p.number == 3 || p.number == 0) {
         // Text before the first numbered section is read as a section of its own.
         let lead = (!part.text.trim().is_empty())
-            .then(|| Section { ordinal: String::new(), title: part.title.clone(), text: part.text.clone(), at: part.at.clone() });
+            .then(|| Section { ordinal: String::new(), title: part.title.clone(), text: part.text.clone(), at: part.at });
         for section in lead.iter().chain(&part.sections) {
             let mut cx = Cx { doc, labels: &labels, part, section, out: Vec::new() };
             cx.run();

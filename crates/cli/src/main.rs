@@ -244,29 +244,6 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Write to a temporary name in the same directory, then rename: never a half file.
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_write_atomic_temporaries_are_temporary() {
-        assert!(is_temporary("a.json.tmp123"));
-        assert!(is_temporary("a.facts.jsonl.tmp9"));
-        assert!(!is_temporary("a.json"));
-        assert!(!is_temporary("a.facts.jsonl"));
-        assert!(!is_temporary("notes.json.tmpl"));
-        let dir = tempfile::tempdir().unwrap();
-        for n in ["x.json", "x.json.tmp42", "x.facts.jsonl.tmp42", "keep.txt"] {
-            fs::write(dir.path().join(n), "x").unwrap();
-        }
-        remove_temporaries(dir.path());
-        let mut left: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
-        left.sort();
-        assert_eq!(left, ["keep.txt", "x.json"]);
-    }
-}
-
 fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!(
         "{}.tmp{}",
@@ -322,7 +299,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// A temporary output of `write_atomic` (`x.json.tmp123`, `x.facts.jsonl.tmp123`): an
 /// interrupted or killed conversion leaves these, and they are never a result.
 fn is_temporary(name: &str) -> bool {
-    [".json.tmp", ".jsonl.tmp"].iter().any(|m| name.rfind(m).map_or(false, |i| name[i + m.len()..].chars().all(|c| c.is_ascii_digit())))
+    [".json.tmp", ".jsonl.tmp"].iter().any(|m| name.rfind(m).is_some_and(|i| name[i + m.len()..].chars().all(|c| c.is_ascii_digit())))
 }
 
 fn remove_temporaries(out: &Path) {
@@ -340,7 +317,7 @@ fn remove_temporaries(out: &Path) {
 fn up_to_date(file: &Path, out: &Path, stem: &str) -> bool {
     let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
     let Some(input) = modified(file) else { return false };
-    [format!("{stem}.json"), format!("{stem}.facts.jsonl")].iter().all(|n| modified(&out.join(n)).map_or(false, |t| t >= input))
+    [format!("{stem}.json"), format!("{stem}.facts.jsonl")].iter().all(|n| modified(&out.join(n)).is_some_and(|t| t >= input))
 }
 
 fn convert(inputs: &[PathBuf], out: &Path, opt: &Batch) -> Result<ExitCode> {
@@ -510,4 +487,27 @@ fn convert_one(file: &Path, out: &Path, stem: &str) -> std::result::Result<(), F
     write_atomic(&out.join(format!("{stem}.json")), gongkai::document_json(&doc).as_bytes())
         .and_then(|_| write_atomic(&out.join(format!("{stem}.facts.jsonl")), gongkai::facts_jsonl(&doc).as_bytes()))
         .map_err(|e| fail("io", format!("cannot write output: {e}")))
+}
+
+/// Write to a temporary name in the same directory, then rename: never a half file.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_write_atomic_temporaries_are_temporary() {
+        assert!(is_temporary("a.json.tmp123"));
+        assert!(is_temporary("a.facts.jsonl.tmp9"));
+        assert!(!is_temporary("a.json"));
+        assert!(!is_temporary("a.facts.jsonl"));
+        assert!(!is_temporary("notes.json.tmpl"));
+        let dir = tempfile::tempdir().unwrap();
+        for n in ["x.json", "x.json.tmp42", "x.facts.jsonl.tmp42", "keep.txt"] {
+            fs::write(dir.path().join(n), "x").unwrap();
+        }
+        remove_temporaries(dir.path());
+        let mut left: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        left.sort();
+        assert_eq!(left, ["keep.txt", "x.json"]);
+    }
 }

@@ -52,7 +52,7 @@ fn the_sample_narrative_agrees_with_its_tables() {
 fn a_wrong_amount_in_the_text_is_found_at_its_figure() {
     // The parts after 其中 now exceed their whole too: that finding is in the same sentence.
     let found = new_findings("其他收入1.16万元", "其他收入1.26万元");
-    assert!(found.iter().all(|f| f.sentence.as_deref().map_or(false, |s| s.contains("其他收入1.26万元"))), "{found:#?}");
+    assert!(found.iter().all(|f| f.sentence.as_deref().is_some_and(|s| s.contains("其他收入1.26万元"))), "{found:#?}");
     let f = found.iter().find(|f| f.rule == "narrative.amount").cloned().expect("narrative.amount");
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(f.row.as_deref(), Some("收入/其他收入"));

@@ -122,7 +122,7 @@ fn every_corpus_file_converts_or_says_why() {
                 for t in &doc.tables {
                     let silent = t.rows.iter().all(|r| r.cells.is_empty()) && t.empty_statement.is_none();
                     let said = doc.warnings.iter().any(|w| w.starts_with(&t.id));
-                    let template = doc.metadata.department.as_deref().map_or(false, |d| d.contains("XX"));
+                    let template = doc.metadata.department.as_deref().is_some_and(|d| d.contains("XX"));
                     assert!(!silent || said || template, "{file}: {} is empty without a statement or warning", t.id);
                 }
             }

@@ -68,7 +68,7 @@ fn one_changed_value_in_the_sample_breaks_the_golden_at_that_cell() {
     let hit = o.iter().find(|o| {
         o.finding.table == "expenditure" && o.finding.row.as_deref() == Some("2080501") && o.finding.col.as_deref() == Some("本年支出合计")
     });
-    assert!(hit.map_or(false, |h| !h.holds_exactly), "the row identity of 2080501 must notice the change");
+    assert!(hit.is_some_and(|h| !h.holds_exactly), "the row identity of 2080501 must notice the change");
 }
 
 /// Every table the 目录 lists is in the golden, with its rows.

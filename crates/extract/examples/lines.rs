@@ -7,7 +7,7 @@ fn main() {
     for w in &laid.warnings {
         eprintln!("warning: {w}");
     }
-    for l in laid.lines.iter().filter(|l| page.map_or(true, |p| l.page == Some(p))) {
+    for l in laid.lines.iter().filter(|l| page.is_none_or(|p| l.page == Some(p))) {
         println!("p{:<3} {}", l.page.unwrap_or(0), l.cells.join(" | "));
     }
 }

@@ -302,7 +302,7 @@ impl<'a> Lexer<'a> {
         while self.pos + 2 <= d.len() {
             let at_ei = &d[self.pos..self.pos + 2] == b"EI"
                 && (self.pos == 0 || is_white(d[self.pos - 1]))
-                && d.get(self.pos + 2).map_or(true, |b| is_white(*b));
+                && d.get(self.pos + 2).is_none_or(|b| is_white(*b));
             if at_ei {
                 self.pos += 2;
                 return;

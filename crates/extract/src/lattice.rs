@@ -177,14 +177,17 @@ fn baselines(mut gs: Vec<&Glyph>) -> Vec<Vec<&Glyph>> {
     lines
 }
 
+/// A cell of one baseline: its text and its x extent.
+type Run = (String, f32, f32);
+
 /// One baseline's text, with a space where the gap is wide; `split` cuts it into cells
 /// at gaps wider than that many font sizes. Each cell comes with its x extent.
-fn runs(line: &[&Glyph], split: Option<f32>) -> Vec<(String, f32, f32)> {
-    let mut cells: Vec<(String, f32, f32)> = Vec::new();
+fn runs(line: &[&Glyph], split: Option<f32>) -> Vec<Run> {
+    let mut cells: Vec<Run> = Vec::new();
     for g in line {
         let gap = cells.last().map(|c| g.x - c.2);
         match gap {
-            Some(gap) if !split.map_or(false, |k| gap > k * g.size) => {
+            Some(gap) if !split.is_some_and(|k| gap > k * g.size) => {
                 let c = cells.last_mut().unwrap();
                 if gap > 0.6 * g.size {
                     c.0.push(' ');
@@ -202,8 +205,8 @@ fn runs(line: &[&Glyph], split: Option<f32>) -> Vec<(String, f32, f32)> {
 /// more cells form a block; the x extents of the cells of its lines that hold amounts
 /// make the columns; every line's cells are put in the column they overlap most, so a
 /// blank cell stays a blank column instead of shifting the amounts to its right left.
-fn align_columns(block: &mut [(f32, Vec<(String, f32, f32)>)]) {
-    let is_amount = |s: &str| gongkai_model::parse_amount(s).map_or(false, |a| a.scale() > 0);
+fn align_columns(block: &mut [(f32, Vec<Run>)]) {
+    let is_amount = |s: &str| gongkai_model::parse_amount(s).is_some_and(|a| a.scale() > 0);
     let data: Vec<&Vec<(String, f32, f32)>> =
         block.iter().map(|l| &l.1).filter(|cells| cells.iter().any(|c| is_amount(&c.0))).collect();
     if data.len() < 2 {
@@ -284,7 +287,7 @@ pub fn page_lines(page: &Page) -> Vec<Line> {
             items.push((grid.ys[r], Line { line: None, page: Some(page.number), cells, spans }));
         }
     }
-    let mut free_lines: Vec<(f32, Vec<(String, f32, f32)>)> =
+    let mut free_lines: Vec<(f32, Vec<Run>)> =
         baselines(free).iter().map(|l| (l[0].y + l[0].size, runs(l, Some(2.0)))).collect();
     let mut i = 0;
     while i < free_lines.len() {

@@ -181,13 +181,10 @@ impl Font {
         let mut i = 0;
         while i < bytes.len() {
             let n = match self.decoding {
-                Decoding::Gbk => {
-                    if bytes[i] >= 0x81 && i + 1 < bytes.len() {
+                Decoding::Gbk
+                    if bytes[i] >= 0x81 && i + 1 < bytes.len() => {
                         2
-                    } else {
-                        1
                     }
-                }
                 _ if self.two_byte => 2.min(bytes.len() - i),
                 _ => 1,
             };
@@ -467,7 +464,7 @@ fn rebuild_index(bytes: &[u8]) -> Option<(Vec<u8>, usize, usize)> {
         let compact: Vec<u8> = h.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
         let mut want = b"/Type".to_vec();
         want.extend_from_slice(t);
-        compact.windows(want.len()).enumerate().any(|(i, x)| x == want.as_slice() && compact.get(i + want.len()).map_or(true, |c| !c.is_ascii_alphanumeric()))
+        compact.windows(want.len()).enumerate().any(|(i, x)| x == want.as_slice() && compact.get(i + want.len()).is_none_or(|c| !c.is_ascii_alphanumeric()))
     };
     let catalog = found.iter().rev().find(|(_, &(at, _))| is_type(head(at), b"/Catalog")).map(|(id, _)| *id);
     let mut max = *found.keys().next_back()?;
@@ -654,11 +651,10 @@ impl<'a> Interp<'a> {
             let Ok(op) = std::str::from_utf8(opb) else { continue };
             let f = |i: usize| a.get(i).and_then(Operand::num).unwrap_or(0.0);
             match op {
-                "q" => {
-                    if stack.len() < 4096 {
+                "q"
+                    if stack.len() < 4096 => {
                         stack.push(gs.clone());
                     }
-                }
                 "Q" => gs = stack.pop().unwrap_or(gs),
                 "cm" => gs.ctm = mul(&[f(0), f(1), f(2), f(3), f(4), f(5)], &gs.ctm),
                 "w" => gs.line_width = f(0),
@@ -785,7 +781,7 @@ impl<'a> Interp<'a> {
                                     match text {
                                         Some(t) if visible => {
                                             let (cx, cy) = (trm[4] + width / 2.0, trm[5] + gsize * 0.3);
-                                            if gs.clip.map_or(true, |r| r.contains(cx, cy, 0.5)) {
+                                            if gs.clip.is_none_or(|r| r.contains(cx, cy, 0.5)) {
                                                 self.page.glyphs.push(Glyph { text: t, x: trm[4], y: trm[5], width, size: gsize });
                                             }
                                         }
@@ -922,7 +918,7 @@ fn page_content(doc: &Document, id: lopdf::ObjectId) -> Result<Vec<u8>, String> 
             return Err(format!("content stream {} {} is missing", sid.0, sid.1));
         };
         let remaining = MAX_CONTENT_BYTES.saturating_sub(content.len());
-        let filtered = stream.filters().map_or(false, |f| !f.is_empty());
+        let filtered = stream.filters().is_ok_and(|f| !f.is_empty());
         match stream.decompressed_content_with_limit(remaining) {
             // lopdf's lenient inflate yields nothing from garbage: that is a corrupt stream.
             Ok(data) if data.is_empty() && filtered && stream.content.len() > 16 => {

@@ -35,7 +35,7 @@ pub fn glyph_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
             _ => continue,
         };
         let at = cmap + u32_at(font, rec + 4)? as usize;
-        if best.map_or(true, |b| rank > b.0) {
+        if best.is_none_or(|b| rank > b.0) {
             best = Some((rank, at));
         }
     }

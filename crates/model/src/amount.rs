@@ -68,7 +68,7 @@ pub fn parse_amount(s: &str) -> Option<Amount> {
         if c.is_whitespace() {
             let before = cs[..i].iter().rev().find(|c| !c.is_whitespace());
             let after = cs[i..].iter().find(|c| !c.is_whitespace());
-            if before.map_or(false, |c| c.is_ascii_digit()) && after.map_or(false, |c| c.is_ascii_digit()) {
+            if before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c.is_ascii_digit()) {
                 return None;
             }
         }
@@ -77,7 +77,7 @@ pub fn parse_amount(s: &str) -> Option<Amount> {
     // A ruling line read as a letter after a complete two-decimal number.
     while t.len() > 3 && matches!(t.chars().last(), Some('l' | '|' | 'I')) {
         let body = &t[..t.len() - 1];
-        if body.rfind('.').map_or(false, |p| body.len() - p == 3) {
+        if body.rfind('.').is_some_and(|p| body.len() - p == 3) {
             t.pop();
         } else {
             break;

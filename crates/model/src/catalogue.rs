@@ -196,7 +196,7 @@ impl Catalogue {
         for t in &self.tables {
             for title in &t.titles {
                 let title = normalize_label(title);
-                if normalized.ends_with(&title) && best.map_or(true, |b| title.len() > b.1) {
+                if normalized.ends_with(&title) && best.is_none_or(|b| title.len() > b.1) {
                     best = Some((t, title.len()));
                 }
             }

@@ -58,7 +58,7 @@ pub fn strip_ordinal(s: &str) -> &str {
     let ok = match sep {
         '、' => true,
         // `1.` is an ordinal only when no digit follows (else it is a number like 1.5).
-        '.' | '．' => chars.get(i + 1).map_or(false, |c| !c.1.is_ascii_digit()),
+        '.' | '．' => chars.get(i + 1).is_some_and(|c| !c.1.is_ascii_digit()),
         _ => false,
     };
     if ok {

@@ -109,7 +109,7 @@ fn title_text(line: &Line) -> Option<String> {
         number_re().is_match(c) && c.chars().count() <= 8
             || unit_re().is_match(c)
             || dept_re().is_match(c)
-            || year_re().find(c).map_or(false, |m| c.trim_end_matches('度').len() == m.end())
+            || year_re().find(c).is_some_and(|m| c.trim_end_matches('度').len() == m.end())
     };
     let cells: Vec<&String> = line.cells.iter().filter(|c| !c.trim().is_empty()).collect();
     let rest: Vec<&&String> = cells.iter().filter(|c| !matter(c)).collect();

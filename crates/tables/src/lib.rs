@@ -38,7 +38,7 @@ pub(crate) fn numbering(l: &Line) -> Option<Vec<(usize, u32)>> {
             _ => return None,
         }
     }
-    let ok = nums.len() >= 1
+    let ok = !nums.is_empty()
         && nums.first().map(|n| n.1) == Some(1)
         && (l.cells.iter().any(|c| normalize_label(c) == "栏次") || nums.len() >= 2);
     ok.then_some(nums)

@@ -25,7 +25,7 @@ struct Layouted<'a> {
 }
 
 fn has_amount(l: &Line) -> bool {
-    l.cells.iter().any(|c| gongkai_model::parse_amount(c).map_or(false, |a| a.scale() > 0))
+    l.cells.iter().any(|c| gongkai_model::parse_amount(c).is_some_and(|a| a.scale() > 0))
 }
 
 /// A row that opens the data even with no decimal amount in it (an empty table, or
@@ -36,7 +36,7 @@ fn data_start(l: &Line) -> bool {
     let rowish = |c: &String| {
         let n = norm(c);
         let folded = gongkai_model::compact(c);
-        code_cell(c).map_or(false, |d| d.len() >= 3)
+        code_cell(c).is_some_and(|d| d.len() >= 3)
             || n == "合计"
             || n == "总计"
             || (gongkai_model::strip_ordinal(&folded) != folded && !catalogue().is_header_word(&n))
@@ -44,7 +44,7 @@ fn data_start(l: &Line) -> bool {
     let filled: Vec<&String> = l.cells.iter().filter(|c| !c.trim().is_empty()).collect();
     // A header never opens with a classification code; a row with a code is data even
     // when its amounts are whole numbers (budgets in 元) and its label follows.
-    let opens_with_code = filled.first().and_then(|c| code_cell(c)).map_or(false, |d| d.len() >= 3);
+    let opens_with_code = filled.first().and_then(|c| code_cell(c)).is_some_and(|d| d.len() >= 3);
     opens_with_code || (!filled.is_empty() && filled.iter().all(|c| rowish(c) || cell_amount(c).is_ok()))
 }
 
@@ -105,7 +105,7 @@ fn value_columns(lay: &Layouted<'_>, keys: &[String], drop_bands: &[String]) -> 
             amounts[i]
                 || (!text[i]
                     && (crate::columns::match_key(&frags, keys).is_some()
-                        || frags.last().map_or(false, |f| catalogue().is_value_header(f))))
+                        || frags.last().is_some_and(|f| catalogue().is_value_header(f))))
         })
         .map(|i| (i, None))
         .collect()
@@ -436,7 +436,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
             continue;
         }
         // Before the header: captions (部门：… 单位：…), not rows, unless a line holds codes.
-        if groups.is_none() && !l.cells.iter().any(|c| code_cell(c).map_or(false, |d| d.len() >= 3)) {
+        if groups.is_none() && !l.cells.iter().any(|c| code_cell(c).is_some_and(|d| d.len() >= 3)) {
             continue;
         }
         let starts = groups.clone().unwrap_or_else(|| (0..l.cells.len()).step_by(3).collect());
