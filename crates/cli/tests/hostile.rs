@@ -177,3 +177,19 @@ fn resume_skips_complete_outputs_and_redoes_changed_inputs() {
     let stderr = String::from_utf8_lossy(&third.stderr);
     assert!(stderr.contains("1 up to date, skipped"), "{stderr}");
 }
+
+/// Damaged but readable: a file whose cross-reference index is wrong or gone is read
+/// from its objects, and yields every fact of the intact file.
+#[test]
+fn a_broken_index_is_rebuilt_and_nothing_is_lost() {
+    let good = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.pdf")).unwrap();
+    let want = gongkai::facts_jsonl(&gongkai::convert_bytes(&good, "j.pdf").unwrap());
+    let at = good.windows(9).rposition(|w| w == b"startxref").unwrap();
+    let wrong_offset = [&good[..at], b"startxref\n999999\n%%EOF\n".as_slice()].concat();
+    let xref = good.windows(7).rposition(|w| w == b"xref\n0 ").unwrap();
+    let no_index = [&good[..xref], b"trailer\n<<>>\n%%EOF\n".as_slice()].concat();
+    for (what, bytes) in [("wrong startxref", wrong_offset), ("no xref table", no_index)] {
+        let doc = gongkai::convert_bytes(&bytes, "j.pdf").unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert!(gongkai::facts_jsonl(&doc) == want, "{what}: facts differ");
+    }
+}
