@@ -7,11 +7,11 @@
 use std::collections::HashMap;
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
+    Some(u16::from_be_bytes(b.get(at..at.checked_add(2)?)?.try_into().ok()?))
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes([*b.get(at)?, *b.get(at + 1)?, *b.get(at + 2)?, *b.get(at + 3)?]))
+    Some(u32::from_be_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
 }
 
 /// Glyph id -> Unicode, from the best Unicode `cmap` subtable of a TrueType font file.
@@ -34,7 +34,7 @@ pub fn glyph_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
             (0, _) => 1,
             _ => continue,
         };
-        let at = cmap + u32_at(font, rec + 4)? as usize;
+        let at = cmap.checked_add(u32_at(font, rec + 4)? as usize)?;
         if best.is_none_or(|b| rank > b.0) {
             best = Some((rank, at));
         }
@@ -67,7 +67,7 @@ pub fn glyph_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
                     let gid = if range == 0 {
                         (code as u16).wrapping_add(delta) as u32
                     } else {
-                        let g = u16_at(font, range_at + range + 2 * (code - start) as usize).unwrap_or(0);
+                        let g = u16_at(font, range_at.saturating_add(range).saturating_add(2 * (code - start) as usize)).unwrap_or(0);
                         if g == 0 { 0 } else { g.wrapping_add(delta) as u32 }
                     };
                     put(code, gid);
@@ -79,8 +79,9 @@ pub fn glyph_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
             for g in 0..groups.min(0x10000) {
                 let rec = at + 16 + 12 * g;
                 let (start, end, gid) = (u32_at(font, rec)?, u32_at(font, rec + 4)?, u32_at(font, rec + 8)?);
-                for code in start..=end.min(start + 0xFFFF) {
-                    put(code, gid + (code - start));
+                // Untrusted numbers: no group runs past u32 or spans more than 65,536 codes.
+                for code in start..=end.min(start.saturating_add(0xFFFF)) {
+                    put(code, gid.saturating_add(code - start));
                 }
             }
         }
