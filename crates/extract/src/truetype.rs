@@ -41,6 +41,9 @@ pub fn glyph_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
     }
     let at = best?.1;
     let mut map: HashMap<u16, char> = HashMap::new();
+    // A real cmap maps each code point once: more steps than Unicode has code points is a
+    // hostile table (overlapping ranges), and reading stops there.
+    let mut budget: u32 = 0x11_0000;
     let mut put = |code: u32, gid: u32| {
         if let (Ok(gid), Some(c)) = (u16::try_from(gid), char::from_u32(code)) {
             if gid != 0 && !c.is_control() {
@@ -64,6 +67,10 @@ pub fn glyph_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
                     continue;
                 }
                 for code in start..=end {
+                    if budget == 0 {
+                        break;
+                    }
+                    budget -= 1;
                     let gid = if range == 0 {
                         (code as u16).wrapping_add(delta) as u32
                     } else {
@@ -81,6 +88,10 @@ pub fn glyph_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
                 let (start, end, gid) = (u32_at(font, rec)?, u32_at(font, rec + 4)?, u32_at(font, rec + 8)?);
                 // Untrusted numbers: no group runs past u32 or spans more than 65,536 codes.
                 for code in start..=end.min(start.saturating_add(0xFFFF)) {
+                    if budget == 0 {
+                        break;
+                    }
+                    budget -= 1;
                     put(code, gid.saturating_add(code - start));
                 }
             }
