@@ -193,3 +193,40 @@ fn a_broken_index_is_rebuilt_and_nothing_is_lost() {
         assert!(gongkai::facts_jsonl(&doc) == want, "{what}: facts differ");
     }
 }
+
+/// Ctrl-C (SIGINT to the batch's process group) stops the batch: exit 130, only complete
+/// outputs and no temporary file left; --resume then finishes the rest.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_batch_leaves_only_complete_files_and_resumes() {
+    use std::os::unix::process::CommandExt;
+    let (_dir, input, out) = setup();
+    let mut child = gongkai()
+        .env("GONGKAI_TEST_FAULT", "hang:random-text")
+        .args(["convert", "--quiet", "--jobs", "1"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .process_group(0)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the batch reaches the hanging file (files go in sorted order).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !out.join("jiaozuo-2024-final-accounts.txt.json").exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: kill(2) on the child's own process group.
+    unsafe { libc::kill(-(child.id() as i32), libc::SIGINT) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+    assert!(names.iter().all(|n| n.ends_with(".json") || n.ends_with(".jsonl")), "{names:?}");
+    let resumed = gongkai().args(["convert", "--quiet", "--resume"]).arg(&input).arg("--out").arg(&out).output().unwrap();
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(stderr.contains("up to date, skipped"), "{stderr}");
+    assert!(out.join("jiaozuo-2024-final-accounts.txt.facts.jsonl").exists());
+    assert_eq!(resumed.status.code(), Some(1)); // the bad files are still bad
+}
