@@ -1,0 +1,458 @@
+//! The content interpreter: graphics and text state, paths, clips and form XObjects;
+//! it places every visible glyph and collects the rulings of a page.
+
+use std::collections::HashMap;
+
+use lopdf::{Dictionary, Document, Object};
+
+use super::font::{load_font, Font};
+use super::{dict_get, num, resolve, Glyph, Page, Rect, MAX_CONTENT_BYTES, MAX_PAGES};
+use crate::content::{Lexer, Operand};
+
+type Matrix = [f32; 6];
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+fn mul(a: &Matrix, b: &Matrix) -> Matrix {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+}
+
+fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
+    (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+}
+
+/// Open a PDF: the empty user password is tried on an encrypted file, as viewers do. A
+/// file whose cross-reference index is broken or cut off (a half-downloaded file) is
+/// read from an index rebuilt by scanning its objects; what that cost is in `Opened::repair`.
+
+#[derive(Clone)]
+struct GState {
+    ctm: Matrix,
+    clip: Option<Rect>,
+    fill_white: bool,
+    stroke_white: bool,
+    line_width: f32,
+}
+
+/// Rulings thinner than this (points) are lines; thicker filled shapes are backgrounds.
+const THIN: f32 = 3.0;
+/// Form XObjects nest at most this deep (a cycle of forms cannot recurse forever).
+const MAX_FORM_DEPTH: usize = 8;
+
+fn is_white(a: &[Operand<'_>], op: &str) -> bool {
+    let v: Vec<f32> = a.iter().filter_map(Operand::num).collect();
+    match op {
+        "k" | "K" => v.len() == 4 && v.iter().all(|c| *c <= 0.001),
+        _ => !v.is_empty() && v.iter().all(|c| *c >= 0.999),
+    }
+}
+
+struct Interp<'a> {
+    doc: &'a Document,
+    page: Page,
+    fonts: HashMap<Vec<u8>, std::rc::Rc<Font>>,
+}
+
+struct Resources<'a> {
+    dicts: Vec<&'a Dictionary>,
+}
+
+impl<'a> Resources<'a> {
+    fn lookup(&self, doc: &'a Document, kind: &[u8], name: &[u8]) -> Option<&'a Object> {
+        self.dicts.iter().find_map(|d| {
+            let sub = dict_get(doc, d, kind)?.as_dict().ok()?;
+            dict_get(doc, sub, name)
+        })
+    }
+}
+
+impl<'a> Interp<'a> {
+    fn font(&mut self, res: &Resources<'a>, name: &[u8]) -> Option<std::rc::Rc<Font>> {
+        let obj = res.lookup(self.doc, b"Font", name)?;
+        let dict = obj.as_dict().ok()?;
+        // Cache by dictionary address: one parse per font per page (names differ across forms).
+        let key = format!("{:p}", dict as *const Dictionary).into_bytes();
+        if let Some(f) = self.fonts.get(&key) {
+            return Some(f.clone());
+        }
+        let f = std::rc::Rc::new(load_font(self.doc, dict));
+        self.fonts.insert(key, f.clone());
+        Some(f)
+    }
+
+    fn rule(&mut self, r: Rect, clip: Option<Rect>) {
+        let r = match clip {
+            Some(c) => {
+                let i = r.intersect(&Rect { x0: c.x0 - 1.0, y0: c.y0 - 1.0, x1: c.x1 + 1.0, y1: c.y1 + 1.0 });
+                if i.x1 < i.x0 || i.y1 < i.y0 {
+                    return;
+                }
+                i
+            }
+            None => r,
+        };
+        self.page.rules.push(r);
+    }
+
+    fn paint(&mut self, path: &[Vec<(f32, f32)>], gs: &GState, stroke: bool, fill: bool) {
+        if stroke && !gs.stroke_white {
+            for sub in path {
+                for w in sub.windows(2) {
+                    let ((ax, ay), (bx, by)) = (w[0], w[1]);
+                    if (ay - by).abs() < 0.5 && (ax - bx).abs() > 0.5 {
+                        let y = (ay + by) / 2.0;
+                        self.rule(Rect { x0: ax.min(bx), y0: y, x1: ax.max(bx), y1: y }, gs.clip);
+                    } else if (ax - bx).abs() < 0.5 && (ay - by).abs() > 0.5 {
+                        let x = (ax + bx) / 2.0;
+                        self.rule(Rect { x0: x, y0: ay.min(by), x1: x, y1: ay.max(by) }, gs.clip);
+                    }
+                }
+            }
+        }
+        if fill && !gs.fill_white {
+            for sub in path {
+                let Some(b) = bbox(sub) else { continue };
+                let (w, h) = (b.x1 - b.x0, b.y1 - b.y0);
+                if h <= THIN && w > h {
+                    let y = (b.y0 + b.y1) / 2.0;
+                    self.rule(Rect { x0: b.x0, y0: y, x1: b.x1, y1: y }, gs.clip);
+                } else if w <= THIN && h > w {
+                    let x = (b.x0 + b.x1) / 2.0;
+                    self.rule(Rect { x0: x, y0: b.y0, x1: x, y1: b.y1 }, gs.clip);
+                }
+            }
+        }
+    }
+
+    fn run(&mut self, content: &[u8], res: &Resources<'a>, gs0: GState, depth: usize) {
+        let mut lexer = Lexer::new(content);
+        let mut a: Vec<Operand<'_>> = Vec::new();
+        let mut gs = gs0;
+        let mut stack: Vec<GState> = Vec::new();
+        let (mut tm, mut tlm): (Matrix, Matrix) = (IDENTITY, IDENTITY);
+        let (mut size, mut tc, mut tw, mut th, mut tl, mut rise) = (0.0f32, 0.0f32, 0.0f32, 1.0f32, 0.0f32, 0.0f32);
+        let mut render = 0i64;
+        let mut font: Option<std::rc::Rc<Font>> = None;
+        let mut path: Vec<Vec<(f32, f32)>> = Vec::new();
+        let mut pending_clip = false;
+        let mut codes = Vec::new();
+        while let Some(opb) = lexer.next_op(&mut a) {
+            let Ok(op) = std::str::from_utf8(opb) else { continue };
+            let f = |i: usize| a.get(i).and_then(Operand::num).unwrap_or(0.0);
+            match op {
+                "q"
+                    if stack.len() < 4096 => {
+                        stack.push(gs.clone());
+                    }
+                "Q" => gs = stack.pop().unwrap_or(gs),
+                "cm" => gs.ctm = mul(&[f(0), f(1), f(2), f(3), f(4), f(5)], &gs.ctm),
+                "w" => gs.line_width = f(0),
+                "g" | "rg" | "k" | "sc" | "scn" => gs.fill_white = is_white(&a, op),
+                "G" | "RG" | "K" | "SC" | "SCN" => gs.stroke_white = is_white(&a, op),
+                "m" => path.push(vec![apply(&gs.ctm, f(0), f(1))]),
+                "l" => {
+                    let p = apply(&gs.ctm, f(0), f(1));
+                    match path.last_mut() {
+                        Some(s) => s.push(p),
+                        None => path.push(vec![p]),
+                    }
+                }
+                "c" | "v" | "y" => {
+                    let n = a.len();
+                    let p = apply(&gs.ctm, f(n.saturating_sub(2)), f(n.saturating_sub(1)));
+                    // Curves are not rulings: a break in the subpath keeps them from becoming one.
+                    path.push(vec![p]);
+                }
+                "h" => {
+                    if let Some(s) = path.last_mut() {
+                        if let Some(&p) = s.first() {
+                            s.push(p);
+                        }
+                    }
+                }
+                "re" => {
+                    let (x, y, w, h) = (f(0), f(1), f(2), f(3));
+                    let pts = [(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)];
+                    path.push(pts.iter().map(|&(px, py)| apply(&gs.ctm, px, py)).collect());
+                }
+                "W" | "W*" => pending_clip = true,
+                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" => {
+                    let o = op;
+                    let stroke = matches!(o, "S" | "s" | "B" | "B*" | "b" | "b*");
+                    let fill = matches!(o, "f" | "F" | "f*" | "B" | "B*" | "b" | "b*");
+                    self.paint(&path, &gs, stroke, fill);
+                    if pending_clip {
+                        if let Some(b) = path.iter().filter_map(|s| bbox(s)).reduce(|a, b| Rect {
+                            x0: a.x0.min(b.x0),
+                            y0: a.y0.min(b.y0),
+                            x1: a.x1.max(b.x1),
+                            y1: a.y1.max(b.y1),
+                        }) {
+                            gs.clip = Some(gs.clip.map_or(b, |c| c.intersect(&b)));
+                        }
+                        pending_clip = false;
+                    }
+                    path.clear();
+                }
+                "BT" => {
+                    tm = IDENTITY;
+                    tlm = IDENTITY;
+                }
+                "Tf" => {
+                    font = a.first().and_then(Operand::name).and_then(|n| self.font(res, n));
+                    size = f(1);
+                }
+                "Tc" => tc = f(0),
+                "Tw" => tw = f(0),
+                "Tz" => th = f(0) / 100.0,
+                "TL" => tl = f(0),
+                "Ts" => rise = f(0),
+                "Tr" => render = a.first().and_then(Operand::num).map_or(0, |n| n as i64),
+                "Td" | "TD" => {
+                    if op == "TD" {
+                        tl = -f(1);
+                    }
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &tlm);
+                    tm = tlm;
+                }
+                "Tm" => {
+                    tlm = [f(0), f(1), f(2), f(3), f(4), f(5)];
+                    tm = tlm;
+                }
+                "T*" => {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -tl], &tlm);
+                    tm = tlm;
+                }
+                "Tj" | "'" | "\"" | "TJ" => {
+                    if op == "'" || op == "\"" {
+                        if op == "\"" {
+                            tw = f(0);
+                            tc = f(1);
+                        }
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -tl], &tlm);
+                        tm = tlm;
+                    }
+                    let items: Vec<&Operand<'_>> = match op {
+                        "TJ" => match a.first() {
+                            Some(Operand::Array(v)) => v.iter().collect(),
+                            _ => Vec::new(),
+                        },
+                        "\"" => a.get(2).into_iter().collect(),
+                        _ => a.first().into_iter().collect(),
+                    };
+                    let Some(fnt) = font.clone() else {
+                        // Text in a font the page does not define (lost, or never there): unreadable.
+                        let n: usize = items.iter().map(|o| if let Operand::Str(b) = o { b.len() } else { 0 }).sum();
+                        if n > 0 {
+                            self.page.unmapped += n;
+                            if !self.page.problems.iter().any(|p| p.starts_with("text drawn in a font")) {
+                                self.page.problems.push("text drawn in a font the page does not define".into());
+                            }
+                        }
+                        continue;
+                    };
+                    // Invisible (3) and clip-only (7) text is not printed.
+                    let visible = render != 3 && render != 7;
+                    for it in items {
+                        match it {
+                            Operand::Str(bytes) => {
+                                codes.clear();
+                                fnt.decode(bytes, &mut codes);
+                                for (c, text) in codes.drain(..) {
+                                    let nbytes = if c > 0xFF || fnt.two_byte { 2 } else { 1 };
+                                    let w0 = fnt.width(c, nbytes) / 1000.0;
+                                    let trm = mul(&[size * th, 0.0, 0.0, size, 0.0, rise], &mul(&tm, &gs.ctm));
+                                    let single_space = nbytes == 1 && c == 32;
+                                    let adv = (w0 * size + tc + if single_space { tw } else { 0.0 }) * th;
+                                    let scale_x = (trm[0] * trm[0] + trm[1] * trm[1]).sqrt() / (size * th).abs().max(1e-6);
+                                    let gsize = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+                                    let width = w0 * size * th * scale_x;
+                                    match text {
+                                        Some(t) if visible => {
+                                            let (cx, cy) = (trm[4] + width / 2.0, trm[5] + gsize * 0.3);
+                                            if gs.clip.is_none_or(|r| r.contains(cx, cy, 0.5)) {
+                                                self.page.glyphs.push(Glyph { text: t, x: trm[4], y: trm[5], width, size: gsize });
+                                            }
+                                        }
+                                        Some(_) => {}
+                                        None => self.page.unmapped += 1,
+                                    }
+                                    tm = mul(&[1.0, 0.0, 0.0, 1.0, adv, 0.0], &tm);
+                                }
+                            }
+                            o => {
+                                if let Some(k) = o.num() {
+                                    tm = mul(&[1.0, 0.0, 0.0, 1.0, -k / 1000.0 * size * th, 0.0], &tm);
+                                }
+                            }
+                        }
+                    }
+                }
+                "Do" => {
+                    let Some(name) = a.first().and_then(Operand::name) else { continue };
+                    let Some(Object::Stream(st)) = res.lookup(self.doc, b"XObject", name) else { continue };
+                    let sub = st.dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"");
+                    if sub == b"Image" {
+                        self.page.images += 1;
+                    } else if sub == b"Form" {
+                        if depth >= MAX_FORM_DEPTH {
+                            self.page.problems.push("form XObjects nested too deep (a cycle?): skipped".into());
+                            continue;
+                        }
+                        let m = dict_get(self.doc, &st.dict, b"Matrix")
+                            .and_then(|o| o.as_array().ok())
+                            .map(|v| v.iter().filter_map(num).collect::<Vec<_>>())
+                            .filter(|v| v.len() == 6)
+                            .map(|v| [v[0], v[1], v[2], v[3], v[4], v[5]])
+                            .unwrap_or(IDENTITY);
+                        let mut inner = gs.clone();
+                        inner.ctm = mul(&m, &gs.ctm);
+                        let mut dicts = Vec::new();
+                        if let Some(d) = dict_get(self.doc, &st.dict, b"Resources").and_then(|o| o.as_dict().ok()) {
+                            dicts.push(d);
+                        }
+                        dicts.extend(res.dicts.iter().copied());
+                        let inner_res = Resources { dicts };
+                        match st.decompressed_content_with_limit(MAX_CONTENT_BYTES) {
+                            Ok(data) => self.run(&data, &inner_res, inner, depth + 1),
+                            Err(_) if st.filters().map_or(true, |f| f.is_empty()) => {
+                                let data = st.content.clone();
+                                self.run(&data, &inner_res, inner, depth + 1)
+                            }
+                            Err(e) => self.page.problems.push(format!("a form XObject could not be decoded: {e}")),
+                        }
+                    }
+                }
+                "BI" => self.page.images += 1,
+                _ => {}
+            }
+        }
+        if lexer.too_deep {
+            self.page.problems.push("the content nests arrays past the depth limit: that part was skipped".into());
+        }
+    }
+}
+
+fn bbox(pts: &[(f32, f32)]) -> Option<Rect> {
+    let first = pts.first()?;
+    Some(pts.iter().fold(Rect { x0: first.0, y0: first.1, x1: first.0, y1: first.1 }, |r, &(x, y)| Rect {
+        x0: r.x0.min(x),
+        y0: r.y0.min(y),
+        x1: r.x1.max(x),
+        y1: r.y1.max(y),
+    }))
+}
+
+/// Fake bold draws a glyph twice, a hair apart: keep one.
+fn drop_overprint(glyphs: &mut Vec<Glyph>) {
+    let mut kept: Vec<Glyph> = Vec::with_capacity(glyphs.len());
+    for g in glyphs.drain(..) {
+        let twin = kept.iter().rev().take(64).any(|k| k.text == g.text && (k.x - g.x).abs() < 1.0 && (k.y - g.y).abs() < 1.0);
+        if !twin {
+            kept.push(g);
+        }
+    }
+    *glyphs = kept;
+}
+
+/// Every page: glyphs, rulings, images, and what could not be read.
+pub fn pages(doc: &Document) -> Vec<Page> {
+    let mut out = Vec::new();
+    let mut fonts = HashMap::new();
+    for (number, id) in doc.get_pages().into_iter().take(MAX_PAGES) {
+        let (mw, mh, origin) = media_box(doc, id);
+        // Page space is the page as displayed: /Rotate turns the media box (clockwise).
+        let (rotate, (width, height)) = match inherited(doc, id, b"Rotate").and_then(num).map_or(0, |r| (r as i64).rem_euclid(360)) {
+            90 => ([0.0, -1.0, 1.0, 0.0, 0.0, mw], (mh, mw)),
+            180 => ([-1.0, 0.0, 0.0, -1.0, mw, mh], (mw, mh)),
+            270 => ([0.0, 1.0, -1.0, 0.0, mh, 0.0], (mh, mw)),
+            _ => (IDENTITY, (mw, mh)),
+        };
+        let page = Page { number, width, height, ..Page::default() };
+        let mut it = Interp { doc, page, fonts: std::mem::take(&mut fonts) };
+        let dicts: Vec<&Dictionary> = match doc.get_page_resources(id) {
+            Ok((inline, ids)) => inline.into_iter().chain(ids.iter().filter_map(|i| doc.get_dictionary(*i).ok())).collect(),
+            Err(_) => vec![],
+        };
+        let res = Resources { dicts };
+        match page_content(doc, id) {
+            Ok(content) => {
+                // Page space with the media box origin at (0, 0), turned as displayed.
+                let gs = GState {
+                    ctm: mul(&[1.0, 0.0, 0.0, 1.0, -origin.0, -origin.1], &rotate),
+                    clip: None,
+                    fill_white: false,
+                    stroke_white: false,
+                    line_width: 1.0,
+                };
+                it.run(&content, &res, gs, 0);
+            }
+            Err(e) => it.page.problems.push(e),
+        }
+        drop_overprint(&mut it.page.glyphs);
+        // Fonts are keyed by their dictionary, which pages share: each is parsed once per file.
+        fonts = it.fonts;
+        out.push(it.page);
+    }
+    out
+}
+
+/// A page's content streams, decompressed once each within `MAX_CONTENT_BYTES` in all.
+/// A stream that does not decompress is a problem named for the page, never read as
+/// its raw bytes (those would be garbage operators).
+fn page_content(doc: &Document, id: lopdf::ObjectId) -> Result<Vec<u8>, String> {
+    let mut content = Vec::new();
+    for sid in doc.get_page_contents(id) {
+        let Ok(stream) = doc.get_object(sid).and_then(Object::as_stream) else {
+            return Err(format!("content stream {} {} is missing", sid.0, sid.1));
+        };
+        let remaining = MAX_CONTENT_BYTES.saturating_sub(content.len());
+        let filtered = stream.filters().is_ok_and(|f| !f.is_empty());
+        match stream.decompressed_content_with_limit(remaining) {
+            // lopdf's lenient inflate yields nothing from garbage: that is a corrupt stream.
+            Ok(data) if data.is_empty() && filtered && stream.content.len() > 16 => {
+                return Err(format!("content stream {} {} does not decompress: corrupt", sid.0, sid.1));
+            }
+            Ok(data) => content.extend_from_slice(&data),
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+                return Err(format!("the content inflates past the {} MiB limit (a decompression bomb?): not read", MAX_CONTENT_BYTES >> 20));
+            }
+            // An unfiltered stream has nothing to decompress.
+            Err(_) if stream.filters().map_or(true, |f| f.is_empty()) && stream.content.len() <= remaining => {
+                content.extend_from_slice(&stream.content)
+            }
+            Err(e) => return Err(format!("content stream {} {} does not decompress ({e}): corrupt", sid.0, sid.1)),
+        }
+        content.push(b'\n');
+    }
+    Ok(content)
+}
+
+/// A page attribute, inherited from the page tree where the page does not set it.
+fn inherited<'a>(doc: &'a Document, id: lopdf::ObjectId, key: &[u8]) -> Option<&'a Object> {
+    let mut node = doc.get_dictionary(id).ok();
+    for _ in 0..32 {
+        let d = node?;
+        if let Some(o) = dict_get(doc, d, key) {
+            return Some(o);
+        }
+        node = d.get(b"Parent").ok().and_then(|o| o.as_reference().ok()).and_then(|r| doc.get_dictionary(r).ok());
+    }
+    None
+}
+
+fn media_box(doc: &Document, id: lopdf::ObjectId) -> (f32, f32, (f32, f32)) {
+    if let Some(Object::Array(a)) = inherited(doc, id, b"MediaBox") {
+        let v: Vec<f32> = a.iter().filter_map(|o| num(resolve(doc, o))).collect();
+        if v.len() == 4 {
+            return ((v[2] - v[0]).abs(), (v[3] - v[1]).abs(), (v[0].min(v[2]), v[1].min(v[3])));
+        }
+    }
+    (595.0, 842.0, (0.0, 0.0))
+}

@@ -1,0 +1,125 @@
+//! PDF pages as positioned glyphs and rulings. `open` reads (and where needed repairs)
+//! the file with lopdf; `pages` interprets every page's content: text state and matrices,
+//! fonts and their Unicode mappings (`font`), paths, clips and rulings (`interp`).
+//! `crate::lattice` turns the result into lines of cells.
+
+mod font;
+mod interp;
+mod repair;
+
+use compact_str::CompactString;
+use lopdf::{Dictionary, Document, Object};
+
+pub use interp::pages;
+pub use repair::{open, open_repaired, Opened};
+
+/// Decompressed content larger than this is refused (a decompression bomb).
+pub const MAX_CONTENT_BYTES: usize = 64 << 20;
+/// Pages beyond this are not read (a disclosure has a few dozen).
+pub const MAX_PAGES: usize = 5_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// The glyph's Unicode text, inline (no allocation for the one or few characters a glyph is).
+    pub text: CompactString,
+    /// Baseline origin in page space (points, origin bottom-left).
+    pub x: f32,
+    pub y: f32,
+    /// Advance width and font size in page space.
+    pub width: f32,
+    pub size: f32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub number: u32,
+    /// Media box size in points.
+    pub width: f32,
+    pub height: f32,
+    pub glyphs: Vec<Glyph>,
+    /// Ruling lines (stroked segments and thin filled rectangles; white ones are not rulings).
+    pub rules: Vec<Rule>,
+    /// Images drawn on the page (a page of images and no text is a scan).
+    pub images: usize,
+    /// Glyphs drawn with a font that has no Unicode mapping.
+    pub unmapped: usize,
+    /// What could not be read on this page.
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("not a PDF: no %PDF- header")]
+    NotPdf,
+    #[error("damaged PDF: {0}")]
+    Damaged(String),
+    #[error("encrypted PDF that the empty password does not open")]
+    Encrypted,
+}
+
+/// Code -> Unicode map of one font, with the code length in bytes.
+/// An axis-aligned rectangle in page space.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+impl Rect {
+    pub(crate) fn intersect(&self, o: &Rect) -> Rect {
+        Rect { x0: self.x0.max(o.x0), y0: self.y0.max(o.y0), x1: self.x1.min(o.x1), y1: self.y1.min(o.y1) }
+    }
+    pub(crate) fn contains(&self, x: f32, y: f32, tol: f32) -> bool {
+        x >= self.x0 - tol && x <= self.x1 + tol && y >= self.y0 - tol && y <= self.y1 + tol
+    }
+}
+
+/// A ruling line: horizontal (`y0 == y1`) or vertical (`x0 == x1`), in page space.
+pub type Rule = Rect;
+
+pub(crate) fn num(o: &Object) -> Option<f32> {
+    match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) => Some(*r),
+        _ => None,
+    }
+}
+
+pub(crate) fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    doc.dereference(o).map(|(_, o)| o).unwrap_or(o)
+}
+
+pub(crate) fn dict_get<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    d.get(key).ok().map(|o| resolve(doc, o))
+}
+
+/// The single-byte base encoding named by a simple font, with its /Differences.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On the real corpus (skipped where ../shared/corpus is absent): every page's text
+    /// maps to Unicode and the first table title is found at a place on its page.
+    #[test]
+    fn corpus_pdfs_yield_positioned_unicode_glyphs() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        if !dir.exists() {
+            eprintln!("skipped: {} is absent (the corpus PDFs are not part of the repository)", dir.display());
+            return;
+        }
+        for name in ["putuo-finance-bureau-2024-final-accounts.pdf", "putuo-social-work-dept-2024-final-accounts.pdf"] {
+            let bytes = std::fs::read(dir.join(name)).unwrap();
+            let doc = open(&bytes).unwrap();
+            let pages = pages(&doc);
+            assert!(pages.len() > 20, "{name}");
+            assert!(pages.iter().all(|p| p.unmapped == 0), "{name}: unmapped glyphs");
+            let all: String = pages.iter().flat_map(|p| p.glyphs.iter().map(|g| g.text.as_str())).collect();
+            assert!(all.contains("收入支出决算总表"), "{name}");
+            assert!(all.contains("普陀"), "{name}");
+            let g = pages.iter().flat_map(|p| &p.glyphs).find(|g| g.text == "收").unwrap();
+            assert!(g.x > 0.0 && g.x < 1200.0 && g.y > 0.0 && g.y < 1200.0 && g.size > 4.0, "{name}: {g:?}");
+        }
+    }
+}
