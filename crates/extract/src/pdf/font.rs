@@ -119,6 +119,29 @@ enum Decoding {
     Unknown,
 }
 
+/// The character as printed: fonts that map glyphs to Kangxi radicals (⼀ U+2F00) or CJK
+/// compatibility ideographs draw the unified ideograph (一); their compatibility
+/// decomposition is that ideograph. Every other character is kept as the font maps it.
+fn printed_form(t: CompactString) -> CompactString {
+    let odd = |c: char| matches!(c as u32, 0x2E80..=0x2FDF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F);
+    if !t.chars().any(odd) {
+        return t;
+    }
+    let mut out = CompactString::default();
+    for c in t.chars() {
+        if odd(c) {
+            let mut d = String::new();
+            unicode_normalization::char::decompose_compatible(c, |x| d.push(x));
+            if d.chars().count() == 1 {
+                out.push_str(&d);
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub(crate) struct Font {
     decoding: Decoding,
     /// Bytes per code: 1 for simple fonts, 2 for CID fonts; GBK is variable.
@@ -153,7 +176,7 @@ impl Font {
                 Decoding::Simple => self.simple_char(code, n),
                 Decoding::Unknown => None,
             };
-            out.push((code, text));
+            out.push((code, text.map(printed_form)));
             i += n;
         }
     }
@@ -304,6 +327,14 @@ pub(crate) fn load_font(doc: &Document, dict: &Dictionary) -> Font {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kangxi_radicals_and_compatibility_ideographs_read_as_printed() {
+        assert_eq!(printed_form("⼀般公共服务⽀出".into()), "一般公共服务支出");
+        assert_eq!(printed_form("\u{F900}".into()), "豈");
+        assert_eq!(printed_form("收入".into()), "收入");
+        assert_eq!(printed_form("①".into()), "①");
+    }
 
     #[test]
     fn cmap_chars_and_ranges() {
