@@ -60,6 +60,8 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
         .tables
         .iter()
         .map(|b| gongkai_tables::build(b, doc_unit, &mut warnings))
+        // A table of unknown title that yields no value was not a table.
+        .filter(|t| !t.id.starts_with("unknown:") || t.rows.iter().any(|r| !r.cells.is_empty()))
         .collect();
     let sha = Sha256::digest(bytes);
     let mut doc = Document {

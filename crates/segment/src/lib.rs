@@ -133,6 +133,33 @@ fn title_text(line: &Line) -> Option<String> {
     Some(p)
 }
 
+/// A title of a table the catalogue does not know: a short line of its own ending in 表
+/// that is no sentence and no reference to a table elsewhere (见…表).
+fn unknown_title(line: &Line) -> bool {
+    let Some(p) = title_text(line) else { return false };
+    let n = p.chars().count();
+    (4..=30).contains(&n)
+        && p.ends_with('表')
+        && !p.contains(['。', '，', ',', '：', ':'])
+        && !p.contains('见')
+        && !number_re().is_match(&p)
+        && title_candidate(line).is_none()
+        && is_part_heading(line).is_none()
+}
+
+/// A grid row (three or more cells) within a few lines, before any other title.
+fn grid_follows(lines: &[Line], i: usize) -> bool {
+    for l in lines.iter().skip(i + 1).take(8) {
+        if title_candidate(l).is_some() || is_part_heading(l).is_some() || unknown_title(l) {
+            return false;
+        }
+        if l.filled() >= 3 {
+            return true;
+        }
+    }
+    false
+}
+
 fn is_part_heading(line: &Line) -> Option<(u32, String)> {
     let p = plain(line);
     if p.chars().count() > 40 || p.contains('。') {
@@ -159,10 +186,20 @@ fn starts_table(lines: &[Line], i: usize) -> bool {
 }
 
 pub fn segment(lines: &[Line]) -> Segmented<'_> {
-    let starts: Vec<(usize, &'static TableSpec)> = (0..lines.len())
+    let mut starts: Vec<(usize, &'static TableSpec)> = (0..lines.len())
         .filter_map(|i| title_candidate(&lines[i]).map(|s| (i, s)))
         .filter(|(i, _)| starts_table(lines, *i))
         .collect();
+    // Any other titled table with a grid under it is kept too (unknown:<title>).
+    if let Some(unknown) = catalogue().table("unknown") {
+        let known: Vec<usize> = starts.iter().map(|s| s.0).collect();
+        starts.extend(
+            (0..lines.len())
+                .filter(|i| !known.contains(i) && unknown_title(&lines[*i]) && grid_follows(lines, *i))
+                .map(|i| (i, unknown)),
+        );
+        starts.sort_by_key(|s| s.0);
+    }
     let part_heads: Vec<(usize, u32, String)> = (0..lines.len())
         .filter_map(|i| is_part_heading(&lines[i]).map(|(n, t)| (i, n, t)))
         .collect();

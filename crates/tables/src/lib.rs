@@ -70,9 +70,18 @@ pub fn build(block: &TableBlock<'_>, doc_unit: Option<&str>, warnings: &mut Vec<
     if unit.is_none() && !rows.is_empty() {
         w.push("no unit (单位) could be read for this table".to_string());
     }
-    warnings.extend(w.into_iter().map(|m| format!("{} ({}): {}", spec.id, where_, m)));
+    // A table the catalogue does not know keeps its cells under its own title.
+    let id = if spec.id == "unknown" { format!("unknown:{}", normalize_label(&block.title)) } else { spec.id.clone() };
+    if spec.id == "unknown" {
+        // Its columns are named by their printed headers: that is the point, not a problem.
+        w.retain(|m| !m.contains("matches no standard column"));
+        if rows.iter().any(|r| !r.cells.is_empty()) {
+            w.push("not a table of the catalogue: its cells are kept under this id".to_string());
+        }
+    }
+    warnings.extend(w.into_iter().map(|m| format!("{} ({}): {}", id, where_, m)));
     Table {
-        id: spec.id.clone(),
+        id,
         printed_number: block.printed_number.clone(),
         title: block.title.clone(),
         department: block.department.clone(),
