@@ -211,7 +211,9 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
     }
     if let Some(s) = d.table("income_expenditure_summary") {
         let col = "决算数";
-        cx.rows_sum(s, col, "收入/本年收入合计", SUMMARY_INCOME);
+        // Older prints carry one 财政拨款收入 line where newer ones split it into three funds.
+        let lines: Vec<&str> = SUMMARY_INCOME.iter().copied().chain(["收入/财政拨款收入"]).collect();
+        cx.rows_sum(s, col, "收入/本年收入合计", &lines);
         cx.rows_sum(s, col, "收入/总计", &["收入/本年收入合计", "收入/使用非财政拨款结余", "收入/年初结转和结余"]);
         let classes = class_keys(s);
         let refs: Vec<&str> = classes.iter().map(String::as_str).collect();
