@@ -35,6 +35,7 @@ enum Cmd {
 For each input two files are written atomically (temporary name, then rename):\n  \
 <OUT>/<stem>.json         the canonical document (tables, rows, columns, narrative, provenance)\n  \
 <OUT>/<stem>.facts.jsonl  one fact per non-blank table cell (the facts contract)\n\
+(<stem> is the file name without extension; with it, where two inputs share a stem.)\n\
 A file that fails is reported with its cause and listed in <OUT>/errors.jsonl; the others go on.\n\
 Each file is converted in its own process: a file that crashes, runs past --timeout or past\n\
 --max-memory is stopped and reported (kinds `internal`, `timeout`) without stopping the batch.\n\
@@ -51,7 +52,7 @@ Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
         /// Output directory (created if missing).
         #[arg(long, short)]
         out: PathBuf,
-        /// Worker threads (default: all cores).
+        /// Files converted at once, each in its own worker process (default: all cores).
         #[arg(long, short)]
         jobs: Option<usize>,
         /// No progress bar.
