@@ -318,7 +318,7 @@ mod tests {
     fn glyphs(s: &str, x: f32, y: f32) -> Vec<Glyph> {
         s.chars()
             .enumerate()
-            .map(|(i, c)| Glyph { text: c.to_string().into(), x: x + 10.0 * i as f32, y, width: if c.is_ascii() { 5.0 } else { 10.0 }, size: 10.0 })
+            .map(|(i, c)| Glyph { text: c.to_string().into(), x: x + 10.0 * i as f32, y, width: if c.is_ascii() { 5.0 } else { 10.0 }, size: 10.0, turn: 0 })
             .collect()
     }
 

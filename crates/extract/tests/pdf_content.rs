@@ -149,3 +149,16 @@ fn rotated_pages_are_read_as_displayed() {
     assert_eq!(p.rules.len(), 1);
     assert!((p.rules[0].y0 - p.rules[0].y1).abs() < 0.01 && (p.rules[0].y0 - 550.0).abs() < 0.01, "{:?}", p.rules);
 }
+
+/// A table turned sideways by the content itself (no /Rotate): the page is read turned
+/// upright, as a reader turns the paper.
+#[test]
+fn sideways_content_without_rotate_is_turned_upright() {
+    let p = page("q 0 1 -1 0 600 0 cm BT /F2 10 Tf 100 100 Td (12.50) Tj ET 0 G 50 300 m 700 300 l S Q");
+    assert_eq!(text(&p), "12.50");
+    assert!(p.glyphs.iter().all(|g| g.turn == 0 && (g.y - p.glyphs[0].y).abs() < 0.01), "{:?}", p.glyphs);
+    assert!(p.glyphs.windows(2).all(|w| w[1].x > w[0].x), "{:?}", p.glyphs);
+    assert_eq!((p.width, p.height), (800.0, 600.0));
+    // The ruling drawn along the text stays parallel to it.
+    assert!(p.rules.iter().all(|r| (r.y0 - r.y1).abs() < 0.01), "{:?}", p.rules);
+}

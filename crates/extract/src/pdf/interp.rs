@@ -277,7 +277,13 @@ impl<'a> Interp<'a> {
                                         Some(t) if visible => {
                                             let (cx, cy) = (trm[4] + width / 2.0, trm[5] + gsize * 0.3);
                                             if gs.clip.is_none_or(|r| r.contains(cx, cy, 0.5)) {
-                                                self.page.glyphs.push(Glyph { text: t, x: trm[4], y: trm[5], width, size: gsize });
+                                                let turn = match (trm[0].abs() >= trm[1].abs(), trm[0] >= 0.0, trm[1] >= 0.0) {
+                                                    (true, true, _) => 0,
+                                                    (true, false, _) => 180,
+                                                    (false, _, true) => 90,
+                                                    (false, _, false) => 270,
+                                                };
+                                                self.page.glyphs.push(Glyph { text: t, x: trm[4], y: trm[5], width, size: gsize, turn });
                                             }
                                         }
                                         Some(_) => {}
@@ -349,6 +355,31 @@ fn bbox(pts: &[(f32, f32)]) -> Option<Rect> {
     }))
 }
 
+/// A page printed sideways without /Rotate (its text mostly runs up or down the page) is
+/// turned so that its text reads left to right, as a reader turns the paper.
+fn upright(page: &mut Page) {
+    let n = page.glyphs.len();
+    let count = |t: u16| page.glyphs.iter().filter(|g| g.turn == t).count();
+    let Some(turn) = [90u16, 180, 270].into_iter().find(|&t| count(t) * 5 > n * 3) else { return };
+    let (w, h) = (page.width, page.height);
+    let m: Matrix = match turn {
+        90 => [0.0, -1.0, 1.0, 0.0, 0.0, w],
+        180 => [-1.0, 0.0, 0.0, -1.0, w, h],
+        _ => [0.0, 1.0, -1.0, 0.0, h, 0.0],
+    };
+    for g in &mut page.glyphs {
+        (g.x, g.y) = apply(&m, g.x, g.y);
+        g.turn = (g.turn + 360 - turn) % 360;
+    }
+    for r in &mut page.rules {
+        let (a, b) = (apply(&m, r.x0, r.y0), apply(&m, r.x1, r.y1));
+        *r = Rect { x0: a.0.min(b.0), y0: a.1.min(b.1), x1: a.0.max(b.0), y1: a.1.max(b.1) };
+    }
+    if turn != 180 {
+        (page.width, page.height) = (h, w);
+    }
+}
+
 /// Fake bold draws a glyph twice, a hair apart: keep one.
 fn drop_overprint(glyphs: &mut Vec<Glyph>) {
     let mut kept: Vec<Glyph> = Vec::with_capacity(glyphs.len());
@@ -396,6 +427,7 @@ pub fn pages(doc: &Document) -> Vec<Page> {
             Err(e) => it.page.problems.push(e),
         }
         drop_overprint(&mut it.page.glyphs);
+        upright(&mut it.page);
         // Fonts are keyed by their dictionary, which pages share: each is parsed once per file.
         fonts = it.fonts;
         out.push(it.page);

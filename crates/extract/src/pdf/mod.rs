@@ -28,6 +28,9 @@ pub struct Glyph {
     /// Advance width and font size in page space.
     pub width: f32,
     pub size: f32,
+    /// The direction its baseline runs, counter-clockwise: 0 (left to right), 90 (up),
+    /// 180, 270 (down). A page whose text mostly runs one way is turned upright.
+    pub turn: u16,
 }
 
 #[derive(Debug, Clone, Default)]
