@@ -69,9 +69,11 @@ fn strip_suffixes(mut s: String, list: &[&str]) -> String {
     }
 }
 
-/// Normalized words: width folded, spaces and quotes gone, (类)/(款)/(项) markers dropped.
+/// Normalized words: the contract's label normalization, then (类)/(款)/(项) markers
+/// dropped. The label aliases are not applied: they fold 收入总计 and 支出总计 into one
+/// 总计, which the text keeps apart.
 fn norm(s: &str) -> String {
-    normalize_label(&fold_width(s)).replace("(类)", "").replace("(款)", "").replace("(项)", "")
+    normalize_label(s).replace("(类)", "").replace("(款)", "").replace("(项)", "")
 }
 
 fn mentions(sentence: &str, budget: bool) -> Vec<Mention> {
@@ -254,7 +256,7 @@ fn resolve(doc: &Document, labels: &Labels, subject: &str, basis: Basis, preferr
 
 /// A row named by a 类/款/项 chain (`一般公共服务支出(类)财政事务(款)行政运行(项)`).
 fn chain_target(doc: &Document, labels: &Labels, sentence: &str, preferred: Option<&str>) -> Option<Target> {
-    let s = normalize_label(&fold_width(sentence));
+    let s = normalize_label(sentence);
     if !s.contains("(项)") && !s.contains("(款)") {
         return None;
     }

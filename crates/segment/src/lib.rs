@@ -73,7 +73,10 @@ fn dept_re() -> &'static Regex {
 
 /// Strip extraction markup: markdown list markers, headings and emphasis.
 fn plain(line: &Line) -> String {
-    let t = line.text();
+    plain_text(&line.text())
+}
+
+fn plain_text(t: &str) -> String {
     let t = t.trim();
     let t = t.trim_start_matches("- ").trim_start_matches('#').trim();
     t.replace("**", "").replace("<u>", "").replace("</u>", "").trim().to_string()
@@ -118,8 +121,7 @@ fn title_text(line: &Line) -> Option<String> {
         (_, [only]) => only.as_str(),
         _ => return None,
     };
-    let t = Line { line: None, page: None, cells: vec![one.to_string()], spans: vec![] };
-    let p = plain(&t);
+    let p = plain_text(one);
     let trimmed = p.trim_end();
     for close in [')', '）'] {
         if let Some(body) = trimmed.strip_suffix(close) {

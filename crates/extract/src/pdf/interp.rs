@@ -37,7 +37,6 @@ struct GState {
     clip: Option<Rect>,
     fill_white: bool,
     stroke_white: bool,
-    line_width: f32,
 }
 
 /// Rulings thinner than this (points) are lines; thicker filled shapes are backgrounds.
@@ -152,7 +151,6 @@ impl<'a> Interp<'a> {
                     }
                 "Q" => gs = stack.pop().unwrap_or(gs),
                 "cm" => gs.ctm = mul(&[f(0), f(1), f(2), f(3), f(4), f(5)], &gs.ctm),
-                "w" => gs.line_width = f(0),
                 "g" | "rg" | "k" | "sc" | "scn" => gs.fill_white = is_white(&a, op),
                 "G" | "RG" | "K" | "SC" | "SCN" => gs.stroke_white = is_white(&a, op),
                 "m" => path.push(vec![apply(&gs.ctm, f(0), f(1))]),
@@ -420,7 +418,6 @@ pub fn pages(doc: &Document) -> Vec<Page> {
                     clip: None,
                     fill_white: false,
                     stroke_white: false,
-                    line_width: 1.0,
                 };
                 it.run(&content, &res, gs, 0);
             }
