@@ -19,6 +19,11 @@ pub(crate) fn norm(s: &str) -> String {
     catalogue().standard_label(&n).to_string()
 }
 
+/// A coded table's grand total: printed 合计 or 总计, keyed 合计 (facts contract rule 3).
+pub(crate) fn is_grand_total(std: &str) -> bool {
+    matches!(std, "合计" | "总计")
+}
+
 pub(crate) fn is_header_line(l: &Line) -> bool {
     l.cells.iter().any(|c| catalogue().is_header_word(&normalize_label(c)))
 }

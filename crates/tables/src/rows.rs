@@ -6,7 +6,7 @@ use gongkai_model::{catalogue, Cell, Column, Layout, Location, Row};
 use gongkai_segment::TableBlock;
 
 use crate::columns::{map_columns, ValueCol};
-use crate::{cell_amount, code_cell, is_header_line, norm, numbering, scramble};
+use crate::{cell_amount, code_cell, is_grand_total, is_header_line, norm, numbering, scramble};
 
 fn level(code: &str) -> Option<String> {
     match code.len() {
@@ -37,8 +37,7 @@ fn data_start(l: &Line) -> bool {
         let n = norm(c);
         let folded = gongkai_model::compact(c);
         code_cell(c).is_some_and(|d| d.len() >= 3)
-            || n == "合计"
-            || n == "总计"
+            || is_grand_total(&n)
             || (gongkai_model::strip_ordinal(&folded) != folded && !catalogue().is_header_word(&n))
     };
     let filled: Vec<&String> = l.cells.iter().filter(|c| !c.trim().is_empty()).collect();
@@ -235,7 +234,7 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec
         let std = norm(&label);
         let key = if !code.is_empty() {
             code.clone()
-        } else if std == "合计" || std == "总计" {
+        } else if is_grand_total(&std) {
             "合计".to_string()
         } else {
             std
@@ -488,7 +487,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                 None if !name.is_empty() => {
                     let std = norm(&name);
                     closing.push(Row {
-                        key: if std == "总计" { "合计".into() } else { std },
+                        key: if is_grand_total(&std) { "合计".into() } else { std },
                         side: None,
                         code: None,
                         level: None,
