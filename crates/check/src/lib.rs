@@ -292,13 +292,10 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
         }
         // The 三公 table counts all 财政拨款 spending, the detail only its basic part: a
         // detail line may not exceed its 三公 figure.
-        if let Some(tp) = d.table("three_public") {
-            for (code, col) in [
-                ("30217", "决算数/公务接待费"),
-                ("30231", "决算数/公务用车购置及运行维护费/公务用车运行维护费"),
-                ("31013", "决算数/公务用车购置及运行维护费/公务用车购置费"),
-            ] {
-                cx.at_most("cross.three_public", (b, code, col_basic(b)), (tp, "合计", col));
+        // Which detail line is part of which 三公 figure is data (tables.json `detail_lines`).
+        if let (Some(tp), Some(spec)) = (d.table("three_public"), catalogue().table("three_public")) {
+            for l in &spec.detail_lines {
+                cx.at_most("cross.three_public", (b, &l.code, col_basic(b)), (tp, "合计", &l.col));
             }
         }
         if let Some(g) = d.table("general_budget_expenditure") {

@@ -43,6 +43,15 @@ pub struct TableSpec {
     /// Whether 类 = Σ款 = Σ项 and 合计 = Σ类 hold in every column.
     #[serde(default)]
     pub hierarchy: bool,
+    /// 基本支出 detail lines that are part of one of this table's figures (三公 ⊇ 30217 …).
+    #[serde(default)]
+    pub detail_lines: Vec<DetailLine>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DetailLine {
+    pub code: String,
+    pub col: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
