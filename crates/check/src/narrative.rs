@@ -48,14 +48,12 @@ fn number_re() -> &'static Regex {
 }
 
 const DELIMS: &[char] = &['，', ',', '；', ';', '：', ':', '、', '。'];
-const TRAILING: &[&str] = &["为", "是", "均", "各", "约", "达", "共计", "合计为"];
-const BASIS_WORDS: &[&str] =
-    &["支出决算数", "支出决算", "决算数", "决算", "年初预算数", "年初预算", "支出预算数", "支出预算", "预算数", "预算"];
-const BUDGET_WORDS: &[&str] = &["年初预算数", "年初预算", "全年预算数", "全年预算", "调整预算", "支出预算数", "预算数", "预算"];
-const UP: &[&str] = &["增加", "增长", "上升", "提高"];
-const DOWN: &[&str] = &["减少", "下降", "降低"];
+/// The narrative's words (labels.json `narrative_words`).
+fn vocab() -> &'static gongkai_model::catalogue::NarrativeWords {
+    &catalogue().narrative_words
+}
 
-fn strip_suffixes(mut s: String, list: &[&str]) -> String {
+fn strip_suffixes(mut s: String, list: &[String]) -> String {
     loop {
         let before = s.len();
         for w in list {
@@ -97,13 +95,13 @@ fn mentions(sentence: &str, budget: bool) -> Vec<Mention> {
         } else if let Some(m) = year_prefix().find(&words) {
             words = words[m.end()..].to_string();
         }
-        let trimmed = strip_suffixes(words.clone(), TRAILING);
+        let trimmed = strip_suffixes(words.clone(), &vocab().verbs);
         // 一般公共预算财政拨款支出 is not a budget figure: only a closing 预算 word makes one.
         // In a budget every table figure is a 预算数: its words name it whole (收入预算).
-        let basis = if !budget && BUDGET_WORDS.iter().any(|b| trimmed.ends_with(b)) { Basis::Budget } else { Basis::Actual };
+        let basis = if !budget && vocab().budget.iter().any(|b| trimmed.ends_with(b.as_str())) { Basis::Budget } else { Basis::Actual };
         let mut change = 0;
         let mut subject = trimmed.clone();
-        for (dir, list) in [(1, UP), (-1, DOWN)] {
+        for (dir, list) in [(1, &vocab().up), (-1, &vocab().down)] {
             for w in list {
                 if let Some(t) = trimmed.strip_suffix(w) {
                     change = dir;
@@ -111,9 +109,9 @@ fn mentions(sentence: &str, budget: bool) -> Vec<Mention> {
                 }
             }
         }
-        let subject = strip_suffixes(subject, TRAILING);
-        let subject = if budget { subject } else { strip_suffixes(subject, BASIS_WORDS) };
-        let subject = strip_suffixes(subject, TRAILING);
+        let subject = strip_suffixes(subject, &vocab().verbs);
+        let subject = if budget { subject } else { strip_suffixes(subject, &vocab().basis) };
+        let subject = strip_suffixes(subject, &vocab().verbs);
         out.push(Mention { start: m.start(), end: m.end(), value: a.0, scale: a.scale(), unit, words, basis, subject, change });
         prev_end = m.end();
     }
@@ -467,7 +465,7 @@ impl Cx<'_> {
                         if m.change == 0 {
                             last_amount = Some((m.value, m.scale));
                         }
-                        if ["其中", "主要用于", "主要包括"].iter().any(|w| next_words.contains(w)) && m.change == 0 {
+                        if vocab().parts_follow.iter().any(|w| next_words.contains(w.as_str())) && m.change == 0 {
                             anchor = Some((m.value, m.scale));
                             self.parts(sentence, m, &ms[i + 1..]);
                         }
@@ -492,7 +490,7 @@ impl Cx<'_> {
                             let base = if base_words.is_empty() {
                                 anchor
                             } else {
-                                resolve(self.doc, self.labels, &strip_suffixes(base_words, TRAILING), Basis::Actual, preferred.as_deref())
+                                resolve(self.doc, self.labels, &strip_suffixes(base_words, &vocab().verbs), Basis::Actual, preferred.as_deref())
                                     .map(|t| (t.value, t.value.scale()))
                                     .or(anchor)
                             };
@@ -501,9 +499,9 @@ impl Cx<'_> {
                                 self.ratio("narrative.share", sentence, m, part, base, "share (占)".into());
                             }
                         } else if let Some((d, ds, dir, c, cs)) = pending_change {
-                            let pdir = if UP.iter().any(|x| w.ends_with(x)) {
+                            let pdir = if vocab().up.iter().any(|x| w.ends_with(x.as_str())) {
                                 1
-                            } else if DOWN.iter().any(|x| w.ends_with(x)) {
+                            } else if vocab().down.iter().any(|x| w.ends_with(x.as_str())) {
                                 -1
                             } else {
                                 0

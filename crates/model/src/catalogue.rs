@@ -107,6 +107,18 @@ struct LabelsFile {
     header_words: Vec<String>,
     value_headers: Vec<String>,
     scope_words: ScopeWords,
+    narrative_words: NarrativeWords,
+}
+
+/// How the narrative words its figures (labels.json `narrative_words`).
+#[derive(Debug, Default, Deserialize)]
+pub struct NarrativeWords {
+    pub verbs: Vec<String>,
+    pub basis: Vec<String>,
+    pub budget: Vec<String>,
+    pub up: Vec<String>,
+    pub down: Vec<String>,
+    pub parts_follow: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -137,6 +149,7 @@ pub struct Catalogue {
     header_words: Vec<String>,
     value_headers: Vec<String>,
     scope_words: ScopeWords,
+    pub narrative_words: NarrativeWords,
 }
 
 static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
@@ -191,6 +204,7 @@ impl Catalogue {
             header_words: labels.header_words.iter().map(|w| normalize_label(w)).collect(),
             value_headers: labels.value_headers.iter().map(|w| normalize_label(w)).collect(),
             scope_words: labels.scope_words,
+            narrative_words: labels.narrative_words,
         }
     }
 
