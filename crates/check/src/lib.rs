@@ -29,10 +29,15 @@ fn v(t: &Table, row: &str, col: &str) -> Option<Amount> {
     t.row(row).and_then(|r| r.value(col))
 }
 
+/// Half a unit of the last digit printed at `scale` decimals: the rounding of one value.
+pub(crate) fn half_unit(scale: u32) -> Decimal {
+    Decimal::new(5, scale + 1)
+}
+
 /// Half a unit of the least precise printed term, times (terms + 1).
 fn tolerance(terms: &[Amount], total: Amount) -> Decimal {
     let scale = terms.iter().chain([&total]).map(|a| a.scale()).min().unwrap_or(2);
-    let half = Decimal::new(5, scale + 1);
+    let half = half_unit(scale);
     half * Decimal::from(terms.len() as u64 + 1)
 }
 

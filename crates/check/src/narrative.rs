@@ -12,7 +12,7 @@ use gongkai_model::{catalogue, fold_width, normalize_label, parse_amount, Docume
 use regex::Regex;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::Outcome;
+use crate::{half_unit, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Basis {
@@ -290,9 +290,6 @@ fn chain_target(doc: &Document, labels: &Labels, sentence: &str, preferred: Opti
     None
 }
 
-fn half(scale: u32) -> Decimal {
-    Decimal::new(5, scale + 1)
-}
 
 /// Convert a table value to the text's unit.
 fn in_unit(v: Decimal, from: Option<&str>, to: &str) -> Decimal {
@@ -376,8 +373,8 @@ impl Cx<'_> {
             return;
         }
         let expected = part.0 / whole.0 * Decimal::from(100);
-        let tol = half(pct.scale)
-            + Decimal::from(100) * (half(part.1) / whole.0.abs() + part.0.abs() * half(whole.1) / (whole.0 * whole.0));
+        let tol = half_unit(pct.scale)
+            + Decimal::from(100) * (half_unit(part.1) / whole.0.abs() + part.0.abs() * half_unit(whole.1) / (whole.0 * whole.0));
         let off = (expected - pct.value).abs();
         // One unit of the last digit more is the adjustment that makes shares add to 100%.
         let severity = if off <= tol {
@@ -452,7 +449,7 @@ impl Cx<'_> {
                             } else {
                                 format!("`{}` states {}{}; the table ({} {} {}) prints {}{}", m.words, m.value, unit, t.table, t.row, t.col, t.value, t.unit.as_deref().unwrap_or(""))
                             };
-                            self.record(rule, holds, sentence, Some(t), expected, got, half(m.scale), what);
+                            self.record(rule, holds, sentence, Some(t), expected, got, half_unit(m.scale), what);
                         }
                         match m.basis {
                             Basis::Budget => {
@@ -567,7 +564,7 @@ impl Cx<'_> {
             return;
         }
         let sum: Decimal = parts.iter().map(|p| p.value).sum();
-        let tol = half(parts.iter().map(|p| p.scale).chain([whole.scale]).min().unwrap_or(2)) * Decimal::from(parts.len() as u64 + 1);
+        let tol = half_unit(parts.iter().map(|p| p.scale).chain([whole.scale]).min().unwrap_or(2)) * Decimal::from(parts.len() as u64 + 1);
         let holds = sum <= whole.value + tol;
         self.record(
             "narrative.parts",

@@ -238,26 +238,9 @@ impl<'a> Lexer<'a> {
 
     fn hex(&mut self) -> Vec<u8> {
         self.pos += 1;
-        let mut out = Vec::new();
-        let mut hi: Option<u8> = None;
-        while self.pos < self.data.len() {
-            let b = self.data[self.pos];
-            self.pos += 1;
-            let v = match b {
-                b'>' => break,
-                b'0'..=b'9' => b - b'0',
-                b'a'..=b'f' => b - b'a' + 10,
-                b'A'..=b'F' => b - b'A' + 10,
-                _ => continue,
-            };
-            match hi.take() {
-                Some(h) => out.push(h << 4 | v),
-                None => hi = Some(v),
-            }
-        }
-        if let Some(h) = hi {
-            out.push(h << 4);
-        }
+        let end = self.data[self.pos..].iter().position(|&b| b == b'>').map_or(self.data.len(), |i| self.pos + i);
+        let out = hex_decode(&self.data[self.pos..end]);
+        self.pos = (end + 1).min(self.data.len());
         out
     }
 
@@ -313,7 +296,31 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// A PDF number (`12`, `-3.5`, `.5`, `4.`); anything unreadable is 0.
+/// The bytes of a hex string's digits (`<4E2D>`, also in CMaps): white space and other
+/// bytes skipped, an odd last digit padded with 0, as the PDF reference says.
+pub(crate) fn hex_decode(digits: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(digits.len() / 2);
+    let mut hi: Option<u8> = None;
+    for &b in digits {
+        let v = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => continue,
+        };
+        match hi.take() {
+            Some(h) => out.push(h << 4 | v),
+            None => hi = Some(v),
+        }
+    }
+    if let Some(h) = hi {
+        out.push(h << 4);
+    }
+    out
+}
+
+/// A PDF number (`12`, `-3.5`, `.5`, `4.`), for geometry and text state — never an
+/// amount (those are `gongkai_model::parse_amount`'s); anything unreadable is 0.
 fn parse_num(tok: &[u8]) -> f32 {
     let mut i = 0;
     let mut neg = false;

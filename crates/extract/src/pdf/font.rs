@@ -17,11 +17,7 @@ pub(crate) struct CMap {
 }
 
 fn hex_bytes(s: &str) -> Vec<u8> {
-    let digits: Vec<u8> = s.bytes().filter(|b| b.is_ascii_hexdigit()).collect();
-    digits
-        .chunks(2)
-        .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap_or("0"), 16).unwrap_or(0) << if c.len() == 1 { 4 } else { 0 })
-        .collect()
+    crate::content::hex_decode(s.as_bytes())
 }
 
 fn be(bytes: &[u8]) -> u32 {
