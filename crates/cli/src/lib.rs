@@ -49,12 +49,12 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
         }
         return Err(ConvertError::NotDisclosure);
     }
-    // Final accounts print one unit throughout, so a table whose own unit is unreadable
-    // takes the one the others agree on. Budgets mix units (the 三公 table in 万元 among
-    // tables in 元): there a table's unit is its own or none (an error, never a default).
-    let agreed = most_common(seg.tables.iter().filter_map(|t| t.unit_header.as_deref()))
-        .or_else(|| most_common(seg.tables.iter().filter_map(|t| t.unit_note.as_deref())));
-    let doc_unit = if seg.kind.as_deref() == Some("budget") { None } else { agreed };
+    // A table whose own unit is unreadable takes the unit every table that states one
+    // agrees on. Where the stated units differ (a budget's 三公 table in 万元 among tables
+    // in 元) nothing is agreed, and such a table has no unit: an error, never a default.
+    let stated: Vec<&str> = seg.tables.iter().filter_map(|t| t.unit_header.as_deref().or(t.unit_note.as_deref())).collect();
+    let doc_unit = stated.first().copied().filter(|u| stated.iter().all(|s| s == u));
+    let agreed = most_common(stated.iter().copied());
     let mut warnings = laid.warnings.clone();
     let tables = seg
         .tables
