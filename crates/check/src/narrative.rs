@@ -406,7 +406,7 @@ impl Cx<'_> {
                 last_actual = None;
             }
             // What the sentence is about: a 类/款/项 chain, else the last subject it named.
-            let mut sentence_subject: Option<(String, Option<Target>)> = None;
+            let mut sentence_subject: Option<Target> = None;
             let mut cur_budget: Option<(Decimal, u32)> = None;
             for (i, m) in ms.iter().enumerate() {
                 // The words between this number and the next.
@@ -423,16 +423,16 @@ impl Cx<'_> {
                                 let t = named_by_chain.cloned().or_else(|| resolve(self.doc, self.labels, &m.subject, b, preferred.as_deref()));
                                 if m.change == 0 {
                                     let actual = resolve(self.doc, self.labels, &m.subject, Basis::Actual, preferred.as_deref());
-                                    sentence_subject = Some((m.subject.clone(), actual));
+                                    sentence_subject = actual;
                                 }
                                 t
                             }
-                            (true, Basis::Actual) => chain.clone().or_else(|| sentence_subject.as_ref().and_then(|s| s.1.clone())),
+                            (true, Basis::Actual) => chain.clone().or_else(|| sentence_subject.clone()),
                             (true, Basis::Budget) => None,
                         };
                         if m.change != 0 {
                             let current = resolve(self.doc, self.labels, &m.subject, Basis::Actual, preferred.as_deref())
-                                .map(|t| (in_unit(t.value, t.unit.as_deref(), unit), 2))
+                                .map(|t| (in_unit(t.value, t.unit.as_deref(), unit), t.value.scale()))
                                 .or(last_amount);
                             if let Some((c, cs)) = current {
                                 pending_change = Some((m.value, m.scale, m.change, c, cs));
