@@ -7,7 +7,7 @@
 //! stays one cell.
 
 use crate::pdf::{Glyph, Page, Rule};
-use crate::Line;
+use crate::{CellBox, Line};
 
 /// Two positions closer than this (points) are the same ruling coordinate.
 const SNAP: f32 = 1.5;
@@ -205,10 +205,10 @@ fn runs(line: &[&Glyph], split: Option<f32>) -> Vec<Run> {
 /// more cells form a block; the x extents of the cells of its lines that hold amounts
 /// make the columns; every line's cells are put in the column they overlap most, so a
 /// blank cell stays a blank column instead of shifting the amounts to its right left.
-fn align_columns(block: &mut [(f32, Vec<Run>)]) {
+fn align_columns(block: &mut [(f32, f32, Vec<Run>)]) {
     let is_amount = |s: &str| gongkai_model::parse_amount(s).is_some_and(|a| a.scale() > 0);
     let data: Vec<&Vec<(String, f32, f32)>> =
-        block.iter().map(|l| &l.1).filter(|cells| cells.iter().any(|c| is_amount(&c.0))).collect();
+        block.iter().map(|l| &l.2).filter(|cells| cells.iter().any(|c| is_amount(&c.0))).collect();
     if data.len() < 2 {
         return;
     }
@@ -221,7 +221,7 @@ fn align_columns(block: &mut [(f32, Vec<Run>)]) {
             _ => cols.push((a, b)),
         }
     }
-    for (_, cells) in block.iter_mut() {
+    for (_, _, cells) in block.iter_mut() {
         let mut slots: Vec<(String, f32, f32)> = cols.iter().map(|&(a, b)| (String::new(), a, b)).collect();
         for (text, a, b) in cells.drain(..) {
             let overlap = |c: &(f32, f32)| (b.min(c.1) - a.max(c.0)).max(0.0);
@@ -267,11 +267,21 @@ pub fn page_lines(page: &Page) -> Vec<Line> {
                 top_left[id] = i;
             }
         }
+        // The extent of each merged cell: the atomic cells it covers.
+        let mut extent: Vec<Option<(usize, usize, usize, usize)>> = vec![None; grid.cell_of.len()];
+        for (i, &id) in grid.cell_of.iter().enumerate() {
+            let (r, c) = (i / nc, i % nc);
+            let e = extent[id].get_or_insert((r, c, r, c));
+            *e = (e.0.min(r), e.1.min(c), e.2.max(r), e.3.max(c));
+        }
         for r in 0..grid.rows() {
             let mut cells = vec![String::new(); nc];
             let mut spans = vec![1; nc];
+            let mut boxes = Vec::with_capacity(nc);
             for (c, cell) in cells.iter_mut().enumerate() {
                 let id = grid.cell_of[r * nc + c];
+                let (r0, c0, r1, c1) = extent[id].unwrap_or((r, c, r, c));
+                boxes.push(CellBox { x0: grid.xs[c0], x1: grid.xs[c1 + 1], top: grid.ys[r0], bottom: grid.ys[r1 + 1] });
                 // A merged cell's text goes to its top-left atomic cell; the row's other
                 // cells it covers have span 0.
                 if top_left[id] != r * nc + c {
@@ -284,21 +294,26 @@ pub fn page_lines(page: &Page) -> Vec<Line> {
                 let lines = baselines(std::mem::take(&mut in_cell[k][id]));
                 *cell = lines.iter().flat_map(|l| runs(l, None)).map(|c| c.0).collect::<Vec<_>>().join("");
             }
-            items.push((grid.ys[r], Line { line: None, page: Some(page.number), cells, spans }));
+            items.push((grid.ys[r], Line { line: None, page: Some(page.number), cells, spans, boxes }));
         }
     }
-    let mut free_lines: Vec<(f32, Vec<Run>)> =
-        baselines(free).iter().map(|l| (l[0].y + l[0].size, runs(l, Some(2.0)))).collect();
+    // (top of the baseline, its bottom, its cells)
+    let mut free_lines: Vec<(f32, f32, Vec<Run>)> = baselines(free)
+        .iter()
+        .map(|l| (l[0].y + l[0].size, l[0].y - 0.25 * l[0].size, runs(l, Some(2.0))))
+        .collect();
     let mut i = 0;
     while i < free_lines.len() {
-        let j = (i..free_lines.len()).find(|&j| free_lines[j].1.len() < 2).unwrap_or(free_lines.len());
+        let j = (i..free_lines.len()).find(|&j| free_lines[j].2.len() < 2).unwrap_or(free_lines.len());
         if j > i + 1 {
             align_columns(&mut free_lines[i..j]);
         }
         i = j + 1;
     }
-    for (y, cells) in free_lines {
-        items.push((y, Line { line: None, page: Some(page.number), cells: cells.into_iter().map(|c| c.0).collect(), spans: vec![] }));
+    for (top, bottom, cells) in free_lines {
+        let boxes = cells.iter().map(|c| CellBox { x0: c.1, x1: c.2, top, bottom }).collect();
+        let line = Line { line: None, page: Some(page.number), cells: cells.into_iter().map(|c| c.0).collect(), spans: vec![], boxes };
+        items.push((top, line));
     }
     items.sort_by(|a, b| b.0.total_cmp(&a.0));
     items.into_iter().map(|(_, l)| l).collect()
@@ -358,6 +373,11 @@ mod tests {
             ]
         );
         assert!(lines.iter().all(|l| l.page == Some(3)));
+        // Every grid cell keeps its extent; the merged 项目 cell covers both columns it spans.
+        let b = &lines[1].boxes;
+        assert_eq!((b[0].x0, b[0].x1, b[1].x0, b[1].x1, b[2].x0), (100.0, 300.0, 100.0, 300.0, 300.0));
+        assert_eq!((lines[2].boxes[1].top, lines[2].boxes[1].bottom), (680.0, 640.0));
+        assert_eq!(lines[0].boxes.len(), 1);
     }
 
     /// A table printed without rulings: the blank 事业收入 cell of the second row stays in

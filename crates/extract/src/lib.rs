@@ -23,6 +23,21 @@ pub struct Line {
     /// Columns each cell spans, where a grid says so (0 for a cell covered by a merged
     /// cell to its left); empty when the input does not tell (text).
     pub spans: Vec<usize>,
+    /// Where each cell sits, one per cell; empty when the input does not tell (tab-separated
+    /// text). Cells belong to columns by these positions, not by their index.
+    pub boxes: Vec<CellBox>,
+}
+
+/// A cell's place: left and right edges in its input's horizontal coordinates (PDF page
+/// points, display columns of layout text, grid columns of a markup table or
+/// spreadsheet), top and bottom in PDF page points (origin bottom-left; 0 where the
+/// input has no page geometry). A merged cell's box covers everything it spans.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CellBox {
+    pub x0: f32,
+    pub x1: f32,
+    pub top: f32,
+    pub bottom: f32,
 }
 
 impl Line {
@@ -45,6 +60,10 @@ impl Line {
     /// Where the line came from, as the model records it.
     pub fn at(&self) -> gongkai_model::Location {
         gongkai_model::Location { page: self.page, line: self.line }
+    }
+    /// The box of cell `idx`, where the input tells.
+    pub fn cell_box(&self, idx: usize) -> Option<CellBox> {
+        self.boxes.get(idx).copied()
     }
     /// Non-empty cells count.
     pub fn filled(&self) -> usize {

@@ -49,6 +49,7 @@ pub fn read_text(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
         .enumerate()
         .map(|(i, l)| Line {
             spans: Vec::new(),
+            boxes: Vec::new(),
             line: Some(i as u32 + 1),
             page: None,
             cells: l.split('\t').map(|c| c.trim_end_matches('\r').to_string()).collect(),

@@ -178,7 +178,7 @@ mod tests {
     use super::*;
 
     fn line(cells: &[&str]) -> Line {
-        Line { line: None, page: None, cells: cells.iter().map(|s| s.to_string()).collect(), spans: vec![] }
+        Line { line: None, page: None, cells: cells.iter().map(|s| s.to_string()).collect(), spans: vec![], boxes: vec![] }
     }
 
     fn keys(ks: &[&str]) -> Vec<String> {
