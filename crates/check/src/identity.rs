@@ -23,6 +23,7 @@ fn finding(rule: &'static str, severity: Severity, table: &str, expected: String
         diff: String::new(),
         tolerance: String::new(),
         message,
+        terms: Vec::new(),
     }
 }
 

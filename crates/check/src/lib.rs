@@ -8,7 +8,7 @@ mod narrative;
 
 pub use narrative::outcomes as narrative_outcomes;
 
-use gongkai_model::{catalogue, Amount, Document, Table};
+use gongkai_model::{catalogue, Amount, CellRef, Document, Table};
 use rust_decimal::Decimal;
 
 pub use gongkai_model::{Finding, Severity};
@@ -43,7 +43,7 @@ fn tolerance(terms: &[Amount], total: Amount) -> Decimal {
 
 impl Ctx<'_> {
     #[allow(clippy::too_many_arguments)]
-    fn compare(&mut self, rule: &'static str, table: &str, row: Option<&str>, col: Option<&str>, total: Amount, terms: &[Amount], what: String) {
+    fn compare(&mut self, rule: &'static str, table: &str, row: Option<&str>, col: Option<&str>, total: Amount, terms: &[Amount], refs: Vec<CellRef>, what: String) {
         let sum: Decimal = terms.iter().map(|a| a.0).sum();
         let diff = total.0 - sum;
         let tol = tolerance(terms, total);
@@ -65,6 +65,7 @@ impl Ctx<'_> {
                 diff: diff.to_string(),
                 tolerance: tol.to_string(),
                 message: what,
+                terms: refs,
             },
         });
     }
@@ -75,21 +76,23 @@ impl Ctx<'_> {
         for col in &cols {
             for r in &t.rows {
                 let Some(total) = r.value(col) else { continue };
-                let (children, name): (Vec<Amount>, &str) = match &r.code {
+                let (kids, name): (Vec<&gongkai_model::Row>, &str) = match &r.code {
                     Some(code) => (
                         t.rows
                             .iter()
                             .filter(|c| c.code.as_ref().is_some_and(|cc| cc.len() == code.len() + 2 && cc.starts_with(code.as_str())))
-                            .filter_map(|c| c.value(col))
+                            .filter(|c| c.value(col).is_some())
                             .collect(),
                         "its sub-items",
                     ),
                     None if r.key == "合计" => (
-                        t.rows.iter().filter(|c| c.code.as_ref().is_some_and(|cc| cc.len() == 3)).filter_map(|c| c.value(col)).collect(),
+                        t.rows.iter().filter(|c| c.code.as_ref().is_some_and(|cc| cc.len() == 3)).filter(|c| c.value(col).is_some()).collect(),
                         "its classes",
                     ),
                     None => continue,
                 };
+                let children: Vec<Amount> = kids.iter().filter_map(|c| c.value(col)).collect();
+                let refs = kids.iter().map(|c| cell_ref(&t.id, &c.key, col)).collect();
                 let has_children = t.rows.iter().any(|c| match (&r.code, &c.code) {
                     (Some(p), Some(cc)) => cc.len() == p.len() + 2 && cc.starts_with(p.as_str()),
                     (None, Some(cc)) => cc.len() == 3,
@@ -99,7 +102,7 @@ impl Ctx<'_> {
                     continue;
                 }
                 let msg = format!("{} `{}` {} = sum of {}", t.id, r.label, col, name);
-                self.compare("table.hierarchy", &t.id, Some(&r.key), Some(col), total, &children, msg);
+                self.compare("table.hierarchy", &t.id, Some(&r.key), Some(col), total, &children, refs, msg);
             }
         }
     }
@@ -122,15 +125,17 @@ impl Ctx<'_> {
             }
             let terms: Vec<Amount> = printed.iter().map(|p| r.value(p).unwrap_or(Amount(Decimal::new(0, tv.scale())))).collect();
             let msg = format!("{} `{}`: {} = {}", t.id, r.label, total, parts.join(" + "));
-            self.compare("table.columns", &t.id, Some(&r.key), Some(total), tv, &terms, msg);
+            let refs = printed.iter().map(|p| cell_ref(&t.id, &r.key, p)).collect();
+            self.compare("table.columns", &t.id, Some(&r.key), Some(total), tv, &terms, refs, msg);
         }
     }
 
     fn rows_sum(&mut self, t: &Table, col: &str, total: &str, parts: &[&str]) {
         let Some(tv) = v(t, total, col) else { return };
         let terms: Vec<Amount> = parts.iter().filter_map(|p| v(t, p, col)).collect();
+        let refs = parts.iter().filter(|p| v(t, p, col).is_some()).map(|p| cell_ref(&t.id, p, col)).collect();
         let msg = format!("{}: {} = {}", t.id, total, parts.join(" + "));
-        self.compare("summary.totals", &t.id, Some(total), Some(col), tv, &terms, msg);
+        self.compare("summary.totals", &t.id, Some(total), Some(col), tv, &terms, refs, msg);
     }
 
     /// a ≤ b (within rounding): a part printed in one table may not exceed its whole in another.
@@ -154,6 +159,7 @@ impl Ctx<'_> {
                 diff: over.max(Decimal::ZERO).to_string(),
                 tolerance: tol.to_string(),
                 message: format!("{} {}/{} = {} may not exceed {} {}/{} = {}", a.0.id, a.1, a.2, av.0, b.0.id, b.1, b.2, bv.0),
+                terms: vec![cell_ref(&b.0.id, b.1, b.2)],
             },
         });
     }
@@ -166,8 +172,13 @@ impl Ctx<'_> {
         }
         let rhs: Vec<String> = parts.iter().map(|p| format!("{} {}/{}", p.0.id, p.1, p.2)).collect();
         let msg = format!("{} {}/{} = {}", a.0.id, a.1, a.2, rhs.join(" + "));
-        self.compare(rule, &a.0.id, Some(a.1), Some(a.2), av, &terms, msg);
+        let refs = parts.iter().filter(|p| v(p.0, p.1, p.2).is_some()).map(|p| cell_ref(&p.0.id, p.1, p.2)).collect();
+        self.compare(rule, &a.0.id, Some(a.1), Some(a.2), av, &terms, refs, msg);
     }
+}
+
+fn cell_ref(table: &str, row: &str, col: &str) -> CellRef {
+    CellRef { table: table.to_string(), row: row.to_string(), col: col.to_string() }
 }
 
 fn col_basic(t: &Table) -> &str {

@@ -362,6 +362,7 @@ impl Cx<'_> {
                 diff: (actual - expected).normalize().to_string(),
                 tolerance: tol.normalize().to_string(),
                 message,
+                terms: Vec::new(),
             },
         });
     }

@@ -9,6 +9,8 @@ use sha2::{Digest, Sha256};
 
 pub use gongkai_emit::{document_json, facts, facts_jsonl};
 
+pub mod review;
+
 /// Why a file could not be converted. `kind()` is the stable machine-readable name.
 #[derive(Debug, thiserror::Error)]
 pub enum ConvertError {

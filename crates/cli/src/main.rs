@@ -94,6 +94,24 @@ Example:\n  gongkai check samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt -
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
     },
+    /// Write static HTML review pages: each page as read, the rebuilt tables, the findings.
+    #[command(long_about = "Write one self-contained HTML page per input and an index.html into OUT (no server,\n\
+no request leaves the files: open index.html from disk in any browser).\n\
+Per document: the verdict, the findings grouped by severity (each linked to its cell and its place\n\
+on the page), every table page of a PDF drawn from the glyphs and rulings gongkai read (text\n\
+selectable) with each fact's cell outlined and linked both ways to the rebuilt table beside it, the\n\
+cells of a failing identity marked (the total red, its terms amber, with expected, printed and the\n\
+尾差 allowed), and the narrative with every contradicted sentence highlighted and linked to its cell.\n\
+Inputs: disclosures (converted here) or canonical .json documents written by `convert`.\n\n\
+Example:\n  gongkai review samples --out review/ && xdg-open review/index.html")]
+    Review {
+        /// Files or directories (searched recursively).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output directory (created if missing).
+        #[arg(long, short)]
+        out: PathBuf,
+    },
     /// Print the facts of one file (JSON Lines) to stdout.
     #[command(long_about = "Print one fact per non-blank table cell as JSON Lines:\n  \
 {\"table\":\"income\",\"row\":\"2010550\",\"col\":\"本年收入合计\",\"value\":\"4.65\",\"unit\":\"万元\",…}\n\n\
@@ -113,6 +131,7 @@ fn main() -> ExitCode {
         Cmd::Worker { file, out, stem } => worker(&file, &out, &stem),
         Cmd::Facts { file } => facts(&file),
         Cmd::Check { file, format } => check(&file, &format),
+        Cmd::Review { inputs, out } => review(&inputs, &out),
     };
     match r {
         Ok(code) => code,
@@ -205,6 +224,35 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
         }
     }
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn review(inputs: &[PathBuf], out: &Path) -> Result<ExitCode> {
+    let mut files = collect(inputs)?;
+    // Canonical documents written by `convert` are reviewable too.
+    for p in inputs.iter().filter(|p| p.is_dir()) {
+        walk_json(p, &mut files);
+    }
+    files.sort();
+    files.dedup();
+    if files.is_empty() {
+        anyhow::bail!("no input found");
+    }
+    let r = gongkai::review::review(&files, out).with_context(|| format!("cannot write the review into {}", out.display()))?;
+    let failed = r.entries.iter().filter(|e| e.failed.is_some()).count();
+    eprintln!("reviewed {} of {} files: open {}", r.entries.len() - failed, r.entries.len(), r.index.display());
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn walk_json(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => walk_json(&p, out),
+            Ok(t) if t.is_file() && p.extension().is_some_and(|x| x == "json") => out.push(p),
+            _ => {}
+        }
+    }
 }
 
 /// Every .pdf/.txt under the inputs, sorted, each once.

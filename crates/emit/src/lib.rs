@@ -18,6 +18,9 @@ pub struct Fact<'a> {
     pub page: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// The printed cell's box on its page (PDF inputs): `[x0, y0, x1, y1]`, points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[f32; 4]>,
 }
 
 /// Facts in document order: tables as printed, rows top-down, columns left to right.
@@ -35,6 +38,7 @@ pub fn facts(doc: &Document) -> Vec<Fact<'_>> {
                     label: &r.label,
                     page: r.at.page,
                     line: r.at.line,
+                    bbox: c.bbox,
                 });
             }
         }
@@ -84,7 +88,7 @@ mod tests {
                     level: Some("项".into()),
                     label: "事业运行".into(),
                     line_number: None,
-                    cells: vec![Cell { col: "本年收入合计".into(), value: parse_amount("4.65").unwrap() }],
+                    cells: vec![Cell { col: "本年收入合计".into(), value: parse_amount("4.65").unwrap(), bbox: None }],
                     at: Location { page: Some(7), line: None },
                 }],
                 empty_statement: None,

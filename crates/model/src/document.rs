@@ -50,6 +50,18 @@ pub struct Finding {
     pub diff: String,
     pub tolerance: String,
     pub message: String,
+    /// The cells an identity adds up (its total is `table`/`row`/`col`), so a reviewer can
+    /// be shown every term of a failing sum.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<CellRef>,
+}
+
+/// One table cell by its keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellRef {
+    pub table: String,
+    pub row: String,
+    pub col: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -138,6 +150,10 @@ pub struct Row {
 pub struct Cell {
     pub col: String,
     pub value: Amount,
+    /// Where the cell is printed, for PDF inputs: `[x0, y0, x1, y1]` in page points of the
+    /// page as displayed (after /Rotate), origin bottom-left; the page is its row's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[f32; 4]>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]

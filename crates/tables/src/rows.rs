@@ -116,12 +116,20 @@ fn values(l: &Line, cols: &[ValueCol]) -> Result<Vec<Cell>, String> {
     for c in cols {
         let raw = l.cells.get(c.idx).map(String::as_str).unwrap_or("");
         match cell_amount(raw) {
-            Ok(Some(v)) => out.push(Cell { col: c.key.clone(), value: v }),
+            Ok(Some(v)) => out.push(Cell { col: c.key.clone(), value: v, bbox: cell_bbox(l, c.idx) }),
             Ok(None) => {}
             Err(()) => return Err(raw.to_string()),
         }
     }
     Ok(out)
+}
+
+/// The printed box of a PDF line's cell (page points, rounded to 0.01 so output stays
+/// short); other inputs have no page geometry.
+pub(crate) fn cell_bbox(l: &Line, idx: usize) -> Option<[f32; 4]> {
+    let b = l.cell_box(idx)?;
+    let r = |v: f32| (v * 100.0).round() / 100.0;
+    (l.page.is_some() && b.top > b.bottom && b.x1 > b.x0).then(|| [r(b.x0), r(b.bottom), r(b.x1), r(b.top)])
 }
 
 fn where_(l: &Line) -> String {
@@ -416,7 +424,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                         grouped.resize(e.group + 1, Vec::new());
                     }
                     if let Some(v) = e.value {
-                        grouped[e.group].push(econ_row(&e.code, &e.name, Cell { col: key.clone(), value: v }, l.at()));
+                        grouped[e.group].push(econ_row(&e.code, &e.name, Cell { col: key.clone(), value: v, bbox: None }, l.at()));
                     }
                 }
             }
@@ -476,7 +484,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                 }
             };
             let Some(v) = v else { continue };
-            let cell = Cell { col: key.clone(), value: v };
+            let cell = Cell { col: key.clone(), value: v, bbox: cell_bbox(l, end - 1) };
             match code {
                 Some(code) => {
                     if grouped.len() <= g {
