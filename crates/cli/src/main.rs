@@ -163,7 +163,7 @@ fn quiet_broken_pipe() {
 /// else. Errors are printed; the exit code is returned.
 fn read_document(file: &Path) -> std::result::Result<(gongkai_model::Document, bool), ExitCode> {
     let fail = |msg: String| {
-        let _ = writeln!(std::io::stderr(), "error: {}: {msg}", file.display());
+        let _ = writeln!(std::io::stderr(), "error: {}: {}", file.display(), batch::summarise(&msg));
         ExitCode::from(2)
     };
     let bytes = fs::read(file).map_err(|e| fail(format!("cannot read: {e} [io]")))?;
@@ -184,8 +184,8 @@ fn facts(file: &Path) -> Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     std::io::stdout().lock().write_all(gongkai::facts_jsonl(&doc).as_bytes())?;
-    for w in &doc.warnings {
-        let _ = writeln!(std::io::stderr(), "warning: {}: {w}", file.display());
+    for w in batch::group_pages(doc.warnings.clone()) {
+        let _ = writeln!(std::io::stderr(), "warning: {}: {}", file.display(), batch::summarise(&w));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -200,6 +200,9 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
         }
         Err(code) => return Ok(code),
     };
+    for w in batch::group_pages(doc.warnings.clone()) {
+        let _ = writeln!(std::io::stderr(), "warning: {}: {}", file.display(), batch::summarise(&w));
+    }
     let findings = &doc.findings;
     let errors = findings.iter().filter(|f| f.severity == gongkai_check::Severity::Error).count();
     if format == "json" {
