@@ -26,7 +26,7 @@ fn batch_converts_good_files_and_reports_bad_ones() {
     std::fs::write(input.join("prose.txt"), "这是一段与决算无关的文字。\n").unwrap();
     std::fs::write(input.join("ignored.csv"), "a,b").unwrap();
     let out = dir.path().join("out");
-    let o = bin().args(["convert", "--quiet", "--out"]).arg(&out).arg(&input).output().unwrap();
+    let o = bin().args(["convert", "--out"]).arg(&out).arg(&input).output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");

@@ -42,10 +42,14 @@ pub fn decode_with_warnings(bytes: &[u8]) -> Result<(String, TextEncoding, Vec<S
     ] {
         if let Some(body) = bytes.strip_prefix(bom) {
             let (s, had_errors) = enc.decode_without_bom_handling(body);
-            if had_errors {
-                return Err(ExtractError::Encoding);
+            // Binary data can start with these two bytes too: text has no controls,
+            // private-use or special code points.
+            let plausible = !s.chars().any(|c| {
+                (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || ('\u{E000}'..='\u{F8FF}').contains(&c) || c >= '\u{FFF0}' && c <= '\u{FFFF}'
+            });
+            if !had_errors && plausible {
+                return Ok((s.into_owned(), name, vec![]));
             }
-            return Ok((s.into_owned(), name, vec![]));
         }
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
