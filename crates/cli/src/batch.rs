@@ -362,9 +362,14 @@ fn temporary(run: &str, final_name: &str) -> String {
 }
 
 fn is_temporary_of(name: &str, run: Option<&str>) -> bool {
+    // Those of earlier versions: `x.json.tmp123`, `x.facts.jsonl.tmp123`.
+    let legacy = [".json.tmp", ".jsonl.tmp"].iter().any(|m| name.rfind(m).is_some_and(|i| name[i + m.len()..].chars().all(|c| c.is_ascii_digit())));
+    if legacy {
+        return run.is_none();
+    }
     let Some(rest) = name.strip_prefix(".tmp-") else { return false };
     let Some((id, _)) = rest.split_once('.') else { return false };
-    id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()) && run.map_or(true, |r| r == id)
+    id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()) && run.is_none_or(|r| r == id)
 }
 
 /// Remove the temporaries of `run`, or of every run (only under the folder's lock: no
@@ -402,7 +407,11 @@ impl Lock {
                 use std::os::unix::fs::MetadataExt;
                 use std::os::unix::io::AsRawFd;
                 // SAFETY: flock on a descriptor this function owns.
-                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                let held = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0
+                    // Another process holds it; any other error (a file system without
+                    // locks) leaves the folder unlocked rather than unusable.
+                    && std::io::Error::last_os_error().raw_os_error() == Some(libc::EWOULDBLOCK);
+                if held {
                     let mut holder = String::new();
                     let _ = file.read_to_string(&mut holder);
                     let holder = holder.trim();
@@ -507,7 +516,7 @@ fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -1022,5 +1031,7 @@ mod tests {
         assert!(!is_temporary_of(&temporary(a, "x.json"), Some("fedcba9876543210")));
         assert!(!is_temporary_of(".tmp-notes.json", None));
         assert!(!is_temporary_of("x.json", None));
+        assert!(is_temporary_of("x.json.tmp123", None) && !is_temporary_of("x.json.tmp123", Some(a)));
+        assert!(!is_temporary_of("notes.json.tmpl", None));
     }
 }

@@ -642,6 +642,14 @@ fn text_in_other_shapes_reads_as_the_text() {
         assert!(o.stdout == want, "{name}: facts differ");
         assert_eq!(stderr.contains("middle of a character"), name == "cut.txt", "{name}: {stderr}");
     }
+    // And the other half of the rule: junk before a real PDF's header, whatever the name.
+    let pdf = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.pdf")).unwrap();
+    let f = dir.path().join("download.bin");
+    write(&f, [b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n\r\n".as_slice(), &pdf].concat());
+    let o = gongkai().arg("facts").arg(&f).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let alone = gongkai().arg("facts").arg(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.pdf")).output().unwrap();
+    assert!(o.stdout == alone.stdout, "junk-prefixed PDF: facts differ");
 }
 
 /// Issue 16.13: `check`, `facts` and `convert` into a pipe closed early end quietly,

@@ -45,7 +45,7 @@ pub fn decode_with_warnings(bytes: &[u8]) -> Result<(String, TextEncoding, Vec<S
             // Binary data can start with these two bytes too: text has no controls,
             // private-use or special code points.
             let plausible = !s.chars().any(|c| {
-                (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || ('\u{E000}'..='\u{F8FF}').contains(&c) || c >= '\u{FFF0}' && c <= '\u{FFFF}'
+                (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || ('\u{E000}'..='\u{F8FF}').contains(&c) || ('\u{FFF0}'..='\u{FFFF}').contains(&c)
             });
             if !had_errors && plausible {
                 return Ok((s.into_owned(), name, vec![]));
