@@ -1015,6 +1015,20 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_that_cannot_be_listed_is_a_failure_of_its_own() {
+        // (Permissions do not stop root; a folder gone between listing and reading does.)
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.txt"), "x").unwrap();
+        let (mut files, mut failures) = (Vec::new(), Vec::new());
+        walk(dir.path(), &dir.path().join("gone"), &mut files, &mut failures);
+        walk(dir.path(), dir.path(), &mut files, &mut failures);
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].kind, "io");
+        assert!(failures[0].message.starts_with("cannot list the folder"), "{}", failures[0].message);
+        assert_eq!(files.len(), 1);
+    }
+
+    #[test]
     fn page_messages_are_grouped() {
         let m: Vec<String> = (1..=5000).map(|p| format!("page {p}: content missing")).collect();
         let s = summarise(&format!("no page could be read: {}", m.join("; ")));

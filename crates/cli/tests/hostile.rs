@@ -330,7 +330,7 @@ fn two_runs_into_one_folder_lose_nothing() {
     write(&two.join("bad.txt"), b"");
     let mut first = gongkai()
         .env("GONGKAI_TEST_FAULT", "hang:slow")
-        .args(["convert", "--quiet", "--jobs", "1", "--timeout", "4"])
+        .args(["convert", "--quiet", "--jobs", "1", "--timeout", "6"])
         .arg(&one)
         .arg("--out")
         .arg(&out)
