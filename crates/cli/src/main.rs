@@ -166,6 +166,11 @@ fn read_document(file: &Path) -> std::result::Result<(gongkai_model::Document, b
         let _ = writeln!(std::io::stderr(), "error: {}: {}", file.display(), batch::summarise(&msg));
         ExitCode::from(2)
     };
+    // A FIFO or a device is never opened (reading a FIFO waits for a writer).
+    match fs::metadata(file) {
+        Ok(m) if !m.is_file() => return Err(fail("not a regular file (a folder, FIFO or device); not opened [not_a_file]".into())),
+        _ => {}
+    }
     let bytes = fs::read(file).map_err(|e| fail(format!("cannot read: {e} [io]")))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {

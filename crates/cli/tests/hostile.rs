@@ -461,6 +461,12 @@ fn one_path_costs_only_itself() {
         assert_eq!(kind("locked").as_deref(), Some("io"));
     }
     assert!(out.join("good.facts.jsonl").exists());
+    // `facts` and `check` do not open a FIFO either.
+    for cmd in ["facts", "check"] {
+        let o = gongkai().arg(cmd).arg(dir.path().join("fifo-arg.pdf")).output().unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("[not_a_file]"));
+    }
 }
 
 /// A PDF of `n` pages whose content streams are all missing.
