@@ -30,22 +30,60 @@ fn v(t: &Table, row: &str, col: &str) -> Option<Amount> {
 }
 
 /// Half a unit of the last digit printed at `scale` decimals: the rounding of one value.
+/// At 28 decimals (the most an exact amount has) half a unit is not representable: one
+/// unit of the 28th decimal stands for it.
 pub(crate) fn half_unit(scale: u32) -> Decimal {
-    Decimal::new(5, scale + 1)
+    if scale >= Decimal::MAX_SCALE {
+        Decimal::new(1, Decimal::MAX_SCALE)
+    } else {
+        Decimal::new(5, scale + 1)
+    }
 }
 
 /// Half a unit of the least precise printed term, times (terms + 1).
 fn tolerance(terms: &[Amount], total: Amount) -> Decimal {
     let scale = terms.iter().chain([&total]).map(|a| a.scale()).min().unwrap_or(2);
     let half = half_unit(scale);
-    half * Decimal::from(terms.len() as u64 + 1)
+    half.checked_mul(Decimal::from(terms.len() as u64 + 1)).unwrap_or(Decimal::MAX)
+}
+
+/// Σ terms and total − Σ terms in checked arithmetic: None where an amount is so large
+/// that the sum leaves exact decimals (an edited document, a misread number).
+fn sum_and_diff(terms: &[Amount], total: Amount) -> Option<(Decimal, Decimal)> {
+    let sum = terms.iter().try_fold(Decimal::ZERO, |a, t| a.checked_add(t.0))?;
+    Some((sum, total.0.checked_sub(sum)?))
+}
+
+/// The finding for an identity that cannot be computed exactly: a notice saying so.
+fn beyond_exact(rule: &str, table: &str, row: Option<&str>, col: Option<&str>, actual: String, what: String) -> Outcome {
+    Outcome {
+        holds_exactly: false,
+        finding: Finding {
+            rule: rule.to_string(),
+            severity: Severity::Notice,
+            table: table.to_string(),
+            row: row.map(str::to_string),
+            col: col.map(str::to_string),
+            section: None,
+            sentence: None,
+            page: None,
+            expected: String::new(),
+            actual,
+            diff: String::new(),
+            tolerance: String::new(),
+            message: format!("{what}: not checked, the amounts are beyond exact decimal arithmetic (28 digits)"),
+            terms: Vec::new(),
+        },
+    }
 }
 
 impl Ctx<'_> {
     #[allow(clippy::too_many_arguments)]
     fn compare(&mut self, rule: &'static str, table: &str, row: Option<&str>, col: Option<&str>, total: Amount, terms: &[Amount], refs: Vec<CellRef>, what: String) {
-        let sum: Decimal = terms.iter().map(|a| a.0).sum();
-        let diff = total.0 - sum;
+        let Some((sum, diff)) = sum_and_diff(terms, total) else {
+            self.out.push(beyond_exact(rule, table, row, col, total.0.to_string(), what));
+            return;
+        };
         let tol = tolerance(terms, total);
         let holds_exactly = diff.is_zero();
         let severity = if diff.abs() <= tol { Severity::Notice } else { Severity::Error };
@@ -142,7 +180,11 @@ impl Ctx<'_> {
     fn at_most(&mut self, rule: &'static str, a: (&Table, &str, &str), b: (&Table, &str, &str)) {
         let (Some(av), Some(bv)) = (v(a.0, a.1, a.2), v(b.0, b.1, b.2)) else { return };
         let tol = tolerance(&[av], bv);
-        let over = av.0 - bv.0;
+        let Some(over) = av.0.checked_sub(bv.0) else {
+            let what = format!("{} {}/{} may not exceed {} {}/{}", a.0.id, a.1, a.2, b.0.id, b.1, b.2);
+            self.out.push(beyond_exact(rule, &a.0.id, Some(a.1), Some(a.2), av.0.to_string(), what));
+            return;
+        };
         self.out.push(Outcome {
             holds_exactly: over <= Decimal::ZERO,
             finding: Finding {

@@ -291,8 +291,8 @@ fn chain_target(doc: &Document, labels: &Labels, sentence: &str, preferred: Opti
 }
 
 
-/// Convert a table value to the text's unit.
-fn in_unit(v: Decimal, from: Option<&str>, to: &str) -> Decimal {
+/// Convert a table value to the text's unit; None where the value is beyond exact decimals.
+fn in_unit(v: Decimal, from: Option<&str>, to: &str) -> Option<Decimal> {
     let factor = |u: &str| match u {
         "元" => Decimal::ONE,
         "万元" => Decimal::from(10_000),
@@ -300,8 +300,8 @@ fn in_unit(v: Decimal, from: Option<&str>, to: &str) -> Decimal {
         _ => Decimal::ONE,
     };
     match from {
-        Some(f) => v * factor(f) / factor(to),
-        None => v,
+        Some(f) => v.checked_mul(factor(f))?.checked_div(factor(to)),
+        None => Some(v),
     }
 }
 
@@ -359,7 +359,7 @@ impl Cx<'_> {
                 page: self.section.at.page,
                 expected: expected.normalize().to_string(),
                 actual: actual.normalize().to_string(),
-                diff: (actual - expected).normalize().to_string(),
+                diff: actual.checked_sub(expected).map_or_else(|| "beyond exact decimals".into(), |d| d.normalize().to_string()),
                 tolerance: tol.normalize().to_string(),
                 message,
                 terms: Vec::new(),
@@ -373,10 +373,20 @@ impl Cx<'_> {
         if whole.0.is_zero() {
             return;
         }
-        let expected = part.0 / whole.0 * Decimal::from(100);
-        let tol = half_unit(pct.scale)
-            + Decimal::from(100) * (half_unit(part.1) / whole.0.abs() + part.0.abs() * half_unit(whole.1) / (whole.0 * whole.0));
-        let off = (expected - pct.value).abs();
+        // Checked: amounts beyond exact decimals leave the statement unchecked, never a panic.
+        let hundred = Decimal::from(100);
+        let Some((expected, tol, off)) = (|| {
+            let expected = part.0.checked_div(whole.0)?.checked_mul(hundred)?;
+            let spread = half_unit(part.1).checked_div(whole.0.abs())?.checked_add(
+                part.0.abs().checked_mul(half_unit(whole.1))?.checked_div(whole.0.checked_mul(whole.0)?)?,
+            )?;
+            let tol = half_unit(pct.scale).checked_add(hundred.checked_mul(spread)?)?;
+            let off = expected.checked_sub(pct.value)?.abs();
+            tol.checked_add(Decimal::new(1, pct.scale))?;
+            Some((expected, tol, off))
+        })() else {
+            return;
+        };
         // One unit of the last digit more is the adjustment that makes shares add to 100%.
         let severity = if off <= tol {
             None
@@ -433,17 +443,18 @@ impl Cx<'_> {
                         };
                         if m.change != 0 {
                             let current = resolve(self.doc, self.labels, &m.subject, Basis::Actual, preferred.as_deref())
-                                .map(|t| (in_unit(t.value, t.unit.as_deref(), unit), t.value.scale()))
+                                .and_then(|t| Some((in_unit(t.value, t.unit.as_deref(), unit)?, t.value.scale())))
                                 .or(last_amount);
                             if let Some((c, cs)) = current {
                                 pending_change = Some((m.value, m.scale, m.change, c, cs));
                             }
-                        } else if let Some(t) = &subject_target {
-                            let table_v = in_unit(t.value, t.unit.as_deref(), unit);
+                        } else if let Some((t, table_v)) =
+                            subject_target.as_ref().and_then(|t| Some((t, in_unit(t.value, t.unit.as_deref(), unit)?)))
+                        {
                             let expected = round(table_v, m.scale.min(t.value.scale()));
                             let got = round(m.value, m.scale.min(t.value.scale()));
                             let holds = expected == got;
-                            let slip = ["元", "万元", "亿元"].iter().any(|u| *u != unit && round(in_unit(t.value, t.unit.as_deref(), u), m.scale) == m.value && !m.value.is_zero());
+                            let slip = ["元", "万元", "亿元"].iter().any(|u| *u != unit && in_unit(t.value, t.unit.as_deref(), u).is_some_and(|x| round(x, m.scale) == m.value) && !m.value.is_zero());
                             let rule = if !holds && slip { "narrative.unit" } else { "narrative.amount" };
                             let what = if !holds && slip {
                                 format!("`{}` is {}{} in the table; the text states {}{} — the unit is wrong", m.words, t.value, t.unit.as_deref().unwrap_or(""), m.value, unit)
@@ -518,8 +529,10 @@ impl Cx<'_> {
                                         format!("the amount {} but the percentage {}", if dir > 0 { "increases" } else { "decreases" }, if pdir > 0 { "increases" } else { "decreases" }),
                                     );
                                 }
-                                let previous = if dir > 0 { c - d } else { c + d };
-                                self.ratio("narrative.change", sentence, m, (d, ds), (previous, cs.max(ds)), "rate of change (变动额 / 上年数)".into());
+                                let previous = if dir > 0 { c.checked_sub(d) } else { c.checked_add(d) };
+                                if let Some(previous) = previous {
+                                    self.ratio("narrative.change", sentence, m, (d, ds), (previous, cs.max(ds)), "rate of change (变动额 / 上年数)".into());
+                                }
                             }
                         }
                     }
@@ -564,9 +577,10 @@ impl Cx<'_> {
         if parts.len() < 2 {
             return;
         }
-        let sum: Decimal = parts.iter().map(|p| p.value).sum();
         let tol = half_unit(parts.iter().map(|p| p.scale).chain([whole.scale]).min().unwrap_or(2)) * Decimal::from(parts.len() as u64 + 1);
-        let holds = sum <= whole.value + tol;
+        let Some(sum) = parts.iter().try_fold(Decimal::ZERO, |a, p| a.checked_add(p.value)) else { return };
+        let Some(limit) = whole.value.checked_add(tol) else { return };
+        let holds = sum <= limit;
         self.record(
             "narrative.parts",
             holds,

@@ -36,13 +36,31 @@ impl ConvertError {
     }
 }
 
-fn looks_like_pdf(bytes: &[u8], file_name: &str) -> bool {
-    bytes.windows(5).take(1024).any(|w| w == b"%PDF-") || file_name.to_lowercase().ends_with(".pdf")
+/// Where a PDF header (`%PDF-`) starts within the first 1024 bytes (readers accept junk
+/// before it), if anywhere.
+fn pdf_header(bytes: &[u8]) -> Option<usize> {
+    bytes[..bytes.len().min(1024 + 5)].windows(5).position(|w| w == b"%PDF-")
+}
+
+/// Read an input by what it is: a PDF when it starts with its header or is named .pdf;
+/// a header after junk makes a PDF only if the file then reads as one (a text whose
+/// title quotes `%PDF-` stays text); anything else is text.
+fn read_input(bytes: &[u8], file_name: &str) -> Result<gongkai_extract::LaidOut, ExtractError> {
+    let named_pdf = file_name.to_lowercase().ends_with(".pdf");
+    match pdf_header(bytes) {
+        Some(0) => read_pdf(bytes),
+        _ if named_pdf => read_pdf(bytes),
+        Some(_) => match read_pdf(bytes) {
+            Err(e @ ExtractError::Pdf(PdfError::NotPdf | PdfError::Damaged(_))) => read_text(bytes).map_err(|_| e),
+            r => r,
+        },
+        None => read_text(bytes),
+    }
 }
 
 /// Convert one input. `file_name` is recorded in the output (no directory).
 pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertError> {
-    let laid = if looks_like_pdf(bytes, file_name) { read_pdf(bytes)? } else { read_text(bytes)? };
+    let laid = read_input(bytes, file_name)?;
     let seg = gongkai_segment::segment(&laid.lines);
     if seg.tables.is_empty() {
         // A damaged file that yields no table failed because of the damage: say so.
@@ -58,6 +76,7 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
     let doc_unit = stated.first().copied().filter(|u| stated.iter().all(|s| s == u));
     let agreed = most_common(stated.iter().copied());
     let mut warnings = laid.warnings.clone();
+    warnings.extend(gongkai_model::amount::unreadable_amounts(laid.lines.iter().map(|l| (l.at(), l.cells.as_slice()))));
     let tables = seg
         .tables
         .iter()

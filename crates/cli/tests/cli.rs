@@ -26,7 +26,7 @@ fn batch_converts_good_files_and_reports_bad_ones() {
     std::fs::write(input.join("prose.txt"), "这是一段与决算无关的文字。\n").unwrap();
     std::fs::write(input.join("ignored.csv"), "a,b").unwrap();
     let out = dir.path().join("out");
-    let o = bin().args(["convert", "--quiet", "--out"]).arg(&out).arg(&input).output().unwrap();
+    let o = bin().args(["convert", "--out"]).arg(&out).arg(&input).output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -89,4 +89,52 @@ fn pdf_input_gets_a_clear_error_for_now() {
     let o = bin().arg("facts").arg(&f).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("x.pdf"));
+}
+
+/// Issue 14.4: the batch ends with a verdict per document, `--fail-on` makes the exit code
+/// say so, and manifest.jsonl holds one line per input with what it is and what it gave.
+#[test]
+fn convert_gives_a_verdict_per_document_and_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let text = std::fs::read_to_string(sample()).unwrap();
+    std::fs::write(input.join("good.txt"), &text).unwrap();
+    let line = "2150599\t其他工业和信息产业监管支出\t169. 88\t126. 40\t43. 48\t\t\t";
+    std::fs::write(input.join("wrong-sum.txt"), text.replacen(line, "2150599\t其他工业和信息产业监管支出\t169. 98\t126. 40\t43. 48\t\t\t", 1)).unwrap();
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| bin().arg("convert").arg(&input).arg("--out").arg(&out).args(extra).output().unwrap();
+    let o = run(&[]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 document: every identity holds"), "{stderr}");
+    assert!(stderr.contains("1 document with error findings:"), "{stderr}");
+    let m: Vec<serde_json::Value> =
+        std::fs::read_to_string(out.join("manifest.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(m.len(), 2);
+    let wrong = &m[1];
+    assert!(wrong["file"].as_str().unwrap().ends_with("wrong-sum.txt"));
+    let errors = wrong["errors"].as_u64().unwrap();
+    assert!(errors >= 2, "{wrong}");
+    assert!(stderr.contains(&format!("wrong-sum.txt ({errors} errors)")), "{stderr}");
+    for e in &m {
+        for field in ["file", "doc", "format", "pages", "tables", "facts", "errors", "warnings", "seconds", "outputs", "size"] {
+            assert!(e.get(field).is_some(), "{field} missing: {e}");
+        }
+        assert_eq!(e["format"], "text");
+        assert_eq!(e["tables"], 9);
+        assert!(e["facts"].as_u64().unwrap() > 900);
+    }
+    assert_eq!(m[0]["errors"], 0);
+    assert_eq!(run(&["--fail-on", "error"]).status.code(), Some(1));
+    // Without warnings and with the wrong sum gone, --fail-on warning passes.
+    std::fs::remove_file(input.join("wrong-sum.txt")).unwrap();
+    let fresh = dir.path().join("fresh");
+    let o = bin().arg("convert").arg(&input).arg("--out").arg(&fresh).args(["--fail-on", "warning"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let cut = [text.as_bytes(), &"合".as_bytes()[..1]].concat();
+    std::fs::write(input.join("cut.txt"), cut).unwrap();
+    let o = bin().arg("convert").arg(&input).arg("--out").arg(&fresh).args(["--fail-on", "warning"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 document with warnings"));
 }

@@ -5,7 +5,6 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 use crate::label::{compact, fold_width};
 
@@ -44,7 +43,11 @@ impl Serialize for Amount {
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Decimal::from_str(&s).map(Amount).map_err(serde::de::Error::custom)
+        // Exactly as written, or not at all: a value the decimal type would round or
+        // cannot hold is an error naming it, never a silently different amount.
+        Decimal::from_str_exact(&s)
+            .map(Amount)
+            .map_err(|e| serde::de::Error::custom(format!("amount `{}`: {e} (an exact amount holds at most 28 digits)", cut(&s, 60))))
     }
 }
 
@@ -60,6 +63,54 @@ pub fn is_blank_cell(s: &str) -> bool {
 /// digits closes the number (`1,060,50` is 1060.50), spaces inside the number, and a
 /// trailing table-rule glyph (`78.06l`, `3.5|`). Returns `None` for anything else.
 pub fn parse_amount(s: &str) -> Option<Amount> {
+    let (neg, plain) = printed_number(s)?;
+    // Exactly as printed or not at all: rust_decimal holds 28 significant digits (at most
+    // 28 decimals, below 7.9×10²⁸); a longer number is not rounded into a different one.
+    let mut d = Decimal::from_str_exact(&plain).ok()?;
+    if neg {
+        d.set_sign_negative(true);
+    }
+    Some(Amount(d))
+}
+
+/// A printed number that [`parse_amount`] would read but an exact amount cannot hold
+/// (more than 28 significant digits or decimals, or beyond ±7.9×10²⁸).
+pub fn beyond_exact(s: &str) -> bool {
+    printed_number(s).is_some_and(|(_, plain)| Decimal::from_str_exact(&plain).is_err())
+}
+
+/// Warnings for the cells that print a number too long for an exact amount: they are
+/// not read as amounts (never rounded into another value), and the document says where.
+pub fn unreadable_amounts<'a>(lines: impl Iterator<Item = (crate::Location, &'a [String])>) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, cells) in lines {
+        for c in cells.iter().filter(|c| c.len() > 28 && beyond_exact(c)) {
+            let place = match (at.page, at.line) {
+                (Some(p), _) => format!("page {p}"),
+                (None, Some(l)) => format!("line {l}"),
+                _ => "a cell".to_string(),
+            };
+            found.push(format!("{place}: `{}` has more digits than an exact amount holds (28 significant digits, ±7.9×10²⁸); it was not read as an amount", cut(c.trim(), 60)));
+        }
+    }
+    if found.len() > 20 {
+        let more = found.len() - 20;
+        found.truncate(20);
+        found.push(format!("{more} more numbers too long for an exact amount were not read"));
+    }
+    found
+}
+
+fn cut(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        s.chars().take(max).collect::<String>() + "…"
+    }
+}
+
+/// The sign and the plain digits (`1234.50`) of a printed number, before any range check.
+fn printed_number(s: &str) -> Option<(bool, String)> {
     let folded = fold_width(s);
     // Spaces may follow or precede a separator (`5, 896. 65`) but never split digits:
     // `1 77 66` is several numbers, not one.
@@ -118,11 +169,7 @@ pub fn parse_amount(s: &str) -> Option<Amount> {
     } else {
         body.to_string()
     };
-    let mut d = Decimal::from_str(&plain).ok()?;
-    if neg {
-        d.set_sign_negative(true);
-    }
-    Some(Amount(d))
+    Some((neg, plain))
 }
 
 /// Thousands groups: first 1-3 digits, then groups of exactly 3.
@@ -167,5 +214,22 @@ mod tests {
         assert!(is_blank_cell(" — "));
         assert!(is_blank_cell("·"));
         assert!(!is_blank_cell("0"));
+    }
+
+    #[test]
+    fn never_rounds_a_number_it_cannot_hold() {
+        // 28 decimals fit; 29 would be rounded: not read, and said so.
+        assert_eq!(p("0.1234567890123456789012345678").as_deref(), Some("0.1234567890123456789012345678"));
+        assert_eq!(p("0.12345678901234567890123456789"), None);
+        assert!(beyond_exact("0.12345678901234567890123456789"));
+        assert_eq!(p("79228162514264337593543950335").as_deref(), Some("79228162514264337593543950335"));
+        assert_eq!(p("79228162514264337593543950336"), None);
+        assert!(beyond_exact("792,281,625,142,643,375,935,439,503,360"));
+        assert!(!beyond_exact("12.50") && !beyond_exact("合计"));
+        let w = unreadable_amounts([(crate::Location { page: None, line: Some(7) }, &["x".to_string(), "9".repeat(40)][..])].into_iter());
+        assert_eq!(w.len(), 1);
+        assert!(w[0].starts_with("line 7: `9999"), "{w:?}");
+        assert!(serde_json::from_str::<Amount>("\"1.5\"").is_ok());
+        assert!(serde_json::from_str::<Amount>("\"0.12345678901234567890123456789\"").is_err());
     }
 }
