@@ -3,9 +3,11 @@
 //! rounded value (尾差): a sum of N rounded terms may be off by up to (N+1)/2 units of
 //! the last printed digit; a difference within that is a `notice`, beyond it an `error`.
 
+mod corpus;
 mod identity;
 mod narrative;
 
+pub use corpus::{check_corpus, CorpusFinding, CorpusReport, Group, Place, Unchecked};
 pub use narrative::outcomes as narrative_outcomes;
 
 use gongkai_model::{catalogue, Amount, Document, Table};

@@ -85,11 +85,22 @@ and the narrative (情况说明) against the tables: amounts, units, shares, com
 comparison words, parts and counts; the department and the year.\n\
 A difference within the rounding of the printed terms (尾差) is a notice, beyond it an error.\n\
 FILE may also be a canonical document written by `convert` (.json): it is checked as it stands.\n\
-Exit code: 0 when no error, 1 when any error, 2 when the file could not be read.\n\n\
-Example:\n  gongkai check samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt --format json")]
+With --corpus, the files (directories searched for .pdf, .txt and .json) are checked against each\n\
+other: grouped by department, kind and year, every 比/与 上年/2024年(预算|决算) 增加/减少/持平 statement\n\
+against the previous year's document (corpus.year_over_year), and a final account's 年初预算 figures\n\
+against the same year's budget (corpus.budget_vs_final); a statement whose counterpart is not in the\n\
+batch is counted as unchecked.\n\
+Exit code: 0 when no error, 1 when any error (with --corpus: any cross-document error),\n\
+2 when a file could not be read.\n\n\
+Examples:\n  gongkai check samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt --format json\n  \
+gongkai check out/ --corpus")]
     Check {
-        /// A .pdf or .txt disclosure, or a canonical .json document.
-        file: PathBuf,
+        /// .pdf or .txt disclosures or canonical .json documents (with --corpus also directories).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Check the documents against each other (years, budget against final account).
+        #[arg(long)]
+        corpus: bool,
         /// `text` (a readable report) or `json` (one array of findings).
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
@@ -112,7 +123,8 @@ fn main() -> ExitCode {
         }
         Cmd::Worker { file, out, stem } => worker(&file, &out, &stem),
         Cmd::Facts { file } => facts(&file),
-        Cmd::Check { file, format } => check(&file, &format),
+        Cmd::Check { files, corpus: true, format } => check_corpus(&files, &format),
+        Cmd::Check { files, corpus: false, format } => check_each(&files, &format),
     };
     match r {
         Ok(code) => code,
@@ -143,24 +155,40 @@ fn facts(file: &Path) -> Result<ExitCode> {
     }
 }
 
-fn check(file: &Path, format: &str) -> Result<ExitCode> {
-    let bytes = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+/// A document to check: a canonical document as it stands (its tables may have been
+/// edited or come from elsewhere), anything else converted first. Err: the message.
+fn load_checked(file: &Path) -> Result<gongkai_model::Document, String> {
+    let bytes = fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    // A canonical document written by `convert` is checked as it stands (its tables may
-    // have been edited or come from elsewhere); anything else is converted first.
     let stored = serde_json::from_slice::<gongkai_model::Document>(&bytes).ok().filter(|d| d.schema == gongkai_model::SCHEMA);
-    let doc = match stored {
+    match stored {
         Some(mut d) => {
             d.findings = gongkai_check::check(&d);
-            d
+            Ok(d)
         }
-        None => match gongkai::convert_bytes(&bytes, &name) {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("error: {}: {e} [{}]", file.display(), e.kind());
-                return Ok(ExitCode::from(2));
-            }
-        },
+        None if name.to_lowercase().ends_with(".json") => Err(format!("{}: not a canonical document ({})", file.display(), gongkai_model::SCHEMA)),
+        None => gongkai::convert_bytes(&bytes, &name).map_err(|e| format!("{}: {e} [{}]", file.display(), e.kind())),
+    }
+}
+
+/// Each file on its own; the exit code is the worst file's (2 unreadable, 1 errors).
+fn check_each(files: &[PathBuf], format: &str) -> Result<ExitCode> {
+    let mut worst = 0u8;
+    for f in files {
+        let c = check(f, format)?;
+        let rank = if c == ExitCode::from(2) { 2 } else if c == ExitCode::SUCCESS { 0 } else { 1 };
+        worst = worst.max(rank);
+    }
+    Ok(ExitCode::from(worst))
+}
+
+fn check(file: &Path, format: &str) -> Result<ExitCode> {
+    let doc = match load_checked(file) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
     };
     let findings = &doc.findings;
     let errors = findings.iter().filter(|f| f.severity == gongkai_check::Severity::Error).count();
@@ -205,6 +233,135 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
         }
     }
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The inputs of `check --corpus`: files as given, directories searched (sorted,
+/// recursively, links to directories not followed) for .pdf, .txt and canonical .json.
+fn corpus_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    fn walk_all(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+        let mut entries: Vec<_> = fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?.filter_map(|e| e.ok()).collect();
+        entries.sort_by_key(|e| e.path());
+        for e in entries {
+            let p = e.path();
+            let ft = e.file_type()?;
+            if ft.is_dir() {
+                walk_all(&p, out)?;
+            } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
+                let ext = p.extension().map(|x| x.to_string_lossy().to_lowercase());
+                if matches!(ext.as_deref(), Some("pdf" | "txt" | "json")) {
+                    out.push(p);
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for p in inputs {
+        if fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?.is_dir() {
+            walk_all(p, &mut files)?;
+        } else {
+            files.push(p.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn place_text(p: &gongkai_check::Place) -> String {
+    let mut at = format!("{} (sha256 {})", p.file, p.sha256.get(..12).unwrap_or(&p.sha256));
+    if let Some(s) = &p.section {
+        at.push_str(&format!(" {s}"));
+    }
+    if let Some(t) = &p.table {
+        at.push_str(&format!(" table {t}"));
+    }
+    if let Some(r) = &p.row {
+        at.push_str(&format!(" row {r}"));
+    }
+    if let Some(c) = &p.col {
+        at.push_str(&format!(" col {c}"));
+    }
+    if let Some(pg) = p.page {
+        at.push_str(&format!(" (page {pg})"));
+    }
+    if let Some(s) = &p.sentence {
+        at.push_str(&format!("\n          「{s}」"));
+    }
+    at
+}
+
+/// `check --corpus`: every document's own checks (one line each), then the documents
+/// against each other. Exit 1 on a cross-document error, 2 when a file could not be read.
+fn check_corpus(inputs: &[PathBuf], format: &str) -> Result<ExitCode> {
+    use std::fmt::Write as _;
+    let files = corpus_inputs(inputs)?;
+    let mut docs = Vec::new();
+    let mut unreadable = 0;
+    for f in &files {
+        match load_checked(f) {
+            Ok(d) => docs.push((f, d)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                unreadable += 1;
+            }
+        }
+    }
+    let only: Vec<gongkai_model::Document> = docs.iter().map(|(_, d)| d.clone()).collect();
+    let report = gongkai_check::check_corpus(&only);
+    let errors = report.findings.iter().filter(|f| f.severity == gongkai_check::Severity::Error).count();
+    let mut out = String::new();
+    if format == "json" {
+        let documents: Vec<serde_json::Value> = docs
+            .iter()
+            .map(|(f, d)| serde_json::json!({"path": f.display().to_string(), "file": d.source.file, "sha256": d.source.sha256, "findings": d.findings}))
+            .collect();
+        out = serde_json::to_string_pretty(&serde_json::json!({"documents": documents, "corpus": report}))?;
+        out.push('\n');
+    } else {
+        for (f, d) in &docs {
+            let e = d.findings.iter().filter(|x| x.severity == gongkai_check::Severity::Error).count();
+            let _ = writeln!(out, "{}: {} errors, {} notices (its own checks: gongkai check {0})", f.display(), e, d.findings.len() - e);
+        }
+        let _ = writeln!(out, "\n{} documents in {} groups (department · kind · year):", docs.len(), report.groups.len());
+        for g in &report.groups {
+            let _ = writeln!(out, "  {} · {} · {}: {}", g.department, g.kind, g.year, g.files.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "\nacross documents: {} checked, {} held, {} failed; {} unchecked (counterpart not in the batch or not identified)",
+            report.checked,
+            report.held,
+            report.failed,
+            report.unchecked.len()
+        );
+        let mut heading = None;
+        for f in &report.findings {
+            if heading != Some(f.severity) {
+                heading = Some(f.severity);
+                let _ = writeln!(out, "\n{}:", if f.severity == gongkai_check::Severity::Error { "errors" } else { "notices (within rounding)" });
+            }
+            let _ = writeln!(out, "  [{}] {}", f.rule, f.message);
+            let _ = writeln!(out, "      this:  {}", place_text(&f.this));
+            let _ = writeln!(out, "      other: {}", place_text(&f.other));
+            let _ = writeln!(out, "      expected {}, printed {}, difference {} (rounding allows {})", f.expected, f.actual, f.diff, f.tolerance);
+        }
+        if !report.unchecked.is_empty() {
+            let _ = writeln!(out, "\nunchecked:");
+            for u in &report.unchecked {
+                let _ = writeln!(out, "  [{}] {}\n      {}", u.rule, u.reason, place_text(&u.place));
+            }
+        }
+    }
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(if unreadable > 0 {
+        ExitCode::from(2)
+    } else if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Every .pdf/.txt under the inputs, sorted, each once.
