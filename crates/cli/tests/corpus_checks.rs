@@ -1,0 +1,191 @@
+//! Checks across documents, through `gongkai check --corpus` as a user runs it: the 2025
+//! budget golden against its 2024 counterpart (a fixture built from the 2025 text's
+//! 比2024年 statements by `fixtures/corpus/make-fixtures.py`) and against a 2025 final
+//! account (a fixture whose 年初预算 figures are the budget's). Every statement with a
+//! counterpart holds; one changed figure, in either document, gives exactly the finding
+//! that names both places; statements without a counterpart are unchecked, never passed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn budget_2025() -> PathBuf {
+    root().join("golden/putuo-commerce-commission-2025-budget/putuo-commerce-commission-2025-budget.json")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus").join(name)
+}
+
+const BUDGET_2024: &str = "putuo-commerce-commission-2024-budget.json";
+const FINAL_2025: &str = "putuo-commerce-commission-2025-final-accounts.json";
+
+/// `check --corpus --format json` over the files: (exit code, report).
+fn corpus(files: &[&Path]) -> (i32, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai")).arg("check").arg("--corpus").args(["--format", "json"]).args(files).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), v["corpus"].clone())
+}
+
+/// A copy of a canonical document with one edit, in a temporary directory.
+fn edited(dir: &Path, src: &Path, edit: impl FnOnce(&mut Value)) -> PathBuf {
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(src).unwrap()).unwrap();
+    edit(&mut v);
+    let p = dir.join(src.file_name().unwrap());
+    std::fs::write(&p, serde_json::to_string(&v).unwrap()).unwrap();
+    p
+}
+
+fn cell<'a>(doc: &'a mut Value, table: &str, row: &str, col: &str) -> &'a mut Value {
+    let t = doc["tables"].as_array_mut().unwrap().iter_mut().find(|t| t["id"] == table).unwrap();
+    let r = t["rows"].as_array_mut().unwrap().iter_mut().find(|r| r["key"] == row).unwrap();
+    let c = r["cells"].as_array_mut().unwrap().iter_mut().find(|c| c["col"] == col).unwrap();
+    &mut c["value"]
+}
+
+fn errors(report: &Value) -> Vec<Value> {
+    report["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").cloned().collect()
+}
+
+fn n(report: &Value, key: &str) -> u64 {
+    report[key].as_u64().unwrap()
+}
+
+#[test]
+fn two_consecutive_budgets_agree_on_every_statement_with_a_counterpart() {
+    let (code, r) = corpus(&[&budget_2025(), &fixture(BUDGET_2024)]);
+    assert_eq!(code, 0, "{r:#}");
+    // 财政拨款支出 and 一般公共预算拨款支出 比2024年预算增加24,491.71万元, and six 三公 figures 与2024年预算持平.
+    assert_eq!((n(&r, "checked"), n(&r, "held"), n(&r, "failed")), (8, 8, 0), "{r:#}");
+    assert!(r["findings"].as_array().unwrap().is_empty(), "{r:#}");
+    // What is left unchecked is measured against 预算执行数, which no disclosure prints.
+    let unchecked = r["unchecked"].as_array().unwrap();
+    assert_eq!(unchecked.len(), 3, "{r:#}");
+    assert!(unchecked.iter().all(|u| u["reason"].as_str().unwrap().contains("预算执行数")), "{r:#}");
+    // Alone, the 2025 budget checks nothing across documents and passes nothing either.
+    let (_, alone) = corpus(&[&budget_2025()]);
+    assert_eq!((n(&alone, "checked"), n(&alone, "held")), (0, 0));
+    assert_eq!(alone["unchecked"].as_array().unwrap().len(), 11, "{alone:#}");
+}
+
+#[test]
+fn a_changed_figure_of_last_years_budget_is_named_in_both_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let b24 = edited(dir.path(), &fixture(BUDGET_2024), |d| {
+        *cell(d, "budget_fiscal_summary", "支出/总计", "合计") = "126598600.00".into();
+    });
+    let (code, r) = corpus(&[&budget_2025(), &b24]);
+    assert_eq!(code, 1);
+    let e = errors(&r);
+    assert_eq!(e.len(), 1, "{r:#}");
+    let f = &e[0];
+    assert_eq!(f["rule"], "corpus.year_over_year");
+    assert_eq!(f["this"]["file"], "putuo-commerce-commission-2025-budget.pdf");
+    assert_eq!(f["this"]["sha256"], "b067184912969b733d53e86c4cf658ba91b4cecf93c25b9198ea3086515e7a6a");
+    assert_eq!((&f["this"]["table"], &f["this"]["row"], &f["this"]["col"]), (&"budget_fiscal_summary".into(), &"支出/总计".into(), &"合计".into()));
+    assert!(f["this"]["sentence"].as_str().unwrap().contains("财政拨款支出预算37,151.47万元,比2024年预算增加24,491.71万元"), "{f:#}");
+    assert_eq!(f["this"]["page"], 7);
+    assert_eq!(f["other"]["file"], BUDGET_2024);
+    assert_eq!((&f["other"]["table"], &f["other"]["row"], &f["other"]["col"], &f["other"]["page"]), (&"budget_fiscal_summary".into(), &"支出/总计".into(), &"合计".into(), &4.into()));
+    assert_eq!((f["expected"].as_str(), f["actual"].as_str()), (Some("12659.76"), Some("12659.86")));
+    assert_eq!((n(&r, "checked"), n(&r, "failed")), (8, 1));
+
+    // A 三公 figure 与2024年预算持平 that last year differs.
+    let b24 = edited(dir.path(), &fixture(BUDGET_2024), |d| {
+        *cell(d, "budget_three_public", "合计", "预算数/公务接待费") = "1.50".into();
+    });
+    let (_, r) = corpus(&[&budget_2025(), &b24]);
+    let e = errors(&r);
+    assert_eq!(e.len(), 1, "{r:#}");
+    assert_eq!(e[0]["this"]["col"], "预算数/公务接待费");
+    assert_eq!(e[0]["other"]["col"], "预算数/公务接待费");
+    assert_eq!((e[0]["expected"].as_str(), e[0]["actual"].as_str()), (Some("1"), Some("1.5")));
+}
+
+#[test]
+fn a_changed_statement_of_this_years_budget_is_named_in_both_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    // The 2025 text's first 增加24,491.71万元 (财政拨款支出) becomes 24,491.61.
+    let b25 = edited(dir.path(), &budget_2025(), |d| {
+        let text = d["narrative"][0]["text"].as_str().unwrap().to_string();
+        assert_eq!(text.matches("比2024年预算增加24,491.71万元").count(), 2);
+        d["narrative"][0]["text"] = text.replacen("比2024年预算增加24,491.71万元", "比2024年预算增加24,491.61万元", 1).into();
+    });
+    let (code, r) = corpus(&[&b25, &fixture(BUDGET_2024)]);
+    assert_eq!(code, 1);
+    let e = errors(&r);
+    assert_eq!(e.len(), 1, "{r:#}");
+    assert_eq!(e[0]["this"]["col"], "合计");
+    assert!(e[0]["this"]["sentence"].as_str().unwrap().contains("24,491.61"));
+    assert_eq!(e[0]["other"]["file"], BUDGET_2024);
+    assert_eq!((e[0]["expected"].as_str(), e[0]["actual"].as_str()), (Some("12659.86"), Some("12659.76")));
+}
+
+#[test]
+fn a_final_accounts_budget_figures_are_the_budgets() {
+    let (code, r) = corpus(&[&budget_2025(), &fixture(FINAL_2025)]);
+    assert_eq!(code, 0, "{r:#}");
+    // The text's three 年初预算 figures and the 三公 table's six 预算数 columns.
+    assert_eq!((n(&r, "checked"), n(&r, "held"), n(&r, "failed")), (9, 9, 0), "{r:#}");
+    let dir = tempfile::tempdir().unwrap();
+    // The item's 年初预算 (行政运行, named by the 类/款/项 chain the item opens with).
+    let fa = edited(dir.path(), &fixture(FINAL_2025), |d| {
+        let t = d["narrative"][0]["sections"][0]["text"].as_str().unwrap().replace("年初预算为938.99万元", "年初预算为939.99万元");
+        d["narrative"][0]["sections"][0]["text"] = t.into();
+    });
+    let (_, r) = corpus(&[&budget_2025(), &fa]);
+    let e = errors(&r);
+    assert_eq!(e.len(), 1, "{r:#}");
+    assert_eq!(e[0]["rule"], "corpus.budget_vs_final");
+    assert_eq!((&e[0]["this"]["table"], &e[0]["this"]["row"]), (&"general_budget_expenditure".into(), &"2011301".into()));
+    assert_eq!((&e[0]["other"]["table"], &e[0]["other"]["row"], &e[0]["other"]["col"]), (&"budget_general_budget_expenditure".into(), &"2011301".into(), &"合计".into()));
+    assert_eq!(e[0]["other"]["page"], 15);
+    assert_eq!((e[0]["expected"].as_str(), e[0]["actual"].as_str()), (Some("938.99"), Some("939.99")));
+    // The 三公 table's 预算数 cell.
+    let fa = edited(dir.path(), &fixture(FINAL_2025), |d| {
+        *cell(d, "three_public", "合计", "预算数/公务接待费") = "1.20".into();
+    });
+    let (_, r) = corpus(&[&budget_2025(), &fa]);
+    let e = errors(&r);
+    assert_eq!(e.len(), 1, "{r:#}");
+    assert_eq!((&e[0]["this"]["table"], &e[0]["this"]["col"], &e[0]["this"]["page"]), (&"three_public".into(), &"预算数/公务接待费".into(), &8.into()));
+    assert_eq!((&e[0]["other"]["table"], &e[0]["other"]["page"]), (&"budget_three_public".into(), &21.into()));
+}
+
+#[test]
+fn the_goldens_together_have_no_cross_document_error() {
+    // Five documents of five departments: every statement about another year or the
+    // budget is unchecked (no counterpart), none is counted as passed.
+    let (code, r) = corpus(&[&root().join("golden")]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(r["groups"].as_array().unwrap().len(), 5, "{r:#}");
+    assert_eq!((n(&r, "checked"), n(&r, "held"), n(&r, "failed")), (0, 0, 0), "{r:#}");
+    assert!(r["unchecked"].as_array().unwrap().len() >= 11, "{r:#}");
+    // With the fixtures beside them, the pairs are found and hold.
+    let (code, r) = corpus(&[&root().join("golden"), &fixture("")]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!((n(&r, "checked"), n(&r, "failed")), (17, 0), "{r:#}");
+}
+
+#[test]
+fn a_stated_amount_against_a_blank_table_compares_with_zero() {
+    let src = root().join("golden/putuo-social-work-dept-2024-final-accounts/putuo-social-work-dept-2024-final-accounts.json");
+    let mut doc: gongkai_model::Document = serde_json::from_str(&std::fs::read_to_string(src).unwrap()).unwrap();
+    let before = gongkai_check::check(&doc);
+    assert!(before.iter().all(|f| f.severity != gongkai_check::Severity::Error), "{before:#?}");
+    // The 三公 table is printed with its budget cells blank (本表无数据).
+    assert!(doc.table("three_public").unwrap().rows.iter().all(|r| r.cells.is_empty()));
+    let s = doc.narrative.iter_mut().flat_map(|p| p.sections.iter_mut()).find(|s| s.title.contains("三公")).unwrap();
+    s.text.push_str("“三公”经费财政拨款支出年初预算为0.95万元，支出决算为0.00万元。\n");
+    let after = gongkai_check::check(&doc);
+    let new: Vec<_> = after.iter().filter(|f| !before.contains(f)).collect();
+    assert_eq!(new.len(), 1, "{new:#?}");
+    assert_eq!((new[0].rule.as_str(), new[0].severity), ("narrative.amount", gongkai_check::Severity::Error));
+    assert_eq!((new[0].table.as_str(), new[0].col.as_deref()), ("three_public", Some("预算数/合计")));
+    assert_eq!((new[0].expected.as_str(), new[0].actual.as_str()), ("0", "0.95"));
+}
