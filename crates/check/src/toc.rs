@@ -16,7 +16,7 @@ fn finding(rule: &str, severity: Severity, e: Option<&TocEntry>, table: &str, ex
         table: table.into(),
         row: None,
         col: None,
-        section: e.map(|e| format!("目录 {}、{}", e.printed, e.title)),
+        section: e.map(|e| if e.kind == "part" { format!("目录 {} {}", e.printed, e.title) } else { format!("目录 {}、{}", e.printed, e.title) }),
         sentence: None,
         page: e.and_then(|e| e.at.page),
         expected,
@@ -95,12 +95,24 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                 pages.push((e, p));
             }
         } else if e.kind == "part" {
-            let parts: Vec<_> = doc.narrative.iter().filter(|p| p.number == e.number).collect();
+            // A part read from the 目录's own line (the body never prints it) is not in the body.
+            let parts: Vec<_> = doc.narrative.iter().filter(|p| p.number == e.number && p.at != e.at).collect();
             if doc.narrative.iter().all(|p| p.number == 0) {
                 continue; // A budget's explanations are not numbered parts.
             }
             match parts.last() {
-                None => out.push(finding("toc.missing", Severity::Error, Some(e), "目录", e.title.clone(), String::new(), format!("the 目录 lists {} {}; the body has no such part", e.printed, e.title))),
+                None => {
+                    // A part of tables whose body prints the tables (and its title over them)
+                    // but no 第N部分 heading is there, unnumbered: a notice.
+                    let tables: Vec<&TocEntry> = doc.toc.iter().filter(|x| x.kind == "item" && x.part == Some(e.number)).collect();
+                    let present = |x: &&TocEntry| catalogue().match_title(&normalize_label(&x.title)).is_some_and(|s| body.iter().any(|(_, t)| t.id == s.id));
+                    let (severity, what) = if !tables.is_empty() && tables.iter().all(present) {
+                        (Severity::Notice, "the body prints its tables but no such numbered heading")
+                    } else {
+                        (Severity::Error, "the body has no such part")
+                    };
+                    out.push(finding("toc.missing", severity, Some(e), "目录", e.title.clone(), String::new(), format!("the 目录 lists {} {}; {what}", e.printed, e.title)));
+                }
                 Some(p) => {
                     if !same_title(&e.title, &p.title) {
                         out.push(finding("toc.title", Severity::Error, Some(e), "目录", e.title.clone(), p.title.clone(), format!("the 目录 lists {} `{}`; the body's heading is `{}`", e.printed, e.title, p.title)));

@@ -189,3 +189,81 @@ fn a_stated_amount_against_a_blank_table_compares_with_zero() {
     assert_eq!((new[0].table.as_str(), new[0].col.as_deref()), ("three_public", Some("预算数/合计")));
     assert_eq!((new[0].expected.as_str(), new[0].actual.as_str()), ("0", "0.95"));
 }
+
+fn jiaozuo() -> String {
+    std::fs::read_to_string(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt")).unwrap()
+}
+
+/// The 目录 findings of the Jiaozuo sample with one change in its 目录.
+fn toc_findings(from: &str, to: &str) -> Vec<gongkai_model::Finding> {
+    let text = jiaozuo();
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
+    let doc = gongkai::convert_bytes(text.replacen(from, to, 1).as_bytes(), "jiaozuo-2024-final-accounts.txt").unwrap();
+    doc.findings.into_iter().filter(|f| f.rule.starts_with("toc.")).collect()
+}
+
+#[test]
+fn the_toc_lists_the_body_under_the_same_numbers_and_titles() {
+    let doc = gongkai::convert_bytes(jiaozuo().as_bytes(), "jiaozuo-2024-final-accounts.txt").unwrap();
+    // Five parts and the nine tables under 第二部分, all in the body as listed.
+    assert_eq!(doc.toc.iter().filter(|e| e.kind == "part").count(), 5);
+    assert_eq!(doc.toc.iter().filter(|e| e.part == Some(2) && e.kind == "item").count(), 9);
+    assert!(doc.findings.iter().all(|f| !f.rule.starts_with("toc.")), "{:#?}", doc.findings);
+
+    let f = toc_findings("- 七、政府性基金预算财政拨款收入支出决算表", "- 七、政府性基金预算财政拨款支出决算表");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!((f[0].rule.as_str(), f[0].table.as_str(), f[0].severity), ("toc.title", "government_fund", gongkai_model::Severity::Error));
+    assert_eq!(f[0].actual, "政府性基金预算财政拨款收入支出决算表");
+
+    let f = toc_findings("- 八、国有资本经营预算财政拨款支出决算表", "- 七、国有资本经营预算财政拨款支出决算表");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!((f[0].rule.as_str(), f[0].expected.as_str(), f[0].actual.as_str()), ("toc.number", "7", "8"));
+
+    let f = toc_findings("- 九、一般公共预算财政拨款\"三公\"经费支出决算表\n", "");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!((f[0].rule.as_str(), f[0].table.as_str(), f[0].severity), ("toc.unlisted", "three_public", gongkai_model::Severity::Notice));
+
+    // A table the body does not have (a budget's, listed by mistake), and a part.
+    let f = toc_findings("- 九、一般公共预算财政拨款\"三公\"经费支出决算表\n", "- 九、一般公共预算财政拨款\"三公\"经费支出决算表\n- 十、部门收入预算总表\n");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!((f[0].rule.as_str(), f[0].table.as_str()), ("toc.missing", "budget_income"));
+    let f = toc_findings("第五部分 附件\n\n第一部分 部门概况", "第五部分 附件\n\n第六部分 其他\n\n第一部分 部门概况");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!((f[0].rule.as_str(), f[0].expected.as_str()), ("toc.missing", "其他"));
+}
+
+#[test]
+fn toc_pages_follow_the_documents_own_numbering() {
+    // The finance bureau's 目录 gives no pages; give each table the page it starts on in
+    // the document's own numbering (two less than the file's), one of them wrong.
+    let src = root().join("golden/putuo-finance-bureau-2024-final-accounts/putuo-finance-bureau-2024-final-accounts.json");
+    let mut doc: gongkai_model::Document = serde_json::from_str(&std::fs::read_to_string(src).unwrap()).unwrap();
+    assert!(gongkai_check::check(&doc).iter().all(|f| !f.rule.starts_with("toc.")));
+    let starts: Vec<(String, u32)> = doc.tables.iter().map(|t| (t.title.clone(), t.provenance.start.page.unwrap())).collect();
+    let mut given = 0;
+    for e in doc.toc.iter_mut().filter(|e| e.part == Some(2) && e.kind == "item") {
+        let page = starts.iter().find(|(t, _)| *t == e.title).unwrap().1;
+        e.page = Some(page - 2);
+        given += 1;
+    }
+    assert_eq!(given, 9);
+    assert!(gongkai_check::check(&doc).iter().all(|f| !f.rule.starts_with("toc.")));
+    let e = doc.toc.iter_mut().find(|e| e.title == "收入决算表").unwrap();
+    e.page = Some(e.page.unwrap() + 1);
+    let f: Vec<_> = gongkai_check::check(&doc).into_iter().filter(|f| f.rule.starts_with("toc.")).collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!((f[0].rule.as_str(), f[0].expected.as_str(), f[0].actual.as_str()), ("toc.page", "7", "6"));
+    assert_eq!(f[0].section.as_deref(), Some("目录 二、收入决算表"));
+}
+
+#[test]
+fn an_unnumbered_part_of_tables_is_a_notice() {
+    // The social-work department's 目录 lists 第二部分 …决算表; its body prints the title
+    // over the tables (page 5) without 第二部分: the tables are there, the number is not.
+    let src = root().join("golden/putuo-social-work-dept-2024-final-accounts/putuo-social-work-dept-2024-final-accounts.json");
+    let doc: gongkai_model::Document = serde_json::from_str(&std::fs::read_to_string(src).unwrap()).unwrap();
+    let f: Vec<_> = gongkai_check::check(&doc).into_iter().filter(|f| f.rule.starts_with("toc.")).collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!((f[0].rule.as_str(), f[0].severity), ("toc.missing", gongkai_model::Severity::Notice));
+    assert_eq!(f[0].section.as_deref(), Some("目录 第二部分 中共上海市普陀区委社会工作部2024年度部门决算表"));
+}
