@@ -141,10 +141,11 @@ fn prior_re() -> &'static Regex {
     R.get_or_init(|| Regex::new(PRIOR).expect("static regex"))
 }
 
-/// `与2024年预算持平` (not 基本持平: that is no figure).
+/// `与2024年预算持平`, `与2023年度相比，财政拨款收入支出总计持平` (group 3: the words
+/// naming the figure; group 4: 基本 — 基本持平 states no figure).
 fn flat_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(&format!(r"{PRIOR}(?:相比|相较|比较)?[,，]?\s*(基本)?持平")).expect("static regex"))
+    R.get_or_init(|| Regex::new(&format!(r"{PRIOR}(?:相比|相较|比较)?[,，]?\s*([^,，;；。:：、\d]{{0,30}}?)(基本)?持平")).expect("static regex"))
 }
 
 /// The kind of document a change is measured against.
@@ -164,6 +165,8 @@ struct PriorRef {
     end: usize,
     year: Option<u32>,
     prior: Prior,
+    /// The words between the comparison and 持平 (that name the figure), if any.
+    words: String,
 }
 
 fn prior_of(c: &regex::Captures) -> PriorRef {
@@ -174,7 +177,8 @@ fn prior_of(c: &regex::Captures) -> PriorRef {
         Some(_) => Prior::Final,
         None => Prior::Same,
     };
-    PriorRef { start: m.start(), end: m.end(), year: c.get(1).and_then(|y| y.as_str().parse().ok()), prior }
+    let words = c.get(3).map_or("", |w| w.as_str()).to_string();
+    PriorRef { start: m.start(), end: m.end(), year: c.get(1).and_then(|y| y.as_str().parse().ok()), prior, words }
 }
 
 /// A figure the text states (or names), in the text's unit.
@@ -539,7 +543,7 @@ impl Cx<'_> {
                 carried_chain = chain.clone();
             }
             let priors: Vec<PriorRef> = prior_re().captures_iter(sentence).map(|c| prior_of(&c)).collect();
-            let flats: Vec<PriorRef> = flat_re().captures_iter(sentence).filter(|c| c.get(3).is_none()).map(|c| prior_of(&c)).collect();
+            let flats: Vec<PriorRef> = flat_re().captures_iter(sentence).filter(|c| c.get(4).is_none()).map(|c| prior_of(&c)).collect();
             let mut flat_i = 0;
             let mut last_fig: Option<Figure> = None;
             // What the sentence is about: a 类/款/项 chain, else the last subject it named.
@@ -548,7 +552,7 @@ impl Cx<'_> {
             for (i, m) in ms.iter().enumerate() {
                 // The words between this number and the next.
                 let next_words = &sentence[m.end..ms.get(i + 1).map_or(sentence.len(), |n| n.start)];
-                self.flats(sentence, &flats, &mut flat_i, m.start, last_fig.as_ref(), prev_last.as_ref());
+                self.flats(sentence, &flats, &mut flat_i, m.start, (last_fig.as_ref(), prev_last.as_ref()), preferred.as_deref());
                 match m.unit {
                     Some(unit) => {
                         let bare = m.subject.is_empty() || m.subject == "支出";
@@ -709,7 +713,7 @@ impl Cx<'_> {
                     }
                 }
             }
-            self.flats(sentence, &flats, &mut flat_i, sentence.len(), last_fig.as_ref(), prev_last.as_ref());
+            self.flats(sentence, &flats, &mut flat_i, sentence.len(), (last_fig.as_ref(), prev_last.as_ref()), preferred.as_deref());
             pending_said = None;
             prev_last = last_fig;
             self.comparison(sentence, last_budget, last_actual.as_ref().map(|l| (l.0, l.1)));
@@ -724,11 +728,24 @@ impl Cx<'_> {
 
     /// `与2024年预算持平` before `limit`: the figure is the amount before it in the sentence,
     /// or, where the sentence opens with it, the last amount of the sentence before.
-    fn flats(&mut self, sentence: &str, flats: &[PriorRef], next: &mut usize, limit: usize, last: Option<&Figure>, prev: Option<&Figure>) {
+    /// Where the words name the figure (…相比，财政拨款收入支出总计持平) it is the table's.
+    fn flats(&mut self, sentence: &str, flats: &[PriorRef], next: &mut usize, limit: usize, (last, prev): (Option<&Figure>, Option<&Figure>), preferred: Option<&str>) {
         while let Some(f) = flats.get(*next).filter(|f| f.start < limit) {
             *next += 1;
-            let opens = sentence[..f.start].chars().all(|c| !c.is_alphanumeric() && !is_cjk(c));
-            let figure = last.or(if opens { prev } else { None }).cloned();
+            let subject = read_words(&f.words, self.doc.metadata.kind.as_deref() == Some("budget")).2;
+            let figure = if subject.is_empty() {
+                let opens = sentence[..f.start].chars().all(|c| !c.is_alphanumeric() && !is_cjk(c));
+                last.or(if opens { prev } else { None }).cloned()
+            } else {
+                resolve(self.doc, self.labels, &subject, Basis::Actual, preferred).map(|t| {
+                    let unit = match t.unit.as_deref() {
+                        Some("万元") => "万元",
+                        Some("亿元") => "亿元",
+                        _ => "元",
+                    };
+                    Figure { value: t.value, scale: t.scale(2), unit, subject: subject.clone(), target: Some(t) }
+                })
+            };
             let scale = figure.as_ref().map_or(2, |x| x.scale);
             self.state(Said::Change { year: f.year, prior: f.prior, dir: 0, delta: Decimal::ZERO, delta_scale: scale }, figure, sentence);
         }

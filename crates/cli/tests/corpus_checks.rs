@@ -267,3 +267,33 @@ fn an_unnumbered_part_of_tables_is_a_notice() {
     assert_eq!((f[0].rule.as_str(), f[0].severity), ("toc.missing", gongkai_model::Severity::Notice));
     assert_eq!(f[0].section.as_deref(), Some("目录 第二部分 中共上海市普陀区委社会工作部2024年度部门决算表"));
 }
+
+#[test]
+fn a_final_accounts_changes_against_last_years_final_account() {
+    // The finance bureau's 2024 text against a 2023 final account that prints what it says
+    // of 2023: 收入支出总计 2995.39 + 56.95, 财政拨款收入支出总计 持平, 一般公共预算财政拨款支出
+    // 2940.05 + 63.14 (the percentages 1.87% and 2.10% follow from these).
+    let src = root().join("golden/putuo-finance-bureau-2024-final-accounts/putuo-finance-bureau-2024-final-accounts.json");
+    let d24: gongkai_model::Document = serde_json::from_str(&std::fs::read_to_string(&src).unwrap()).unwrap();
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&src).unwrap()).unwrap();
+    v["metadata"]["year"] = 2023.into();
+    v["source"]["file"] = "finance-2023.json".into();
+    v["source"]["sha256"] = "0".repeat(64).into();
+    *cell(&mut v, "income_expenditure_summary", "收入/总计", "决算数") = "3052.34".into();
+    *cell(&mut v, "general_budget_expenditure", "合计", "合计") = "3003.19".into();
+    let d23: gongkai_model::Document = serde_json::from_value(v).unwrap();
+    let r = gongkai_check::check_corpus(&[d24.clone(), d23.clone()]);
+    let yoy: Vec<_> = r.findings.iter().filter(|f| f.rule == "corpus.year_over_year").collect();
+    assert!(yoy.iter().all(|f| f.severity != gongkai_check::Severity::Error), "{yoy:#?}");
+    // Three amounts (two with their percentages) checked; the 2023 机关运行经费 is not in a table.
+    assert_eq!((r.checked, r.failed), (5, 0), "{r:#?}");
+    // One cent more in 2023's 一般公共预算财政拨款支出 is beyond the rounding of three printed values.
+    let mut d23b = d23.clone();
+    let t = d23b.tables.iter_mut().find(|t| t.id == "general_budget_expenditure").unwrap();
+    t.rows.iter_mut().find(|r| r.key == "合计").unwrap().cells.iter_mut().find(|c| c.col == "合计").unwrap().value = gongkai_model::Amount("3003.21".parse().unwrap());
+    let r = gongkai_check::check_corpus(&[d24, d23b]);
+    let e: Vec<_> = r.findings.iter().filter(|f| f.severity == gongkai_check::Severity::Error).collect();
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!((e[0].this.table.as_deref(), e[0].other.file.as_str()), (Some("general_budget_expenditure"), "finance-2023.json"));
+    assert!(e[0].this.sentence.as_deref().unwrap().contains("减少63.14万元"));
+}
