@@ -120,7 +120,7 @@ mod tests {
     fn reads_parts_items_and_pages_up_to_the_body() {
         let doc = "2024年度某局部门决算\n目 录\n第一部分 部门概况 ...... 3\n- 一、部门职责\n第二部分 2024年度部门决算表\n一、收入支出决算总表\t5\n二、收入决算表 ……… 6\n第一部分 部门概况\n一、部门职责\n负责……。\n";
         let t = toc(&lines(doc));
-        let got: Vec<(&str, u32, &str, Option<u32>, Option<u32>)> = t.iter().map(|e| (e.kind.as_str(), e.number, e.title.as_str(), e.part, e.page)).collect();
+        let got: Vec<_> = t.iter().map(|e| (e.kind.as_str(), e.number, e.title.as_str(), e.part, e.page)).collect();
         assert_eq!(
             got,
             [
