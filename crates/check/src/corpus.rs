@@ -172,7 +172,7 @@ impl<'a> Cx<'a> {
 
     #[allow(clippy::too_many_arguments)]
     fn outcome(&mut self, rule: &str, this: Place, other: Place, expected: Decimal, actual: Decimal, tol: Decimal, message: String) {
-        let diff = actual - expected;
+        let diff = actual.checked_sub(expected).unwrap_or(Decimal::MAX);
         self.report.checked += 1;
         let severity = if diff.abs() <= tol {
             self.report.held += 1;
@@ -250,7 +250,10 @@ impl<'a> Cx<'a> {
             let other = cell_place(o, &prev);
             let s_text = if dir == 0 { fig.scale } else { fig.scale.min(delta_scale) };
             let s_cmp = s_text.min(scale_in(&prev, fig.unit, s_text));
-            let expected = fig.value - Decimal::from(dir) * delta;
+            let Some(expected) = delta.checked_mul(Decimal::from(dir)).and_then(|d| fig.value.checked_sub(d)) else {
+                self.unchecked(YOY, this.clone(), "the figures are out of range".into());
+                continue;
+            };
             let prev_v = in_unit(prev.value, prev.unit.as_deref(), fig.unit);
             let actual = round(prev_v, s_cmp);
             // The current figure and Δ are rounded, and so is the previous figure.

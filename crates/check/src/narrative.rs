@@ -421,7 +421,8 @@ pub(crate) fn in_unit(v: Decimal, from: Option<&str>, to: &str) -> Decimal {
         _ => Decimal::ONE,
     };
     match from {
-        Some(f) => v * factor(f) / factor(to),
+        // Checked: a value too large to convert compares as the largest, never panics.
+        Some(f) => v.checked_mul(factor(f)).map(|x| x / factor(to)).or_else(|| (v / factor(to)).checked_mul(factor(f))).unwrap_or(Decimal::MAX),
         None => v,
     }
 }
@@ -450,9 +451,12 @@ pub(crate) fn grade_ratio(pct: (Decimal, u32), part: (Decimal, u32), whole: (Dec
     if whole.0.is_zero() {
         return None;
     }
-    let expected = part.0 / whole.0 * Decimal::from(100);
-    let tol = half_unit(pct.1) + Decimal::from(100) * (half_unit(part.1) / whole.0.abs() + part.0.abs() * half_unit(whole.1) / (whole.0 * whole.0));
-    let off = (expected - pct.0).abs();
+    // Checked: amounts come from the document, and a huge one must not panic.
+    let hundred = Decimal::from(100);
+    let expected = part.0.checked_div(whole.0)?.checked_mul(hundred)?;
+    let rel = half_unit(part.1).checked_div(whole.0.abs())?.checked_add(part.0.abs().checked_mul(half_unit(whole.1))?.checked_div(whole.0)?.checked_div(whole.0)?.abs())?;
+    let tol = half_unit(pct.1).checked_add(hundred.checked_mul(rel)?)?;
+    let off = expected.checked_sub(pct.0)?.abs();
     // One unit of the last digit more is the adjustment that makes shares add to 100%.
     let severity = if off <= tol {
         None

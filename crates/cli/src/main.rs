@@ -190,14 +190,16 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let findings = &doc.findings;
     let errors = findings.iter().filter(|f| f.severity == gongkai_check::Severity::Error).count();
     if format == "json" {
-        println!("{}", serde_json::to_string_pretty(findings)?);
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(findings)?);
     } else {
         let identities = gongkai_check::outcomes(&doc).len();
         let statements = gongkai_check::narrative_outcomes(&doc).len();
-        println!(
+        let _ = writeln!(out, 
             "{}: {identities} identities and {statements} statements of the text checked: {errors} errors, {} notices",
             file.display(),
             findings.len() - errors
@@ -207,7 +209,7 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
         for f in findings {
             if heading != Some(f.severity) {
                 heading = Some(f.severity);
-                println!("\n{}:", if f.severity == gongkai_check::Severity::Error { "errors" } else { "notices (within rounding)" });
+                let _ = writeln!(out, "\n{}:", if f.severity == gongkai_check::Severity::Error { "errors" } else { "notices (within rounding)" });
             }
             let mut at = f.table.clone();
             if let Some(s) = &f.section {
@@ -222,16 +224,18 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
             if let Some(p) = f.page {
                 at.push_str(&format!(" (page {p})"));
             }
-            println!("  [{}] {at}", f.rule);
-            println!("      {}", f.message);
+            let _ = writeln!(out, "  [{}] {at}", f.rule);
+            let _ = writeln!(out, "      {}", f.message);
             if !f.expected.is_empty() || !f.actual.is_empty() {
-                println!("      expected {}, printed {}, difference {} (rounding allows {})", f.expected, f.actual, f.diff, f.tolerance);
+                let _ = writeln!(out, "      expected {}, printed {}, difference {} (rounding allows {})", f.expected, f.actual, f.diff, f.tolerance);
             }
             if let Some(s) = &f.sentence {
-                println!("      「{s}」");
+                let _ = writeln!(out, "      「{s}」");
             }
         }
     }
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 

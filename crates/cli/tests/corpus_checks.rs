@@ -297,3 +297,19 @@ fn a_final_accounts_changes_against_last_years_final_account() {
     assert_eq!((e[0].this.table.as_deref(), e[0].other.file.as_str()), (Some("general_budget_expenditure"), "finance-2023.json"));
     assert!(e[0].this.sentence.as_deref().unwrap().contains("减少63.14万元"));
 }
+
+#[test]
+fn amounts_near_the_decimal_limit_are_findings_not_panics() {
+    let src = root().join("golden/putuo-finance-bureau-2024-final-accounts/putuo-finance-bureau-2024-final-accounts.json");
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&src).unwrap()).unwrap();
+    // 9×10²⁷万元 is 9×10³¹元: more than a Decimal holds.
+    *cell(&mut v, "income_expenditure_summary", "收入/总计", "决算数") = "9000000000000000000000000000".into();
+    let d24: gongkai_model::Document = serde_json::from_value(v.clone()).unwrap();
+    let f = gongkai_check::check(&d24);
+    assert!(f.iter().any(|x| x.rule == "narrative.amount" && x.row.as_deref() == Some("收入/总计")), "{f:#?}");
+    v["metadata"]["year"] = 2023.into();
+    v["source"]["sha256"] = "1".repeat(64).into();
+    let d23: gongkai_model::Document = serde_json::from_value(v).unwrap();
+    let r = gongkai_check::check_corpus(&[d24, d23]);
+    assert!(r.failed >= 1, "{r:#?}");
+}
