@@ -3,9 +3,12 @@
 //! rounded value (尾差): a sum of N rounded terms may be off by up to (N+1)/2 units of
 //! the last printed digit; a difference within that is a `notice`, beyond it an `error`.
 
+mod corpus;
 mod identity;
 mod narrative;
+mod toc;
 
+pub use corpus::{check_corpus, CorpusFinding, CorpusReport, Group, Place, Unchecked};
 pub use narrative::outcomes as narrative_outcomes;
 
 use gongkai_model::{catalogue, Amount, CellRef, Document, Table};
@@ -447,6 +450,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     f.extend(identity::presence(doc));
     f.extend(identity::years(doc));
     f.extend(identity::department(doc));
+    f.extend(toc::check(doc));
     // Stable: errors first, each group in document order.
     f.sort_by_key(|a| a.severity);
     f
@@ -463,6 +467,7 @@ mod tests {
             source: Source { file: "x".into(), sha256: String::new(), format: "text".into(), encoding: None, pages: None },
             metadata: Metadata { year: Some(year), kind: Some("final_accounts".into()), ..Default::default() },
             tables: vec![],
+            toc: vec![],
             narrative: vec![Part {
                 number: 3,
                 title: format!("{year}年度部门决算情况说明"),

@@ -23,6 +23,8 @@ enum Basis {
 #[derive(Debug, Clone)]
 struct Mention {
     start: usize,
+    /// Where the words before the number begin (after the last delimiter).
+    clause_start: usize,
     end: usize,
     value: Decimal,
     scale: u32,
@@ -74,6 +76,35 @@ fn norm(s: &str) -> String {
     normalize_label(s).replace("(类)", "").replace("(款)", "").replace("(项)", "")
 }
 
+/// What the words before an amount say: normalized words, basis, subject, change (+1/-1/0).
+fn read_words(clause: &str, budget: bool) -> (String, Basis, String, i32) {
+    let mut words = norm(clause);
+    // A document speaks of `2024年度收入合计`: the year and what precedes it is not the name.
+    if let Some(i) = words.rfind("年度") {
+        words = words[i + "年度".len()..].to_string();
+    } else if let Some(m) = year_prefix().find(&words) {
+        words = words[m.end()..].to_string();
+    }
+    let trimmed = strip_suffixes(words.clone(), &vocab().verbs);
+    // 一般公共预算财政拨款支出 is not a budget figure: only a closing 预算 word makes one.
+    // In a budget every table figure is a 预算数: its words name it whole (收入预算).
+    let basis = if !budget && vocab().budget.iter().any(|b| trimmed.ends_with(b.as_str())) { Basis::Budget } else { Basis::Actual };
+    let mut change = 0;
+    let mut subject = trimmed.clone();
+    for (dir, list) in [(1, &vocab().up), (-1, &vocab().down)] {
+        for w in list {
+            if let Some(t) = trimmed.strip_suffix(w) {
+                change = dir;
+                subject = t.to_string();
+            }
+        }
+    }
+    let subject = strip_suffixes(subject, &vocab().verbs);
+    let subject = if budget { subject } else { strip_suffixes(subject, &vocab().basis) };
+    let subject = strip_suffixes(subject, &vocab().verbs);
+    (words, basis, subject, change)
+}
+
 fn mentions(sentence: &str, budget: bool) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     let mut prev_end = 0;
@@ -88,42 +119,106 @@ fn mentions(sentence: &str, budget: bool) -> Vec<Mention> {
         };
         let before = &sentence[prev_end..m.start()];
         let clause = before.rsplit(DELIMS).next().unwrap_or(before);
-        let mut words = norm(clause);
-        // A document speaks of `2024年度收入合计`: the year and what precedes it is not the name.
-        if let Some(i) = words.rfind("年度") {
-            words = words[i + "年度".len()..].to_string();
-        } else if let Some(m) = year_prefix().find(&words) {
-            words = words[m.end()..].to_string();
-        }
-        let trimmed = strip_suffixes(words.clone(), &vocab().verbs);
-        // 一般公共预算财政拨款支出 is not a budget figure: only a closing 预算 word makes one.
-        // In a budget every table figure is a 预算数: its words name it whole (收入预算).
-        let basis = if !budget && vocab().budget.iter().any(|b| trimmed.ends_with(b.as_str())) { Basis::Budget } else { Basis::Actual };
-        let mut change = 0;
-        let mut subject = trimmed.clone();
-        for (dir, list) in [(1, &vocab().up), (-1, &vocab().down)] {
-            for w in list {
-                if let Some(t) = trimmed.strip_suffix(w) {
-                    change = dir;
-                    subject = t.to_string();
-                }
-            }
-        }
-        let subject = strip_suffixes(subject, &vocab().verbs);
-        let subject = if budget { subject } else { strip_suffixes(subject, &vocab().basis) };
-        let subject = strip_suffixes(subject, &vocab().verbs);
-        out.push(Mention { start: m.start(), end: m.end(), value: a.0, scale: a.scale(), unit, words, basis, subject, change });
+        let (words, basis, subject, change) = read_words(clause, budget);
+        out.push(Mention { start: m.start(), end: m.end(), clause_start: m.start() - clause.len(), value: a.0, scale: a.scale(), unit, words, basis, subject, change });
         prev_end = m.end();
     }
     out
+}
+
+/// A line that opens a numbered item (`(二)…`, `3.`, `- 1.`).
+fn item_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"^\s*(?:[-*]\s*)?(?:\*\*)?(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}(?:、|．|\.[^\d]))").expect("static regex"))
+}
+
+/// What a change is measured against: `比2024年预算`, `与上年度相比`, `较2023年决算数`.
+/// Group 1: the year, absent for 上年; group 2: the basis word.
+const PRIOR: &str = r"(?:比|与|较|同)(?:上一?年度?|((?:19|20)\d{2})\s*年度?)(?:同期)?(年初预算数|年初预算|预算执行数|预算执行|预算数|预算|决算数|决算)?";
+
+fn prior_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(PRIOR).expect("static regex"))
+}
+
+/// `与2024年预算持平`, `与2023年度相比，财政拨款收入支出总计持平` (group 3: the words
+/// naming the figure; group 4: 基本 — 基本持平 states no figure).
+fn flat_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(&format!(r"{PRIOR}(?:相比|相较|比较)?[,，]?\s*([^,，;；。:：、\d]{{0,30}}?)(基本)?持平")).expect("static regex"))
+}
+
+/// The kind of document a change is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Prior {
+    Budget,
+    Final,
+    /// 预算执行数: the budget as executed during the year, printed in no disclosure.
+    Execution,
+    /// No basis word: the document's own kind.
+    Same,
+}
+
+#[derive(Debug, Clone)]
+struct PriorRef {
+    start: usize,
+    end: usize,
+    year: Option<u32>,
+    prior: Prior,
+    /// The words between the comparison and 持平 (that name the figure), if any.
+    words: String,
+}
+
+fn prior_of(c: &regex::Captures) -> PriorRef {
+    let m = c.get(0).expect("match");
+    let prior = match c.get(2).map(|b| b.as_str()) {
+        Some(b) if b.contains("执行") => Prior::Execution,
+        Some(b) if b.contains("预算") => Prior::Budget,
+        Some(_) => Prior::Final,
+        None => Prior::Same,
+    };
+    let words = c.get(3).map_or("", |w| w.as_str()).to_string();
+    PriorRef { start: m.start(), end: m.end(), year: c.get(1).and_then(|y| y.as_str().parse().ok()), prior, words }
+}
+
+/// A figure the text states (or names), in the text's unit.
+#[derive(Debug, Clone)]
+pub(crate) struct Figure {
+    pub value: Decimal,
+    pub scale: u32,
+    pub unit: &'static str,
+    /// The words that name it, normalized.
+    pub subject: String,
+    /// The table figure of this document it is, where resolved.
+    pub target: Option<Target>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Said {
+    /// 比/与 上年/2024年(预算|决算) 增加/减少/持平 Δ: `dir` +1, -1 or 0 (持平, Δ = 0).
+    Change { year: Option<u32>, prior: Prior, dir: i32, delta: Decimal, delta_scale: u32 },
+    /// A final account's 年初预算 / 预算数 figure.
+    Budget,
+}
+
+/// A statement of the text about another document.
+#[derive(Debug, Clone)]
+pub(crate) struct Statement {
+    pub said: Said,
+    /// What the statement speaks of; None where the words name no figure that could be found.
+    pub figure: Option<Figure>,
+    /// The percentage printed with a change (增长/下降 P%).
+    pub pct: Option<(Decimal, u32)>,
+    pub section: String,
+    pub sentence: String,
+    pub page: Option<u32>,
 }
 
 /// The sentences of a section: split at 。, and at lines that open a numbered item
 /// (`(二)…`, `3.`, `- 1.`), since a heading line carries no full stop; lines wrapped
 /// inside a sentence are joined without a space (the text is Chinese).
 fn sentences_of(text: &str) -> Vec<String> {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let item = R.get_or_init(|| Regex::new(r"^\s*(?:[-*]\s*)?(?:\*\*)?(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}(?:、|．|\.[^\d]))").expect("static regex"));
+    let item = item_re();
     let mut out: Vec<String> = Vec::new();
     let mut cur = String::new();
     for line in text.lines() {
@@ -150,26 +245,52 @@ fn sentences_of(text: &str) -> Vec<String> {
 
 /// A table figure the words name, with the table's unit.
 #[derive(Debug, Clone)]
-struct Target {
-    table: String,
-    row: String,
-    col: String,
-    value: Decimal,
-    unit: Option<String>,
+pub(crate) struct Target {
+    pub table: String,
+    pub row: String,
+    pub col: String,
+    pub value: Decimal,
+    pub unit: Option<String>,
+    /// Printed blank: zero, at no printed precision of its own.
+    pub blank: bool,
+}
+
+impl Target {
+    /// The precision to compare at: the table's, or the text's where the cell is blank.
+    pub(crate) fn scale(&self, text_scale: u32) -> u32 {
+        if self.blank {
+            text_scale
+        } else {
+            self.value.scale()
+        }
+    }
+
+    pub(crate) fn printed(&self) -> String {
+        if self.blank {
+            "blank (0)".to_string()
+        } else {
+            format!("{}{}", self.value, self.unit.as_deref().unwrap_or(""))
+        }
+    }
 }
 
 fn first_col(t: &Table, side: Option<&str>) -> Option<String> {
     t.columns.iter().find(|c| c.side.as_deref() == side).map(|c| c.key.clone())
 }
 
-fn target(t: &Table, row: &str, col: &str) -> Option<Target> {
-    let r = t.row(row)?;
-    // A blank cell of a printed row is zero.
-    let value = r.value(col).map(|a| a.0).unwrap_or(Decimal::ZERO);
+pub(crate) fn target(t: &Table, row: &str, col: &str) -> Option<Target> {
     if !t.columns.iter().any(|c| c.key == col) {
         return None;
     }
-    Some(Target { table: t.id.clone(), row: row.to_string(), col: col.to_string(), value, unit: t.unit.clone() })
+    // A blank cell of a printed row is zero (the contract's rule). A table printed without
+    // a single amount (its rows blank, so none was kept) prints its figures blank: zero too.
+    let blank_table = t.rows.iter().all(|r| r.cells.is_empty());
+    let value = match t.row(row) {
+        Some(r) => r.value(col).map(|a| a.0),
+        None if blank_table => None,
+        None => return None,
+    };
+    Some(Target { table: t.id.clone(), row: row.to_string(), col: col.to_string(), value: value.unwrap_or(Decimal::ZERO), unit: t.unit.clone(), blank: value.is_none() })
 }
 
 /// The catalogue's narrative phrases, normalized once: per table, per name, its phrases.
@@ -291,8 +412,8 @@ fn chain_target(doc: &Document, labels: &Labels, sentence: &str, preferred: Opti
 }
 
 
-/// Convert a table value to the text's unit; None where the value is beyond exact decimals.
-fn in_unit(v: Decimal, from: Option<&str>, to: &str) -> Option<Decimal> {
+/// Convert a table value to the text's unit.
+pub(crate) fn in_unit(v: Decimal, from: Option<&str>, to: &str) -> Decimal {
     let factor = |u: &str| match u {
         "元" => Decimal::ONE,
         "万元" => Decimal::from(10_000),
@@ -300,12 +421,13 @@ fn in_unit(v: Decimal, from: Option<&str>, to: &str) -> Option<Decimal> {
         _ => Decimal::ONE,
     };
     match from {
-        Some(f) => v.checked_mul(factor(f))?.checked_div(factor(to)),
-        None => Some(v),
+        // Checked: a value too large to convert compares as the largest, never panics.
+        Some(f) => v.checked_mul(factor(f)).map(|x| x / factor(to)).or_else(|| (v / factor(to)).checked_mul(factor(f))).unwrap_or(Decimal::MAX),
+        None => v,
     }
 }
 
-fn round(v: Decimal, scale: u32) -> Decimal {
+pub(crate) fn round(v: Decimal, scale: u32) -> Decimal {
     v.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero)
 }
 
@@ -323,12 +445,36 @@ fn section_table(doc: &Document, s: &Section) -> Option<String> {
         .map(|x| x.1)
 }
 
+/// A printed percentage against part / whole × 100, allowing the rounding of all three
+/// printed values: (expected, tolerance, None when it holds). None for a zero whole.
+pub(crate) fn grade_ratio(pct: (Decimal, u32), part: (Decimal, u32), whole: (Decimal, u32)) -> Option<(Decimal, Decimal, Option<Severity>)> {
+    if whole.0.is_zero() {
+        return None;
+    }
+    // Checked: amounts come from the document, and a huge one must not panic.
+    let hundred = Decimal::from(100);
+    let expected = part.0.checked_div(whole.0)?.checked_mul(hundred)?;
+    let rel = half_unit(part.1).checked_div(whole.0.abs())?.checked_add(part.0.abs().checked_mul(half_unit(whole.1))?.checked_div(whole.0)?.checked_div(whole.0)?.abs())?;
+    let tol = half_unit(pct.1).checked_add(hundred.checked_mul(rel)?)?;
+    let off = expected.checked_sub(pct.0)?.abs();
+    // One unit of the last digit more is the adjustment that makes shares add to 100%.
+    let severity = if off <= tol {
+        None
+    } else if off <= tol + Decimal::new(1, pct.1) {
+        Some(Severity::Notice)
+    } else {
+        Some(Severity::Error)
+    };
+    Some((expected, tol, severity))
+}
+
 struct Cx<'a> {
     doc: &'a Document,
     labels: &'a Labels,
     part: &'a Part,
     section: &'a Section,
     out: Vec<Outcome>,
+    said: Vec<Statement>,
 }
 
 impl Cx<'_> {
@@ -370,31 +516,7 @@ impl Cx<'_> {
     /// A percentage against part/whole×100, allowing the rounding of all three printed values.
     #[allow(clippy::too_many_arguments)]
     fn ratio(&mut self, rule: &str, sentence: &str, pct: &Mention, part: (Decimal, u32), whole: (Decimal, u32), what: String) {
-        if whole.0.is_zero() {
-            return;
-        }
-        // Checked: amounts beyond exact decimals leave the statement unchecked, never a panic.
-        let hundred = Decimal::from(100);
-        let Some((expected, tol, off)) = (|| {
-            let expected = part.0.checked_div(whole.0)?.checked_mul(hundred)?;
-            let spread = half_unit(part.1).checked_div(whole.0.abs())?.checked_add(
-                part.0.abs().checked_mul(half_unit(whole.1))?.checked_div(whole.0.checked_mul(whole.0)?)?,
-            )?;
-            let tol = half_unit(pct.scale).checked_add(hundred.checked_mul(spread)?)?;
-            let off = expected.checked_sub(pct.value)?.abs();
-            tol.checked_add(Decimal::new(1, pct.scale))?;
-            Some((expected, tol, off))
-        })() else {
-            return;
-        };
-        // One unit of the last digit more is the adjustment that makes shares add to 100%.
-        let severity = if off <= tol {
-            None
-        } else if off <= tol + Decimal::new(1, pct.scale) {
-            Some(Severity::Notice)
-        } else {
-            Some(Severity::Error)
-        };
+        let Some((expected, tol, severity)) = grade_ratio((pct.value, pct.scale), part, whole) else { return };
         let shown = round(expected, pct.scale + 2);
         let (place, sentence) = self.place(sentence);
         self.record_graded(rule, severity, sentence, None, shown, pct.value, tol.round_dp(4), format!("{what}: the text says {}%, the amounts give {}%", pct.value, round(expected, pct.scale)), place);
@@ -408,20 +530,34 @@ impl Cx<'_> {
         let mut last_actual: Option<(Decimal, u32, Option<Target>)> = None;
         let mut last_amount: Option<(Decimal, u32)> = None;
         let mut pending_change: Option<(Decimal, u32, i32, Decimal, u32)> = None;
+        let budget_doc = self.doc.metadata.kind.as_deref() == Some("budget");
+        // Statements about other documents: the 类/款/项 chain a numbered item opened with
+        // (its 年初预算 follows in a later sentence), the last amount of the sentence before.
+        let mut carried_chain: Option<Target> = None;
+        let mut prev_last: Option<Figure> = None;
+        let mut pending_said: Option<usize> = None;
         for sentence in sentences_of(&self.section.text) {
             let sentence = sentence.as_str();
-            let ms = mentions(sentence, self.doc.metadata.kind.as_deref() == Some("budget"));
+            let ms = mentions(sentence, budget_doc);
             let chain = chain_target(self.doc, self.labels, sentence, preferred.as_deref());
             if chain.is_some() {
                 last_budget = None;
                 last_actual = None;
             }
+            if chain.is_some() || item_re().is_match(sentence) {
+                carried_chain = chain.clone();
+            }
+            let priors: Vec<PriorRef> = prior_re().captures_iter(sentence).map(|c| prior_of(&c)).collect();
+            let flats: Vec<PriorRef> = flat_re().captures_iter(sentence).filter(|c| c.get(4).is_none()).map(|c| prior_of(&c)).collect();
+            let mut flat_i = 0;
+            let mut last_fig: Option<Figure> = None;
             // What the sentence is about: a 类/款/项 chain, else the last subject it named.
             let mut sentence_subject: Option<Target> = None;
             let mut cur_budget: Option<(Decimal, u32)> = None;
             for (i, m) in ms.iter().enumerate() {
                 // The words between this number and the next.
                 let next_words = &sentence[m.end..ms.get(i + 1).map_or(sentence.len(), |n| n.start)];
+                self.flats(sentence, &flats, &mut flat_i, m.start, (last_fig.as_ref(), prev_last.as_ref()), preferred.as_deref());
                 match m.unit {
                     Some(unit) => {
                         let bare = m.subject.is_empty() || m.subject == "支出";
@@ -442,24 +578,46 @@ impl Cx<'_> {
                             (true, Basis::Budget) => None,
                         };
                         if m.change != 0 {
+                            if let Some(p) = priors.iter().rev().find(|p| p.end <= m.start) {
+                                // The words that name the figure, without the comparison words.
+                                let raw = if p.start >= m.clause_start {
+                                    format!("{}{}", &sentence[m.clause_start..p.start], &sentence[p.end..m.start])
+                                } else {
+                                    sentence[m.clause_start..m.start].to_string()
+                                };
+                                let subject = read_words(&raw, budget_doc).2;
+                                let figure = if subject.is_empty() || subject == "支出" {
+                                    last_fig.clone()
+                                } else {
+                                    resolve(self.doc, self.labels, &subject, Basis::Actual, preferred.as_deref()).map(|t| Figure {
+                                        value: in_unit(t.value, t.unit.as_deref(), unit),
+                                        scale: m.scale,
+                                        unit,
+                                        subject: subject.clone(),
+                                        target: Some(t),
+                                    })
+                                };
+                                let said = Said::Change { year: p.year, prior: p.prior, dir: m.change, delta: m.value, delta_scale: m.scale };
+                                pending_said = Some(self.said.len());
+                                self.state(said, figure, sentence);
+                            }
                             let current = resolve(self.doc, self.labels, &m.subject, Basis::Actual, preferred.as_deref())
-                                .and_then(|t| Some((in_unit(t.value, t.unit.as_deref(), unit)?, t.value.scale())))
+                                .map(|t| (in_unit(t.value, t.unit.as_deref(), unit), t.value.scale()))
                                 .or(last_amount);
                             if let Some((c, cs)) = current {
                                 pending_change = Some((m.value, m.scale, m.change, c, cs));
                             }
-                        } else if let Some((t, table_v)) =
-                            subject_target.as_ref().and_then(|t| Some((t, in_unit(t.value, t.unit.as_deref(), unit)?)))
-                        {
-                            let expected = round(table_v, m.scale.min(t.value.scale()));
-                            let got = round(m.value, m.scale.min(t.value.scale()));
+                        } else if let Some(t) = &subject_target {
+                            let table_v = in_unit(t.value, t.unit.as_deref(), unit);
+                            let expected = round(table_v, m.scale.min(t.scale(m.scale)));
+                            let got = round(m.value, m.scale.min(t.scale(m.scale)));
                             let holds = expected == got;
-                            let slip = ["元", "万元", "亿元"].iter().any(|u| *u != unit && in_unit(t.value, t.unit.as_deref(), u).is_some_and(|x| round(x, m.scale) == m.value) && !m.value.is_zero());
+                            let slip = ["元", "万元", "亿元"].iter().any(|u| *u != unit && round(in_unit(t.value, t.unit.as_deref(), u), m.scale) == m.value && !m.value.is_zero());
                             let rule = if !holds && slip { "narrative.unit" } else { "narrative.amount" };
                             let what = if !holds && slip {
                                 format!("`{}` is {}{} in the table; the text states {}{} — the unit is wrong", m.words, t.value, t.unit.as_deref().unwrap_or(""), m.value, unit)
                             } else {
-                                format!("`{}` states {}{}; the table ({} {} {}) prints {}{}", m.words, m.value, unit, t.table, t.row, t.col, t.value, t.unit.as_deref().unwrap_or(""))
+                                format!("`{}` states {}{}; the table ({} {} {}) prints {}", m.words, m.value, unit, t.table, t.row, t.col, t.printed())
                             };
                             self.record(rule, holds, sentence, Some(t), expected, got, half_unit(m.scale), what);
                         }
@@ -473,6 +631,24 @@ impl Cx<'_> {
                         }
                         if m.change == 0 {
                             last_amount = Some((m.value, m.scale));
+                            let own = if m.basis == Basis::Budget {
+                                // The figure a 年初预算 belongs to: its table's 预算数, else the
+                                // figure its words (or the item's chain) name.
+                                subject_target.clone().or_else(|| {
+                                    if bare {
+                                        chain.clone().or_else(|| carried_chain.clone())
+                                    } else {
+                                        resolve(self.doc, self.labels, &m.subject, Basis::Actual, preferred.as_deref())
+                                    }
+                                })
+                            } else {
+                                subject_target.clone()
+                            };
+                            let fig = Figure { value: m.value, scale: m.scale, unit, subject: m.subject.clone(), target: own };
+                            if m.basis == Basis::Budget && !budget_doc {
+                                self.state(Said::Budget, Some(fig.clone()), sentence);
+                            }
+                            last_fig = Some(fig);
                         }
                         if vocab().parts_follow.iter().any(|w| next_words.contains(w.as_str())) && m.change == 0 {
                             anchor = Some((m.value, m.scale));
@@ -481,6 +657,12 @@ impl Cx<'_> {
                     }
                     None => {
                         let w = &m.words;
+                        if let Some(i) = pending_said {
+                            if vocab().up.iter().chain(&vocab().down).any(|x| w.ends_with(x.as_str())) {
+                                self.said[i].pct = Some((m.value, m.scale));
+                                pending_said = None;
+                            }
+                        }
                         if w.contains("完成") && w.contains("预算") {
                             let b = last_actual.as_ref().map(|l| (l.0, l.1));
                             let budget = cur_budget.or_else(|| {
@@ -538,9 +720,42 @@ impl Cx<'_> {
                     }
                 }
             }
+            self.flats(sentence, &flats, &mut flat_i, sentence.len(), (last_fig.as_ref(), prev_last.as_ref()), preferred.as_deref());
+            pending_said = None;
+            prev_last = last_fig;
             self.comparison(sentence, last_budget, last_actual.as_ref().map(|l| (l.0, l.1)));
         }
         self.counts(&text);
+    }
+
+    fn state(&mut self, said: Said, figure: Option<Figure>, sentence: &str) {
+        let (section, sentence) = self.place(sentence);
+        self.said.push(Statement { said, figure, pct: None, section, sentence, page: self.section.at.page });
+    }
+
+    /// `与2024年预算持平` before `limit`: the figure is the amount before it in the sentence,
+    /// or, where the sentence opens with it, the last amount of the sentence before.
+    /// Where the words name the figure (…相比，财政拨款收入支出总计持平) it is the table's.
+    fn flats(&mut self, sentence: &str, flats: &[PriorRef], next: &mut usize, limit: usize, (last, prev): (Option<&Figure>, Option<&Figure>), preferred: Option<&str>) {
+        while let Some(f) = flats.get(*next).filter(|f| f.start < limit) {
+            *next += 1;
+            let subject = read_words(&f.words, self.doc.metadata.kind.as_deref() == Some("budget")).2;
+            let figure = if subject.is_empty() {
+                let opens = sentence[..f.start].chars().all(|c| !c.is_alphanumeric() && !is_cjk(c));
+                last.or(if opens { prev } else { None }).cloned()
+            } else {
+                resolve(self.doc, self.labels, &subject, Basis::Actual, preferred).map(|t| {
+                    let unit = match t.unit.as_deref() {
+                        Some("万元") => "万元",
+                        Some("亿元") => "亿元",
+                        _ => "元",
+                    };
+                    Figure { value: t.value, scale: t.scale(2), unit, subject: subject.clone(), target: Some(t) }
+                })
+            };
+            let scale = figure.as_ref().map_or(2, |x| x.scale);
+            self.state(Said::Change { year: f.year, prior: f.prior, dir: 0, delta: Decimal::ZERO, delta_scale: scale }, figure, sentence);
+        }
     }
 
     /// 大于/小于/等于/持平 between 决算数 and 预算数 must agree with the amounts.
@@ -622,9 +837,24 @@ impl Cx<'_> {
     }
 }
 
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
 /// Every statement of the narrative that could be checked, held or not.
 pub fn outcomes(doc: &Document) -> Vec<Outcome> {
+    read(doc).0
+}
+
+/// What the text says of other documents (changes against past years, 年初预算 figures),
+/// read by the same pass that checks it against its own tables.
+pub(crate) fn statements(doc: &Document) -> Vec<Statement> {
+    read(doc).1
+}
+
+fn read(doc: &Document) -> (Vec<Outcome>, Vec<Statement>) {
     let mut out = Vec::new();
+    let mut said = Vec::new();
     let labels = labels_of(doc);
     // Final accounts: 第三部分 情况说明. Budgets: every explanation (numbered 0).
     for part in doc.narrative.iter().filter(|p| p.number == 3 || p.number == 0) {
@@ -632,10 +862,16 @@ pub fn outcomes(doc: &Document) -> Vec<Outcome> {
         let lead = (!part.text.trim().is_empty())
             .then(|| Section { ordinal: String::new(), title: part.title.clone(), text: part.text.clone(), at: part.at });
         for section in lead.iter().chain(&part.sections) {
-            let mut cx = Cx { doc, labels: &labels, part, section, out: Vec::new() };
+            let mut cx = Cx { doc, labels: &labels, part, section, out: Vec::new(), said: Vec::new() };
             cx.run();
             out.extend(cx.out);
+            said.extend(cx.said);
         }
     }
-    out
+    (out, said)
+}
+
+/// The figure of `doc` that `subject` names (as the narrative resolves its words).
+pub(crate) fn figure_named(doc: &Document, subject: &str) -> Option<Target> {
+    resolve(doc, &labels_of(doc), subject, Basis::Actual, None)
 }

@@ -104,6 +104,7 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
         },
         tables,
         narrative: seg.parts.clone(),
+        toc: gongkai_segment::toc::toc(&laid.lines),
         warnings,
         findings: Vec::new(),
     };

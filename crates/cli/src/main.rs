@@ -100,11 +100,22 @@ and the narrative (情况说明) against the tables: amounts, units, shares, com
 comparison words, parts and counts; the department and the year.\n\
 A difference within the rounding of the printed terms (尾差) is a notice, beyond it an error.\n\
 FILE may also be a canonical document written by `convert` (.json): it is checked as it stands.\n\
-Exit code: 0 when no error, 1 when any error, 2 when the file could not be read.\n\n\
-Example:\n  gongkai check samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt --format json")]
+With --corpus, the files (directories searched for .pdf, .txt and .json) are checked against each\n\
+other: grouped by department, kind and year, every 比/与 上年/2024年(预算|决算) 增加/减少/持平 statement\n\
+against the previous year's document (corpus.year_over_year), and a final account's 年初预算 figures\n\
+against the same year's budget (corpus.budget_vs_final); a statement whose counterpart is not in the\n\
+batch is counted as unchecked.\n\
+Exit code: 0 when no error, 1 when any error (with --corpus: any cross-document error),\n\
+2 when a file could not be read.\n\n\
+Examples:\n  gongkai check samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt --format json\n  \
+gongkai check out/ --corpus")]
     Check {
-        /// A .pdf or .txt disclosure, or a canonical .json document.
-        file: PathBuf,
+        /// .pdf or .txt disclosures or canonical .json documents (with --corpus also directories).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Check the documents against each other (years, budget against final account).
+        #[arg(long)]
+        corpus: bool,
         /// `text` (a readable report) or `json` (one array of findings).
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
@@ -152,9 +163,13 @@ fn main() -> ExitCode {
             quiet_broken_pipe();
             facts(&file)
         }
-        Cmd::Check { file, format } => {
+        Cmd::Check { files, corpus, format } => {
             quiet_broken_pipe();
-            check(&file, &format)
+            if corpus {
+                check_corpus(&files, &format)
+            } else {
+                check_each(&files, &format)
+            }
         }
         Cmd::Review { inputs, out } => review(&inputs, &out),
     };
@@ -178,13 +193,10 @@ fn quiet_broken_pipe() {
 }
 
 /// The document of FILE: a canonical document written by `convert`, as it stands (its
-/// tables may have been edited or come from elsewhere), or the conversion of anything
-/// else. Errors are printed; the exit code is returned.
-fn read_document(file: &Path) -> std::result::Result<(gongkai_model::Document, bool), ExitCode> {
-    let fail = |msg: String| {
-        let _ = writeln!(std::io::stderr(), "error: {}: {}", file.display(), batch::summarise(&msg));
-        ExitCode::from(2)
-    };
+/// tables may have been edited or come from elsewhere; `true`), or the conversion of
+/// anything else. Err: the message, naming the file.
+fn load_document(file: &Path) -> std::result::Result<(gongkai_model::Document, bool), String> {
+    let fail = |msg: String| format!("{}: {}", file.display(), batch::summarise(&msg));
     // A FIFO or a device is never opened (reading a FIFO waits for a writer).
     match fs::metadata(file) {
         Ok(m) if !m.is_file() => return Err(fail("not a regular file (a folder, FIFO or device); not opened [not_a_file]".into())),
@@ -198,8 +210,28 @@ fn read_document(file: &Path) -> std::result::Result<(gongkai_model::Document, b
                 .map(|d| (d, true))
                 .map_err(|e| fail(format!("a canonical document ({}) that does not read: {e}", gongkai_model::SCHEMA)));
         }
+        if name.to_lowercase().ends_with(".json") {
+            return Err(fail(format!("not a canonical document ({})", gongkai_model::SCHEMA)));
+        }
     }
     gongkai::convert_bytes(&bytes, &name).map(|d| (d, false)).map_err(|e| fail(format!("{e} [{}]", e.kind())))
+}
+
+/// [`load_document`] with errors printed and exit code 2.
+fn read_document(file: &Path) -> std::result::Result<(gongkai_model::Document, bool), ExitCode> {
+    load_document(file).map_err(|msg| {
+        let _ = writeln!(std::io::stderr(), "error: {msg}");
+        ExitCode::from(2)
+    })
+}
+
+/// A document to check: a stored one has its findings computed afresh.
+fn load_checked(file: &Path) -> std::result::Result<gongkai_model::Document, String> {
+    let (mut d, stored) = load_document(file)?;
+    if stored {
+        d.findings = gongkai_check::check(&d);
+    }
+    Ok(d)
 }
 
 fn facts(file: &Path) -> Result<ExitCode> {
@@ -212,6 +244,17 @@ fn facts(file: &Path) -> Result<ExitCode> {
         let _ = writeln!(std::io::stderr(), "warning: {}: {}", file.display(), batch::summarise(&w));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each file on its own; the exit code is the worst file's (2 unreadable, 1 errors).
+fn check_each(files: &[PathBuf], format: &str) -> Result<ExitCode> {
+    let mut worst = 0u8;
+    for f in files {
+        let c = check(f, format)?;
+        let rank = if c == ExitCode::from(2) { 2 } else if c == ExitCode::SUCCESS { 0 } else { 1 };
+        worst = worst.max(rank);
+    }
+    Ok(ExitCode::from(worst))
 }
 
 fn check(file: &Path, format: &str) -> Result<ExitCode> {
@@ -227,14 +270,16 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
     for w in batch::group_pages(doc.warnings.clone()) {
         let _ = writeln!(std::io::stderr(), "warning: {}: {}", file.display(), batch::summarise(&w));
     }
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let findings = &doc.findings;
     let errors = findings.iter().filter(|f| f.severity == gongkai_check::Severity::Error).count();
     if format == "json" {
-        println!("{}", serde_json::to_string_pretty(findings)?);
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(findings)?);
     } else {
         let identities = gongkai_check::outcomes(&doc).len();
         let statements = gongkai_check::narrative_outcomes(&doc).len();
-        println!(
+        let _ = writeln!(out, 
             "{}: {identities} identities and {statements} statements of the text checked: {errors} errors, {} notices",
             file.display(),
             findings.len() - errors
@@ -244,7 +289,7 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
         for f in findings {
             if heading != Some(f.severity) {
                 heading = Some(f.severity);
-                println!("\n{}:", if f.severity == gongkai_check::Severity::Error { "errors" } else { "notices (within rounding)" });
+                let _ = writeln!(out, "\n{}:", if f.severity == gongkai_check::Severity::Error { "errors" } else { "notices (within rounding)" });
             }
             let mut at = f.table.clone();
             if let Some(s) = &f.section {
@@ -259,31 +304,138 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
             if let Some(p) = f.page {
                 at.push_str(&format!(" (page {p})"));
             }
-            println!("  [{}] {at}", f.rule);
-            println!("      {}", f.message);
+            let _ = writeln!(out, "  [{}] {at}", f.rule);
+            let _ = writeln!(out, "      {}", f.message);
             if !f.expected.is_empty() || !f.actual.is_empty() {
-                println!("      expected {}, printed {}, difference {} (rounding allows {})", f.expected, f.actual, f.diff, f.tolerance);
+                let _ = writeln!(out, "      expected {}, printed {}, difference {} (rounding allows {})", f.expected, f.actual, f.diff, f.tolerance);
             }
             if let Some(s) = &f.sentence {
-                println!("      「{s}」");
+                let _ = writeln!(out, "      「{s}」");
             }
         }
     }
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn review(inputs: &[PathBuf], out: &Path) -> Result<ExitCode> {
+/// The inputs of `check --corpus` and `review`: the batch's inputs (files as given,
+/// directories searched), and the canonical `.json` documents below the directories.
+fn inputs_with_documents(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<batch::Failure>) {
     let (found, failures) = batch::collect(inputs);
-    for f in &failures {
-        eprintln!("error: {}: {} [{}]", f.file.display(), f.message, f.kind);
-    }
     let mut files: Vec<PathBuf> = found.into_iter().map(|i| i.path).collect();
-    // Canonical documents written by `convert` are reviewable too.
     for p in inputs.iter().filter(|p| p.is_dir()) {
         walk_json(p, &mut files);
     }
     files.sort();
     files.dedup();
+    (files, failures)
+}
+
+fn place_text(p: &gongkai_check::Place) -> String {
+    let mut at = format!("{} (sha256 {})", p.file, p.sha256.get(..12).unwrap_or(&p.sha256));
+    if let Some(s) = &p.section {
+        at.push_str(&format!(" {s}"));
+    }
+    if let Some(t) = &p.table {
+        at.push_str(&format!(" table {t}"));
+    }
+    if let Some(r) = &p.row {
+        at.push_str(&format!(" row {r}"));
+    }
+    if let Some(c) = &p.col {
+        at.push_str(&format!(" col {c}"));
+    }
+    if let Some(pg) = p.page {
+        at.push_str(&format!(" (page {pg})"));
+    }
+    if let Some(s) = &p.sentence {
+        at.push_str(&format!("\n          「{s}」"));
+    }
+    at
+}
+
+/// `check --corpus`: every document's own checks (one line each), then the documents
+/// against each other. Exit 1 on a cross-document error, 2 when a file could not be read.
+fn check_corpus(inputs: &[PathBuf], format: &str) -> Result<ExitCode> {
+    use std::fmt::Write as _;
+    let (files, failures) = inputs_with_documents(inputs);
+    for f in &failures {
+        eprintln!("error: {}: {} [{}]", f.file.display(), f.message, f.kind);
+    }
+    let mut docs = Vec::new();
+    let mut unreadable = failures.len();
+    for f in &files {
+        match load_checked(f) {
+            Ok(d) => docs.push((f, d)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                unreadable += 1;
+            }
+        }
+    }
+    let only: Vec<gongkai_model::Document> = docs.iter().map(|(_, d)| d.clone()).collect();
+    let report = gongkai_check::check_corpus(&only);
+    let errors = report.findings.iter().filter(|f| f.severity == gongkai_check::Severity::Error).count();
+    let mut out = String::new();
+    if format == "json" {
+        let documents: Vec<serde_json::Value> = docs
+            .iter()
+            .map(|(f, d)| serde_json::json!({"path": f.display().to_string(), "file": d.source.file, "sha256": d.source.sha256, "findings": d.findings}))
+            .collect();
+        out = serde_json::to_string_pretty(&serde_json::json!({"documents": documents, "corpus": report}))?;
+        out.push('\n');
+    } else {
+        for (f, d) in &docs {
+            let e = d.findings.iter().filter(|x| x.severity == gongkai_check::Severity::Error).count();
+            let _ = writeln!(out, "{}: {} errors, {} notices (its own checks: gongkai check {0})", f.display(), e, d.findings.len() - e);
+        }
+        let _ = writeln!(out, "\n{} documents in {} groups (department · kind · year):", docs.len(), report.groups.len());
+        for g in &report.groups {
+            let _ = writeln!(out, "  {} · {} · {}: {}", g.department, g.kind, g.year, g.files.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "\nacross documents: {} checked, {} held, {} failed; {} unchecked (counterpart not in the batch or not identified)",
+            report.checked,
+            report.held,
+            report.failed,
+            report.unchecked.len()
+        );
+        let mut heading = None;
+        for f in &report.findings {
+            if heading != Some(f.severity) {
+                heading = Some(f.severity);
+                let _ = writeln!(out, "\n{}:", if f.severity == gongkai_check::Severity::Error { "errors" } else { "notices (within rounding)" });
+            }
+            let _ = writeln!(out, "  [{}] {}", f.rule, f.message);
+            let _ = writeln!(out, "      this:  {}", place_text(&f.this));
+            let _ = writeln!(out, "      other: {}", place_text(&f.other));
+            let _ = writeln!(out, "      expected {}, printed {}, difference {} (rounding allows {})", f.expected, f.actual, f.diff, f.tolerance);
+        }
+        if !report.unchecked.is_empty() {
+            let _ = writeln!(out, "\nunchecked:");
+            for u in &report.unchecked {
+                let _ = writeln!(out, "  [{}] {}\n      {}", u.rule, u.reason, place_text(&u.place));
+            }
+        }
+    }
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(if unreadable > 0 {
+        ExitCode::from(2)
+    } else if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn review(inputs: &[PathBuf], out: &Path) -> Result<ExitCode> {
+    let (files, failures) = inputs_with_documents(inputs);
+    for f in &failures {
+        eprintln!("error: {}: {} [{}]", f.file.display(), f.message, f.kind);
+    }
     if files.is_empty() {
         anyhow::bail!("no input found");
     }

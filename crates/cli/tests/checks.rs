@@ -93,6 +93,8 @@ fn a_wrong_rate_of_change_is_found() {
 #[test]
 fn a_template_placeholder_for_the_department_is_found() {
     let found = new_findings("第三部分 2024年度部门决算情况说明\n\n一、收入支出决算总体情况说明", "第三部分 XX局2024年度部门决算情况说明\n\n一、收入支出决算总体情况说明");
+    // The heading now also differs from the 目录's (toc.title, see corpus_checks.rs).
+    let found: Vec<Finding> = found.into_iter().filter(|f| f.rule != "toc.title").collect();
     let f = only(&found, "identity.department");
     assert_eq!(f.table, "第3部分");
 }

@@ -73,6 +73,7 @@ mod tests {
             schema: SCHEMA.into(),
             source: Source { file: "x.txt".into(), sha256: "0".into(), format: "text".into(), encoding: None, pages: None },
             metadata: Metadata::default(),
+            toc: vec![],
             tables: vec![Table {
                 id: "income".into(),
                 printed_number: None,

@@ -46,6 +46,24 @@ pub struct TableSpec {
     /// 基本支出 detail lines that are part of one of this table's figures (三公 ⊇ 30217 …).
     #[serde(default)]
     pub detail_lines: Vec<DetailLine>,
+    /// The budget table that prints this final account table's 年初预算 figures.
+    #[serde(default)]
+    pub budget_counterpart: Option<Counterpart>,
+}
+
+/// A table of another document kind holding the same figures: same row keys, columns
+/// renamed by `cols` where its names differ.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Counterpart {
+    pub table: String,
+    #[serde(default)]
+    pub cols: std::collections::BTreeMap<String, String>,
+}
+
+impl Counterpart {
+    pub fn col<'a>(&'a self, col: &'a str) -> &'a str {
+        self.cols.get(col).map(String::as_str).unwrap_or(col)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

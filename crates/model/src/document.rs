@@ -14,6 +14,9 @@ pub struct Document {
     pub metadata: Metadata,
     pub tables: Vec<Table>,
     pub narrative: Vec<Part>,
+    /// The 目录 (table of contents) as printed: its parts, sections and tables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub toc: Vec<TocEntry>,
     /// What the converter noticed and could not resolve (never silent).
     pub warnings: Vec<String>,
     /// What the checks found: every identity that does not hold exactly, every
@@ -187,6 +190,25 @@ pub struct Section {
     pub ordinal: String,
     pub title: String,
     pub text: String,
+    pub at: Location,
+}
+
+/// One entry of the 目录: a part (第三部分 …) or a numbered item under it (九、… / 1. …).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TocEntry {
+    /// `part` or `item`.
+    pub kind: String,
+    /// The number: 3 for 第三部分, 9 for 九、, 1 for `1.`.
+    pub number: u32,
+    /// The number as printed (`第三部分`, `九`, `1`).
+    pub printed: String,
+    pub title: String,
+    /// The part an item is listed under (a part's own number for a part).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<u32>,
+    /// The page the 目录 gives, where it gives one (the document's own page numbers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     pub at: Location,
 }
 

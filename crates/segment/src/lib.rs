@@ -2,6 +2,8 @@
 //! number), each table's unit, printed number, note and empty-table statement, and
 //! the numbered parts (第一部分 … 第五部分) with their numbered sections.
 
+pub mod toc;
+
 use std::sync::OnceLock;
 
 use gongkai_extract::Line;
