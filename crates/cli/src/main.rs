@@ -80,6 +80,9 @@ Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
         /// Exit 1 also when a converted document has error findings (`error`) or warnings too (`warning`).
         #[arg(long, value_parser = ["error", "warning"])]
         fail_on: Option<String>,
+        /// After converting, check the documents in OUT against each other, as `check OUT --corpus` does.
+        #[arg(long)]
+        corpus: bool,
     },
     /// Convert one file in a separate process (used by `convert`; not for direct use).
     #[command(hide = true)]
@@ -152,11 +155,18 @@ Example:\n  gongkai facts samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt >
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.cmd {
-        Cmd::Convert { inputs, out, jobs, quiet, verbose, timeout, max_memory, resume, fail_on } => {
+        Cmd::Convert { inputs, out, jobs, quiet, verbose, timeout, max_memory, resume, fail_on, corpus } => {
             let verbosity = if quiet { batch::Verbosity::Quiet } else if verbose { batch::Verbosity::Verbose } else { batch::Verbosity::Normal };
             let fail_on = fail_on.as_deref().map(|f| if f == "warning" { batch::FailOn::Warning } else { batch::FailOn::Error });
             let opt = batch::Options { jobs: jobs.map(|j| j as usize), verbosity, timeout: Duration::from_secs(timeout), max_memory, resume, fail_on };
-            batch::run(&inputs, &out, &opt)
+            let code = batch::run(&inputs, &out, &opt);
+            match code {
+                // The documents of the run (and any others in OUT) against each other; the
+                // exit code says a cross-document error only where the batch itself was fine.
+                Ok(c) if corpus && c == ExitCode::SUCCESS => check_corpus(std::slice::from_ref(&out), "text", quiet),
+                Ok(c) if corpus && c != ExitCode::from(130) => check_corpus(std::slice::from_ref(&out), "text", quiet).map(|_| c),
+                other => other,
+            }
         }
         Cmd::Worker { file, out, name, run } => Ok(batch::worker(&file, &out, &name, &run)),
         Cmd::Facts { file } => {
@@ -166,7 +176,7 @@ fn main() -> ExitCode {
         Cmd::Check { files, corpus, format } => {
             quiet_broken_pipe();
             if corpus {
-                check_corpus(&files, &format)
+                check_corpus(&files, &format, false)
             } else {
                 check_each(&files, &format)
             }
@@ -357,7 +367,7 @@ fn place_text(p: &gongkai_check::Place) -> String {
 
 /// `check --corpus`: every document's own checks (one line each), then the documents
 /// against each other. Exit 1 on a cross-document error, 2 when a file could not be read.
-fn check_corpus(inputs: &[PathBuf], format: &str) -> Result<ExitCode> {
+fn check_corpus(inputs: &[PathBuf], format: &str, quiet: bool) -> Result<ExitCode> {
     use std::fmt::Write as _;
     let (files, failures) = inputs_with_documents(inputs);
     for f in &failures {
@@ -421,7 +431,9 @@ fn check_corpus(inputs: &[PathBuf], format: &str) -> Result<ExitCode> {
         }
     }
     // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    if !quiet {
+        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    }
     Ok(if unreadable > 0 {
         ExitCode::from(2)
     } else if errors > 0 {
