@@ -368,13 +368,19 @@ pub(crate) fn load_font(doc: &Document, dict: &Dictionary) -> Font {
     let simple = if type0 { [None; 256] } else { simple_encoding(doc, dict, type3) };
     let mut widths = HashMap::new();
     let mut default_width = if type0 { 1000.0 } else if type3 { 0.0 } else { 500.0 };
-    // A Type3 font's glyph space is its own (§9.6.5): FontMatrix maps it to text space.
+    // A Type3 font's glyph space is its own (§9.6.5): FontMatrix maps it to text space,
+    // and its glyphs are as tall as FontBBox says (there is no em): that height, in text
+    // space, is the size its glyphs report (1 where FontBBox is all zero, as allowed).
     let (mut scale, mut em) = (0.001f32, 1.0f32);
     if type3 {
-        if let Some(m) = dict_get(doc, dict, b"FontMatrix").and_then(|o| o.as_array().ok()) {
-            let v: Vec<f32> = m.iter().filter_map(|o| num(resolve(doc, o))).collect();
-            if v.len() == 6 && v[0].is_finite() && v[3].is_finite() && v[3] != 0.0 {
-                (scale, em) = (v[0], (v[3] * 1000.0).abs());
+        let nums = |key: &[u8]| -> Vec<f32> {
+            dict_get(doc, dict, key).and_then(|o| o.as_array().ok()).map_or(Vec::new(), |m| m.iter().filter_map(|o| num(resolve(doc, o))).collect())
+        };
+        let (m, b) = (nums(b"FontMatrix"), nums(b"FontBBox"));
+        if m.len() == 6 && m.iter().all(|x| x.is_finite()) && m[0] != 0.0 && m[3] != 0.0 {
+            scale = m[0];
+            if b.len() == 4 && b.iter().all(|x| x.is_finite()) && b[3] != b[1] {
+                em = ((b[3] - b[1]) * m[3]).abs().clamp(1e-3, 1e3);
             }
         }
     }
