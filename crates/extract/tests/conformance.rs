@@ -459,9 +459,9 @@ fn filters_on_forms_and_cmaps() {
 
 #[test]
 fn inline_image_data_that_looks_like_operators_is_skipped() {
-    // 4 × 2 gray, 8 bits: 8 bytes that read as `EI Q ET`, then a 3-component RGB image
+    // 4 × 2 gray, 8 bits: 8 bytes that read as `EI 3 Tr` (which would hide B), then a 3-component RGB image
     // holding `(` `[` `EI` and binary, then an image mask (1 bit, 16 × 2: 4 bytes).
-    let mut c = b"BT /W 10 Tf 100 700 Td (A) Tj ET BI /W 4 /H 2 /BPC 8 /CS /G ID EI Q ET EI ".to_vec();
+    let mut c = b"BT /W 10 Tf 100 700 Td (A) Tj ET BI /W 4 /H 2 /BPC 8 /CS /G ID EI 3 Tr EI ".to_vec();
     c.extend_from_slice(b"BI /Width 2 /Height 1 /BitsPerComponent 8 /ColorSpace /DeviceRGB ID ");
     c.extend_from_slice(&[b'(', b'[', b' ', b'E', b'I', 0xFF]);
     c.extend_from_slice(b"\nEI BI /IM true /W 16 /H 2 ID \x00EI\n EI\nBT /W 10 Tf 100 600 Td (B) Tj ET");
@@ -477,7 +477,7 @@ fn inline_image_data_that_looks_like_operators_is_skipped() {
 #[test]
 fn filtered_inline_image_data_ends_at_the_real_ei() {
     let mut c = b"BI /W 8 /H 8 /CS /RGB /BPC 8 /F /DCT ID ".to_vec();
-    c.extend_from_slice(&[0xFF, 0xD8, b' ', b'E', b'I', b' ', 0x00, 0x9C, 0xFF, b')', 0xFF, 0xD9]);
+    c.extend_from_slice(&[0xFF, 0xD8, b' ', b'E', b'I', b' ', 0x9C, b' ', b'7', b' ', b'T', b'r', b' ', 0xFF, b')', 0xFF, 0xD9]);
     c.extend_from_slice(b" EI BI /W 2 /H 2 /F /AHx ID 00FF00FF> EI BT /W 10 Tf 100 700 Td (A) Tj ET");
     let mut pdf = Pdf::new();
     pdf.page(&c);
