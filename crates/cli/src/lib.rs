@@ -2,7 +2,7 @@
 //! over this; tests call it directly.
 
 use gongkai_extract::pdf::PdfError;
-use gongkai_extract::{read_pdf, read_text, ExtractError};
+use gongkai_extract::{read_text, ExtractError};
 use gongkai_model::{Document, Metadata, Source, SCHEMA};
 use gongkai_segment::most_common;
 use sha2::{Digest, Sha256};
@@ -40,12 +40,22 @@ fn looks_like_pdf(bytes: &[u8], file_name: &str) -> bool {
 
 /// Convert one input. `file_name` is recorded in the output (no directory).
 pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertError> {
-    let laid = if looks_like_pdf(bytes, file_name) { read_pdf(bytes)? } else { read_text(bytes)? };
+    let (laid, unmapped) = if looks_like_pdf(bytes, file_name) {
+        let r = gongkai_extract::read_pdf_report(bytes)?;
+        let unmapped = r.unmapped_error();
+        (r.laid, unmapped)
+    } else {
+        (read_text(bytes)?, None)
+    };
     let seg = gongkai_segment::segment(&laid.lines);
     if seg.tables.is_empty() {
         // A damaged file that yields no table failed because of the damage: say so.
         if let Some(d) = &laid.damaged {
             return Err(ExtractError::Pdf(PdfError::Damaged(format!("{d}; no known table could be read from it"))).into());
+        }
+        // Text that could not be mapped to Unicode is why no table was found (OCR reads it).
+        if let Some(e) = unmapped {
+            return Err(e.into());
         }
         return Err(ConvertError::NotDisclosure);
     }
