@@ -1,4 +1,7 @@
-//! PDFs built for more than one test binary.
+//! PDFs built for more than one test binary (each uses some of them).
+#![allow(dead_code)]
+
+pub mod hostile;
 
 use lopdf::{dictionary, Document, Object, Stream};
 
