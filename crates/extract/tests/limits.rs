@@ -90,7 +90,7 @@ fn operator_glyph_segment_and_ruling_budgets_drop_the_page() {
         pages(&open(&b.bytes()).unwrap())
     };
     let cases: Vec<(Vec<u8>, &str)> = vec![
-        (b"0 0 0 RG ".repeat(2_000_001), "more than 2,000,000 operators (limit MAX_PAGE_OPERATORS)"),
+        (b"Q ".repeat(2_000_001), "more than 2,000,000 operators (limit MAX_PAGE_OPERATORS)"),
         ([&b"BT /W 1 Tf "[..], &b"(AAAAAAAAAA) Tj ".repeat(20_001), b"ET"].concat(), "more than 200,000 glyphs (limit MAX_PAGE_GLYPHS)"),
         (b"0 0 m 1 0 l ".repeat(500_001), "more than 1,000,000 path segments (limit MAX_PAGE_PATH_SEGMENTS)"),
         (b"0 0 m 10 0 l ".repeat(100_001).into_iter().chain(b"S".iter().copied()).collect(), "more than 100,000 rulings (limit MAX_PAGE_RULINGS)"),
