@@ -272,23 +272,83 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// After `BI`: the image's parameters up to `ID`, then its data up to a delimited `EI`.
+    /// After `BI` (§8.9.7): the image's parameters up to `ID`, then its data. Unfiltered
+    /// data has a known length (width, height, components, bits per component), so bytes
+    /// that look like `EI` or operators inside it are skipped exactly; filtered data (or
+    /// an unknown colour space) ends at the first `EI` that stands alone and is followed
+    /// by what looks like content again (text, not binary).
     fn skip_inline_image(&mut self) {
         let d = self.data;
-        while self.pos + 1 < d.len() {
-            if d[self.pos] == b'I' && d[self.pos + 1] == b'D' && (self.pos == 0 || is_white(d[self.pos - 1]) || is_delim(d[self.pos - 1])) {
-                self.pos += 3;
+        let (mut w, mut h, mut bpc, mut comps, mut filtered, mut known) = (0f32, 0f32, 8f32, 1f32, false, true);
+        let mut length: Option<usize> = None;
+        let mut key: Option<&[u8]> = None;
+        loop {
+            self.skip_space();
+            if self.pos >= d.len() {
+                return;
+            }
+            if d[self.pos..].starts_with(b"ID") && d.get(self.pos + 2).is_none_or(|b| is_white(*b) || is_delim(*b)) {
+                self.pos += 2;
                 break;
             }
+            let Some(o) = self.operand(1) else {
+                // Something that is neither a parameter nor ID: skip a token.
+                if self.regular().is_empty() {
+                    self.pos += 1;
+                }
+                continue;
+            };
+            match key.take() {
+                None => key = o.name().or(Some(b"")),
+                Some(k) => match (k, &o) {
+                    (b"W" | b"Width", Operand::Num(n)) => w = *n,
+                    (b"H" | b"Height", Operand::Num(n)) => h = *n,
+                    (b"BPC" | b"BitsPerComponent", Operand::Num(n)) => bpc = *n,
+                    (b"L" | b"Length", Operand::Num(n)) if *n >= 0.0 => length = Some(*n as usize),
+                    (b"IM" | b"ImageMask", Operand::Other) => (bpc, comps) = (1.0, 1.0),
+                    (b"CS" | b"ColorSpace", Operand::Name(n)) => match *n {
+                        b"G" | b"DeviceGray" | b"I" | b"Indexed" => comps = 1.0,
+                        b"RGB" | b"DeviceRGB" => comps = 3.0,
+                        b"CMYK" | b"DeviceCMYK" => comps = 4.0,
+                        _ => known = false,
+                    },
+                    (b"CS" | b"ColorSpace", _) => known = false,
+                    (b"F" | b"Filter", Operand::Name(_)) => filtered = true,
+                    (b"F" | b"Filter", Operand::Array(v)) => filtered |= !v.is_empty(),
+                    _ => {}
+                },
+            }
+        }
+        // One white-space byte separates ID from the data.
+        if self.pos < d.len() && is_white(d[self.pos]) {
             self.pos += 1;
+        }
+        let exact = length.or_else(|| {
+            (!filtered && known && w > 0.0 && h > 0.0 && bpc > 0.0 && w * h * comps * bpc < 1e10)
+                .then(|| ((w * comps * bpc / 8.0).ceil() * h) as usize)
+        });
+        if let Some(n) = exact {
+            let end = self.pos.saturating_add(n).min(d.len());
+            let mut k = end;
+            while k < d.len() && is_white(d[k]) {
+                k += 1;
+            }
+            if d[k..].starts_with(b"EI") {
+                self.pos = k + 2;
+                return;
+            }
         }
         while self.pos + 2 <= d.len() {
             let at_ei = &d[self.pos..self.pos + 2] == b"EI"
                 && (self.pos == 0 || is_white(d[self.pos - 1]))
-                && d.get(self.pos + 2).is_none_or(|b| is_white(*b));
+                && d.get(self.pos + 2).is_none_or(|b| is_white(*b) || is_delim(*b));
             if at_ei {
-                self.pos += 2;
-                return;
+                // Binary image data can hold ` EI `: what follows the real one is content.
+                let after = &d[self.pos + 2..(self.pos + 66).min(d.len())];
+                if after.iter().all(|&b| b.is_ascii_graphic() || is_white(b)) {
+                    self.pos += 2;
+                    return;
+                }
             }
             self.pos += 1;
         }

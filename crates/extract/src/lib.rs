@@ -114,10 +114,46 @@ fn page_list(pages: &[u32]) -> String {
     out.join(", ")
 }
 
+/// A PDF read into lines, with what the caller needs to name the right error when no
+/// table is found in them.
+#[derive(Debug, Clone)]
+pub struct PdfRead {
+    pub laid: LaidOut,
+    /// Pages that drew glyphs without a Unicode mapping, and how many in all.
+    pub unmapped_pages: Vec<u32>,
+    pub unmapped_glyphs: usize,
+    /// Glyphs read (with Unicode) in the whole document.
+    pub mapped_glyphs: usize,
+    /// Pages dropped whole because they went past a limit (the document is partial).
+    pub dropped_pages: Vec<u32>,
+}
+
+impl PdfRead {
+    /// When no table is found, the reason may be that the text could not be read: glyphs
+    /// without a Unicode mapping make up a tenth or more of what the pages draw (a logo in
+    /// a symbol font does not). Then the error is `Unmapped`, naming the pages.
+    pub fn unmapped_error(&self) -> Option<ExtractError> {
+        let total = self.unmapped_glyphs + self.mapped_glyphs;
+        (self.unmapped_glyphs > 0 && self.unmapped_glyphs * 10 >= total).then(|| {
+            ExtractError::Unmapped(format!(
+                "pages {} ({} of {} glyphs have no Unicode mapping; no known table in the rest)",
+                page_list(&self.unmapped_pages),
+                self.unmapped_glyphs,
+                total
+            ))
+        })
+    }
+}
+
 /// Read a PDF into lines: every page's grids and text, with per-page warnings for
 /// scanned pages, unmapped fonts and content that could not be read. A file with no
 /// readable text at all is an error, never an empty document.
 pub fn read_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
+    read_pdf_report(bytes).map(|r| r.laid)
+}
+
+/// `read_pdf`, with the counts behind its warnings.
+pub fn read_pdf_report(bytes: &[u8]) -> Result<PdfRead, ExtractError> {
     if bytes.is_empty() {
         return Err(ExtractError::Empty);
     }
@@ -130,38 +166,72 @@ pub fn read_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
     }
     let pages = pdf::pages(doc);
     let mut lines = Vec::new();
-    let (mut scans, mut unmapped, mut textless) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut scans, mut unmapped, mut textless, mut dropped) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut unmapped_glyphs, mut mapped_glyphs) = (0, 0);
+    // What went wrong, one entry per distinct message with the pages it happened on (a
+    // problem of 5,000 pages is one warning, not 5,000).
+    let mut problems: Vec<(String, Vec<u32>)> = Vec::new();
     for p in &pages {
+        unmapped_glyphs += p.unmapped;
+        mapped_glyphs += p.glyphs.len();
+        if p.dropped.is_some() {
+            dropped.push(p.number);
+        }
         for m in &p.problems {
-            warnings.push(format!("page {}: {}", p.number, m));
+            match problems.iter_mut().find(|(g, _)| g == m) {
+                Some((_, on)) => on.push(p.number),
+                None => problems.push((m.clone(), vec![p.number])),
+            }
         }
         let readable = p.glyphs.iter().any(|g| !g.text.trim().is_empty());
         if p.unmapped > 0 {
             unmapped.push(p.number);
-            warnings.push(format!("page {}: {} glyphs drawn with fonts that have no Unicode mapping were left out", p.number, p.unmapped));
         }
-        if !readable && p.unmapped == 0 {
+        if !readable && p.unmapped == 0 && p.dropped.is_none() {
             if p.images > 0 {
                 scans.push(p.number);
-                warnings.push(format!("page {}: image only (a scan), no text layer", p.number));
             } else {
                 textless.push(p.number);
             }
         }
         lines.extend(lattice::page_lines(p));
     }
+    let on = |pages: &[u32]| if pages.len() == 1 { format!("page {}", pages[0]) } else { format!("pages {}", page_list(pages)) };
+    for (m, at) in &problems {
+        warnings.push(format!("{}: {m}", on(at)));
+    }
+    if !unmapped.is_empty() {
+        warnings.push(format!("{}: {unmapped_glyphs} glyphs drawn with fonts that have no Unicode mapping were left out", on(&unmapped)));
+    }
+    if !scans.is_empty() {
+        warnings.push(format!("{}: image only (a scan), no text layer", on(&scans)));
+    }
     let all: Vec<u32> = pages.iter().map(|p| p.number).collect();
+    if !dropped.is_empty() {
+        warnings.push(format!(
+            "partial document: {} of {} pages dropped ({}) because they went past a limit; the other pages are complete",
+            dropped.len(),
+            all.len(),
+            on(&dropped)
+        ));
+    }
     if lines.iter().all(|l| l.filled() == 0) {
-        let problems: Vec<String> = pages.iter().flat_map(|p| p.problems.iter().map(move |m| format!("page {}: {m}", p.number))).collect();
+        // At most ten distinct problems in an error message; the count of the rest.
+        let mut said: Vec<String> = problems.iter().take(10).map(|(m, at)| format!("{}: {m}", on(at))).collect();
+        if problems.len() > 10 {
+            said.push(format!("and {} more", problems.len() - 10));
+        }
         if let Some(r) = &opened.repair {
             return Err(ExtractError::Pdf(pdf::PdfError::Damaged(format!("{r}; no text could be read from it"))));
         }
         return Err(if pages.is_empty() {
             ExtractError::NoText("the document has no pages (an empty or cyclic page tree)".into())
-        } else if !problems.is_empty() {
-            ExtractError::Pdf(pdf::PdfError::Damaged(format!("no page could be read: {}", problems.join("; "))))
+        } else if dropped.len() == all.len() {
+            ExtractError::Pdf(pdf::PdfError::Damaged(format!("every page went past a limit: {}", said.join("; "))))
         } else if !unmapped.is_empty() {
             ExtractError::Unmapped(format!("pages {}", page_list(&unmapped)))
+        } else if !problems.is_empty() {
+            ExtractError::Pdf(pdf::PdfError::Damaged(format!("no page could be read: {}", said.join("; "))))
         } else if !scans.is_empty() {
             ExtractError::NoText(format!("image-only pages (scans) {} of {}", page_list(&scans), all.len()))
         } else {
@@ -169,5 +239,6 @@ pub fn read_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
         });
     }
     let damaged = opened.repair.clone();
-    Ok(LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings, damaged })
+    let laid = LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings, damaged };
+    Ok(PdfRead { laid, unmapped_pages: unmapped, unmapped_glyphs, mapped_glyphs, dropped_pages: dropped })
 }

@@ -7,13 +7,15 @@ use std::collections::HashMap;
 use compact_str::CompactString;
 use lopdf::{Dictionary, Document, Object};
 
-use super::{dict_get, num, resolve, MAX_CONTENT_BYTES};
+use super::{dict_get, num, resolve, MAX_CMAP_ENTRIES, MAX_CONTENT_BYTES, MAX_WIDTH_ENTRIES};
 use crate::encodings;
 
 #[derive(Debug, Default, Clone)]
 pub(crate) struct CMap {
     map: HashMap<u32, CompactString>,
     two_byte: bool,
+    /// The CMap defined more than `MAX_CMAP_ENTRIES` codes: the rest were not read.
+    truncated: bool,
 }
 
 fn hex_bytes(s: &str) -> Vec<u8> {
@@ -60,6 +62,10 @@ pub(crate) fn parse_cmap(data: &[u8]) -> CMap {
                 cm.two_byte = hex_bytes(t).len() >= 2;
                 i += 2;
             }
+            _ if cm.map.len() >= MAX_CMAP_ENTRIES => {
+                cm.truncated = true;
+                break;
+            }
             "beginbfchar" if t.starts_with('<') && i + 1 < tokens.len() => {
                 cm.map.insert(be(&hex_bytes(t)), utf16(&hex_bytes(tokens[i + 1])).into());
                 i += 2;
@@ -71,9 +77,9 @@ pub(crate) fn parse_cmap(data: &[u8]) -> CMap {
                     let mut code = lo;
                     loop {
                         let tok = tokens[j].trim_start_matches('[');
-                        if !tok.is_empty() && tok != "]" {
+                        if !tok.is_empty() && tok != "]" && cm.map.len() < MAX_CMAP_ENTRIES {
                             cm.map.insert(code, utf16(&hex_bytes(tok)).into());
-                            code += 1;
+                            code = code.wrapping_add(1);
                         }
                         if tokens[j].ends_with(']') || tokens[j] == "]" || j + 1 >= tokens.len() {
                             break;
@@ -83,12 +89,16 @@ pub(crate) fn parse_cmap(data: &[u8]) -> CMap {
                     i = j + 1;
                 } else {
                     let dst = hex_bytes(tokens[i + 2]);
-                    let base = utf16(&dst);
-                    for (k, code) in (lo..=hi.min(lo + 0xFFFF)).enumerate() {
+                    let base: Vec<u16> = utf16(&dst).encode_utf16().collect();
+                    let mut units = base.clone();
+                    for (k, code) in (lo..=hi.min(lo.saturating_add(0xFFFF))).enumerate() {
+                        if cm.map.len() >= MAX_CMAP_ENTRIES {
+                            cm.truncated = true;
+                            break;
+                        }
                         // The last UTF-16 unit increments across the range.
-                        let mut units: Vec<u16> = base.encode_utf16().collect();
-                        if let Some(last) = units.last_mut() {
-                            *last = last.wrapping_add(k as u16);
+                        if let (Some(last), Some(b)) = (units.last_mut(), base.last()) {
+                            *last = b.wrapping_add(k as u16);
                         }
                         cm.map.insert(code, String::from_utf16_lossy(&units).into());
                     }
@@ -111,8 +121,42 @@ enum Decoding {
     Ucs2,
     /// A simple font's single-byte encoding.
     Simple,
+    /// Identity-H CIDs of a registered character collection (Adobe-GB1, ...), read through
+    /// the collection's CID -> Unicode table (poppler-data's, where installed).
+    Collection(&'static [char]),
     /// Identity-H without ToUnicode and the like: CIDs with no Unicode.
     Unknown,
+}
+
+/// Where poppler-data installs Adobe's CID -> Unicode tables (one hex code point per
+/// line, the line number being the CID); `GONGKAI_CID_TO_UNICODE` names another folder.
+const CID_TO_UNICODE_DIR: &str = "/usr/share/poppler/cidToUnicode";
+
+/// The CID -> Unicode table of `Adobe-<ordering>`, read once per process; None when it is
+/// not installed (or the ordering is not one of Adobe's four CJK collections).
+fn collection_table(ordering: &[u8]) -> Option<&'static [char]> {
+    use std::sync::OnceLock;
+    static TABLES: [OnceLock<Option<Vec<char>>>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let (k, name) = match ordering {
+        b"GB1" => (0, "Adobe-GB1"),
+        b"CNS1" => (1, "Adobe-CNS1"),
+        b"Japan1" => (2, "Adobe-Japan1"),
+        b"Korea1" => (3, "Adobe-Korea1"),
+        _ => return None,
+    };
+    TABLES[k]
+        .get_or_init(|| {
+            let dir = std::env::var_os("GONGKAI_CID_TO_UNICODE").map_or_else(|| CID_TO_UNICODE_DIR.into(), std::path::PathBuf::from);
+            let text = std::fs::read_to_string(dir.join(name)).ok()?;
+            // 65,536 CIDs at most: a longer file is not such a table.
+            let table: Vec<char> = text
+                .lines()
+                .take(0x10000)
+                .map(|l| u32::from_str_radix(l.trim(), 16).ok().and_then(char::from_u32).unwrap_or('\0'))
+                .collect();
+            (!table.is_empty()).then_some(table)
+        })
+        .as_deref()
 }
 
 /// The character as printed: fonts that map glyphs to Kangxi radicals (⼀ U+2F00) or CJK
@@ -140,6 +184,16 @@ fn printed_form(t: CompactString) -> CompactString {
 
 pub(crate) struct Font {
     decoding: Decoding,
+    /// Glyph-space units to text space: 1/1000, or a Type3 font's FontMatrix.
+    pub(crate) scale: f32,
+    /// The em of the font relative to a 1000-unit glyph space (a Type3 FontMatrix can scale it).
+    pub(crate) em: f32,
+    /// What was wrong with the font's data (limits reached), reported once for the page
+    /// that first uses it.
+    pub(crate) problems: Vec<String>,
+    /// Why its CIDs have no Unicode where a table would have given them: reported on pages
+    /// that draw them.
+    pub(crate) missing_table: Option<String>,
     /// Bytes per code: 1 for simple fonts, 2 for CID fonts; GBK is variable.
     pub(crate) two_byte: bool,
     simple: [Option<char>; 256],
@@ -169,6 +223,7 @@ impl Font {
                     (!bad).then(|| CompactString::from(s))
                 }
                 Decoding::Ucs2 => Some(utf16(raw).into()),
+                Decoding::Collection(t) => t.get(code as usize).filter(|c| **c != '\0').map(|c| CompactString::from(&*c.encode_utf8(&mut [0; 4]))),
                 Decoding::Simple => self.simple_char(code, n),
                 Decoding::Unknown => None,
             };
@@ -191,16 +246,21 @@ impl Font {
     }
 }
 
-fn simple_encoding(doc: &Document, dict: &Dictionary) -> [Option<char>; 256] {
+/// A simple font's code -> character table: its base encoding (WinAnsi where none is
+/// named; none for a Type3 font, whose codes mean only what /Differences says) and /Differences.
+fn simple_encoding(doc: &Document, dict: &Dictionary, type3: bool) -> [Option<char>; 256] {
     let mut table = [None; 256];
     let enc = dict_get(doc, dict, b"Encoding");
+    let default: Option<&[u8]> = (!type3).then_some(b"WinAnsiEncoding");
     let base = match enc {
-        Some(Object::Name(n)) => n.as_slice(),
-        Some(Object::Dictionary(d)) => d.get(b"BaseEncoding").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"WinAnsiEncoding"),
-        _ => b"WinAnsiEncoding",
+        Some(Object::Name(n)) => Some(n.as_slice()),
+        Some(Object::Dictionary(d)) => d.get(b"BaseEncoding").ok().and_then(|o| o.as_name().ok()).or(default),
+        _ => default,
     };
-    for (c, slot) in table.iter_mut().enumerate() {
-        *slot = encodings::base_char(base, c as u8);
+    if let Some(base) = base {
+        for (c, slot) in table.iter_mut().enumerate() {
+            *slot = encodings::base_char(base, c as u8);
+        }
     }
     if let Some(Object::Dictionary(d)) = enc {
         if let Some(Object::Array(diffs)) = dict_get(doc, d, b"Differences") {
@@ -246,38 +306,87 @@ fn embedded_cmap(doc: &Document, dict: &Dictionary) -> Option<CMap> {
             }
         }
     }
-    Some(CMap { map, two_byte: true })
+    Some(CMap { map, two_byte: true, truncated: false })
 }
 
 pub(crate) fn load_font(doc: &Document, dict: &Dictionary) -> Font {
     let subtype = dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"");
     let type0 = subtype == b"Type0";
+    let type3 = subtype == b"Type3";
+    let base_font = String::from_utf8_lossy(dict.get(b"BaseFont").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"(unnamed)")).into_owned();
+    let mut problems = Vec::new();
     let to_unicode = dict_get(doc, dict, b"ToUnicode")
         .and_then(|o| o.as_stream().ok())
         .and_then(|s| s.decompressed_content_with_limit(MAX_CONTENT_BYTES).ok().or_else(|| Some(s.content.clone())))
         .map(|d| parse_cmap(&d))
         .filter(|c| !c.map.is_empty());
+    if to_unicode.as_ref().is_some_and(|c| c.truncated) {
+        problems.push(format!(
+            "font {base_font}: its ToUnicode CMap defines more than {MAX_CMAP_ENTRIES} codes (limit MAX_CMAP_ENTRIES): the rest are unmapped"
+        ));
+    }
+    let descendant = dict_get(doc, dict, b"DescendantFonts")
+        .and_then(|o| o.as_array().ok())
+        .and_then(|a| a.first())
+        .map(|o| resolve(doc, o))
+        .and_then(|o| o.as_dict().ok());
+    let ordering: Vec<u8> = descendant
+        .and_then(|d| dict_get(doc, d, b"CIDSystemInfo"))
+        .and_then(|o| o.as_dict().ok())
+        .filter(|i| dict_get(doc, i, b"Registry").and_then(|o| o.as_str().ok()) == Some(b"Adobe"))
+        .and_then(|i| dict_get(doc, i, b"Ordering"))
+        .and_then(|o| o.as_str().ok())
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default();
     let encoding_name = dict_get(doc, dict, b"Encoding").and_then(|o| o.as_name().ok()).unwrap_or(b"");
     // Without ToUnicode, an embedded TrueType CID font still says which character each
     // glyph draws, through its own cmap table.
     let to_unicode = to_unicode.or_else(|| if type0 && encoding_name.starts_with(b"Identity") { embedded_cmap(doc, dict) } else { None });
+    let identity = encoding_name.starts_with(b"Identity");
+    let mut missing_table = None;
     let decoding = match to_unicode {
         Some(c) => Decoding::ToUnicode(c),
-        None if type0 && (encoding_name.starts_with(b"GBK") || encoding_name.starts_with(b"GBpc-EUC") || encoding_name.starts_with(b"GBK2K")) => Decoding::Gbk,
+        None if type0 && (encoding_name.starts_with(b"GBK") || encoding_name.starts_with(b"GBpc-EUC") || encoding_name.starts_with(b"GB-EUC")) => {
+            Decoding::Gbk
+        }
         None if type0 && encoding_name.starts_with(b"UniGB-U") => Decoding::Ucs2,
+        // Identity CIDs of a registered collection: the collection's table says what they are.
+        None if type0 && identity && !ordering.is_empty() && ordering != b"Identity" => match collection_table(&ordering) {
+            Some(t) => Decoding::Collection(t),
+            None => {
+                let o = String::from_utf8_lossy(&ordering);
+                missing_table = Some(format!(
+                    "font {base_font} draws Adobe-{o} CIDs without ToUnicode, and the Adobe-{o} CID -> Unicode table is not installed \
+                     ({CID_TO_UNICODE_DIR}/Adobe-{o}, Debian package poppler-data, or a folder named by GONGKAI_CID_TO_UNICODE)"
+                ));
+                Decoding::Unknown
+            }
+        },
         None if type0 => Decoding::Unknown,
         None => Decoding::Simple,
     };
-    let simple = if type0 { [None; 256] } else { simple_encoding(doc, dict) };
+    let simple = if type0 { [None; 256] } else { simple_encoding(doc, dict, type3) };
     let mut widths = HashMap::new();
-    let mut default_width = if type0 { 1000.0 } else { 500.0 };
+    let mut default_width = if type0 { 1000.0 } else if type3 { 0.0 } else { 500.0 };
+    // A Type3 font's glyph space is its own (§9.6.5): FontMatrix maps it to text space,
+    // and its glyphs are as tall as FontBBox says (there is no em): that height, in text
+    // space, is the size its glyphs report (1 where FontBBox is all zero, as allowed).
+    let (mut scale, mut em) = (0.001f32, 1.0f32);
+    if type3 {
+        let nums = |key: &[u8]| -> Vec<f32> {
+            dict_get(doc, dict, key).and_then(|o| o.as_array().ok()).map_or(Vec::new(), |m| m.iter().filter_map(|o| num(resolve(doc, o))).collect())
+        };
+        let (m, b) = (nums(b"FontMatrix"), nums(b"FontBBox"));
+        if m.len() == 6 && m.iter().all(|x| x.is_finite()) && m[0] != 0.0 && m[3] != 0.0 {
+            scale = m[0];
+            if b.len() == 4 && b.iter().all(|x| x.is_finite()) && b[3] != b[1] {
+                em = ((b[3] - b[1]) * m[3]).abs().clamp(1e-3, 1e3);
+            }
+        }
+    }
+    let mut width_entries = 0usize;
     if type0 {
-        let desc = dict_get(doc, dict, b"DescendantFonts")
-            .and_then(|o| o.as_array().ok())
-            .and_then(|a| a.first())
-            .map(|o| resolve(doc, o))
-            .and_then(|o| o.as_dict().ok());
-        if let Some(d) = desc {
+        if let Some(d) = descendant {
             if let Some(dw) = dict_get(doc, d, b"DW").and_then(num) {
                 default_width = dw;
             }
@@ -285,19 +394,27 @@ pub(crate) fn load_font(doc: &Document, dict: &Dictionary) -> Font {
             let identity = !matches!(decoding, Decoding::Gbk | Decoding::Ucs2);
             if let (true, Some(w)) = (identity, dict_get(doc, d, b"W").and_then(|o| o.as_array().ok())) {
                 let mut i = 0;
-                while i + 1 < w.len() {
+                while i + 1 < w.len() && width_entries < MAX_WIDTH_ENTRIES {
                     let first = num(resolve(doc, &w[i])).unwrap_or(0.0) as u32;
                     match resolve(doc, &w[i + 1]) {
                         Object::Array(list) => {
                             for (k, o) in list.iter().enumerate().take(0x10000) {
-                                widths.insert(first + k as u32, num(resolve(doc, o)).unwrap_or(default_width));
+                                if width_entries >= MAX_WIDTH_ENTRIES {
+                                    break;
+                                }
+                                width_entries += 1;
+                                widths.insert(first.saturating_add(k as u32), num(resolve(doc, o)).unwrap_or(default_width));
                             }
                             i += 2;
                         }
                         o => {
                             let last = num(o).unwrap_or(0.0) as u32;
                             let wv = w.get(i + 2).and_then(num).unwrap_or(default_width);
-                            for c in first..=last.min(first + 0xFFFF) {
+                            for c in first..=last.min(first.saturating_add(0xFFFF)) {
+                                if width_entries >= MAX_WIDTH_ENTRIES {
+                                    break;
+                                }
+                                width_entries += 1;
                                 widths.insert(c, wv);
                             }
                             i += 3;
@@ -313,11 +430,16 @@ pub(crate) fn load_font(doc: &Document, dict: &Dictionary) -> Font {
             }
         }
     }
+    if width_entries >= MAX_WIDTH_ENTRIES {
+        problems.push(format!(
+            "font {base_font}: its /W array defines more than {MAX_WIDTH_ENTRIES} widths (limit MAX_WIDTH_ENTRIES): the rest take the default width"
+        ));
+    }
     let two_byte = match &decoding {
         Decoding::ToUnicode(c) => c.two_byte || type0,
         _ => type0,
     };
-    Font { decoding, two_byte, simple, widths, default_width }
+    Font { decoding, scale, em, problems, missing_table, two_byte, simple, widths, default_width }
 }
 
 #[cfg(test)]

@@ -2,11 +2,14 @@
 //! it places every visible glyph and collects the rulings of a page.
 
 use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
 
+use compact_str::CompactString;
 use lopdf::{Dictionary, Document, Object};
 
 use super::font::{load_font, Font};
-use super::{dict_get, num, resolve, Glyph, Page, Rect, MAX_CONTENT_BYTES, MAX_PAGES};
+use super::*;
 use crate::content::{Lexer, Operand};
 
 type Matrix = [f32; 6];
@@ -27,22 +30,41 @@ fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 }
 
-/// Open a PDF: the empty user password is tried on an encrypted file, as viewers do. A
-/// file whose cross-reference index is broken or cut off (a half-downloaded file) is
-/// read from an index rebuilt by scanning its objects; what that cost is in `Opened::repair`.
+/// The text state (PDF 32000-1 §9.3): part of the graphics state, so `q` saves it, `Q`
+/// restores it and a form XObject starts with its caller's. `BT` resets only the text
+/// and line matrices, which live with the text object, not here.
+#[derive(Clone)]
+struct TextState {
+    font: Option<Rc<Font>>,
+    size: f32,
+    /// Character spacing Tc, word spacing Tw, horizontal scaling Tz / 100, leading TL, rise Ts.
+    tc: f32,
+    tw: f32,
+    th: f32,
+    tl: f32,
+    rise: f32,
+    render: i64,
+}
 
+impl Default for TextState {
+    fn default() -> Self {
+        TextState { font: None, size: 0.0, tc: 0.0, tw: 0.0, th: 1.0, tl: 0.0, rise: 0.0, render: 0 }
+    }
+}
+
+/// The graphics state this interpreter needs (§8.4): CTM, clip, whether fill and stroke
+/// paint white, and the text state.
 #[derive(Clone)]
 struct GState {
     ctm: Matrix,
     clip: Option<Rect>,
     fill_white: bool,
     stroke_white: bool,
+    text: TextState,
 }
 
 /// Rulings thinner than this (points) are lines; thicker filled shapes are backgrounds.
 const THIN: f32 = 3.0;
-/// Form XObjects nest at most this deep (a cycle of forms cannot recurse forever).
-const MAX_FORM_DEPTH: usize = 8;
 
 fn is_white(a: &[Operand<'_>], op: &str) -> bool {
     let v: Vec<f32> = a.iter().filter_map(Operand::num).collect();
@@ -52,10 +74,27 @@ fn is_white(a: &[Operand<'_>], op: &str) -> bool {
     }
 }
 
+/// What one page may spend (the limits in `super`), counted as it runs.
+struct Budget {
+    operators: usize,
+    glyphs: usize,
+    segments: usize,
+    forms: usize,
+    started: Instant,
+}
+
 struct Interp<'a> {
     doc: &'a Document,
     page: Page,
-    fonts: HashMap<Vec<u8>, std::rc::Rc<Font>>,
+    fonts: HashMap<usize, Rc<Font>>,
+    /// Decoded form contents of this file, by object: a form drawn on every page (or many
+    /// times on one) is decompressed once.
+    forms: HashMap<lopdf::ObjectId, Rc<Vec<u8>>>,
+    budget: Budget,
+    /// Decompressed content still allowed for this file (`MAX_FILE_CONTENT_BYTES`).
+    file_content: usize,
+    /// The limit this page went past: interpretation stops and the page is dropped.
+    over: Option<String>,
 }
 
 struct Resources<'a> {
@@ -69,20 +108,49 @@ impl<'a> Resources<'a> {
             dict_get(doc, sub, name)
         })
     }
+    /// The object id behind a resource name, where it is an indirect reference.
+    fn lookup_id(&self, doc: &'a Document, kind: &[u8], name: &[u8]) -> Option<lopdf::ObjectId> {
+        self.dicts.iter().find_map(|d| {
+            let sub = dict_get(doc, d, kind)?.as_dict().ok()?;
+            sub.get(name).ok()?.as_reference().ok()
+        })
+    }
+}
+
+fn fmt_n(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl<'a> Interp<'a> {
-    fn font(&mut self, res: &Resources<'a>, name: &[u8]) -> Option<std::rc::Rc<Font>> {
+    fn font(&mut self, res: &Resources<'a>, name: &[u8]) -> Option<Rc<Font>> {
         let obj = res.lookup(self.doc, b"Font", name)?;
         let dict = obj.as_dict().ok()?;
-        // Cache by dictionary address: one parse per font per page (names differ across forms).
-        let key = format!("{:p}", dict as *const Dictionary).into_bytes();
+        // Cache by dictionary address: one parse per font per file (names differ across forms).
+        let key = dict as *const Dictionary as usize;
         if let Some(f) = self.fonts.get(&key) {
             return Some(f.clone());
         }
-        let f = std::rc::Rc::new(load_font(self.doc, dict));
+        let f = Rc::new(load_font(self.doc, dict));
+        for p in &f.problems {
+            self.page.problems.push(p.clone());
+        }
         self.fonts.insert(key, f.clone());
         Some(f)
+    }
+
+    /// Stop the page: it went past `limit`.
+    fn exceed(&mut self, what: &str, limit: usize, name: &str) {
+        if self.over.is_none() {
+            self.over = Some(format!("more than {} {what} (limit {name})", fmt_n(limit)));
+        }
     }
 
     fn rule(&mut self, r: Rect, clip: Option<Rect>) {
@@ -96,6 +164,10 @@ impl<'a> Interp<'a> {
             }
             None => r,
         };
+        if self.page.rules.len() >= MAX_PAGE_RULINGS {
+            self.exceed("rulings", MAX_PAGE_RULINGS, "MAX_PAGE_RULINGS");
+            return;
+        }
         self.page.rules.push(r);
     }
 
@@ -129,26 +201,119 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Count content about to be interpreted against the file's budget.
+    fn take_content(&mut self, n: usize) -> bool {
+        if n > self.file_content {
+            self.file_content = 0;
+            if self.over.is_none() {
+                self.over = Some(format!(
+                    "the file's content budget is spent (limit MAX_FILE_CONTENT_BYTES, {} MiB decompressed content per file)",
+                    MAX_FILE_CONTENT_BYTES >> 20
+                ));
+            }
+            return false;
+        }
+        self.file_content -= n;
+        true
+    }
+
+    /// Show one string operand: place each glyph and advance the text matrix (§9.4.4).
+    fn show(&mut self, bytes: &[u8], ts: &TextState, fnt: &Font, tm: &mut Matrix, gs: &GState, codes: &mut Vec<(u32, Option<CompactString>)>) {
+        if bytes.len() > MAX_STRING_BYTES {
+            self.page.problems.push(format!(
+                "a string of {} bytes is past the limit of {} (MAX_STRING_BYTES): not shown",
+                fmt_n(bytes.len()),
+                fmt_n(MAX_STRING_BYTES)
+            ));
+            return;
+        }
+        codes.clear();
+        fnt.decode(bytes, codes);
+        self.budget.glyphs += codes.len();
+        if self.budget.glyphs > MAX_PAGE_GLYPHS {
+            self.exceed("glyphs", MAX_PAGE_GLYPHS, "MAX_PAGE_GLYPHS");
+            return;
+        }
+        // Invisible (3) and clip-only (7) text is not printed.
+        let visible = ts.render != 3 && ts.render != 7;
+        let (size, th) = (ts.size, ts.th);
+        for (c, text) in codes.drain(..) {
+            let nbytes = if c > 0xFF || fnt.two_byte { 2 } else { 1 };
+            // Glyph-space width to text space: /1000, or a Type3 font's FontMatrix.
+            let w0 = fnt.width(c, nbytes) * fnt.scale;
+            let trm = mul(&[size * th, 0.0, 0.0, size, 0.0, ts.rise], &mul(tm, &gs.ctm));
+            // Word spacing applies to the single-byte code 32 only (§9.3.3).
+            let single_space = nbytes == 1 && c == 32;
+            let adv = (w0 * size + ts.tc + if single_space { ts.tw } else { 0.0 }) * th;
+            let scale_x = (trm[0] * trm[0] + trm[1] * trm[1]).sqrt() / (size * th).abs().max(1e-6);
+            let gsize = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt() * fnt.em;
+            let width = w0 * size * th * scale_x;
+            match text {
+                Some(t) if visible => {
+                    let (cx, cy) = (trm[4] + width / 2.0, trm[5] + gsize * 0.3);
+                    if gs.clip.is_none_or(|r| r.contains(cx, cy, 0.5)) {
+                        let turn = match (trm[0].abs() >= trm[1].abs(), trm[0] >= 0.0, trm[1] >= 0.0) {
+                            (true, true, _) => 0,
+                            (true, false, _) => 180,
+                            (false, _, true) => 90,
+                            (false, _, false) => 270,
+                        };
+                        self.page.glyphs.push(Glyph { text: t, x: trm[4], y: trm[5], width, size: gsize, turn });
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    self.page.unmapped += 1;
+                    if let Some(w) = &fnt.missing_table {
+                        if !self.page.problems.contains(w) {
+                            self.page.problems.push(w.clone());
+                        }
+                    }
+                }
+            }
+            *tm = mul(&[1.0, 0.0, 0.0, 1.0, adv, 0.0], tm);
+        }
+    }
+
     fn run(&mut self, content: &[u8], res: &Resources<'a>, gs0: GState, depth: usize) {
         let mut lexer = Lexer::new(content);
         let mut a: Vec<Operand<'_>> = Vec::new();
         let mut gs = gs0;
+        // This stream's own saved states: its Q cannot pop a caller's.
         let mut stack: Vec<GState> = Vec::new();
+        // The text object's matrices (§9.4.2).
         let (mut tm, mut tlm): (Matrix, Matrix) = (IDENTITY, IDENTITY);
-        let (mut size, mut tc, mut tw, mut th, mut tl, mut rise) = (0.0f32, 0.0f32, 0.0f32, 1.0f32, 0.0f32, 0.0f32);
-        let mut render = 0i64;
-        let mut font: Option<std::rc::Rc<Font>> = None;
         let mut path: Vec<Vec<(f32, f32)>> = Vec::new();
         let mut pending_clip = false;
         let mut codes = Vec::new();
         while let Some(opb) = lexer.next_op(&mut a) {
+            if self.over.is_some() {
+                return;
+            }
+            self.budget.operators += 1;
+            if self.budget.operators > MAX_PAGE_OPERATORS {
+                self.exceed("operators", MAX_PAGE_OPERATORS, "MAX_PAGE_OPERATORS");
+                return;
+            }
+            if self.budget.operators % 4096 == 0 && self.budget.started.elapsed() > Duration::from_millis(MAX_PAGE_MILLIS) {
+                self.over = Some(format!("more than {} ms of interpretation (limit MAX_PAGE_MILLIS)", fmt_n(MAX_PAGE_MILLIS as usize)));
+                return;
+            }
             let Ok(op) = std::str::from_utf8(opb) else { continue };
             let f = |i: usize| a.get(i).and_then(Operand::num).unwrap_or(0.0);
+            if matches!(op, "m" | "l" | "c" | "v" | "y" | "re" | "h") {
+                self.budget.segments += if op == "re" { 4 } else { 1 };
+                if self.budget.segments > MAX_PAGE_PATH_SEGMENTS {
+                    self.exceed("path segments", MAX_PAGE_PATH_SEGMENTS, "MAX_PAGE_PATH_SEGMENTS");
+                    return;
+                }
+            }
             match op {
-                "q"
-                    if stack.len() < 4096 => {
+                "q" => {
+                    if stack.len() < MAX_GSTATE_DEPTH {
                         stack.push(gs.clone());
                     }
+                }
                 "Q" => gs = stack.pop().unwrap_or(gs),
                 "cm" => gs.ctm = mul(&[f(0), f(1), f(2), f(3), f(4), f(5)], &gs.ctm),
                 "g" | "rg" | "k" | "sc" | "scn" => gs.fill_white = is_white(&a, op),
@@ -186,12 +351,7 @@ impl<'a> Interp<'a> {
                     let fill = matches!(o, "f" | "F" | "f*" | "B" | "B*" | "b" | "b*");
                     self.paint(&path, &gs, stroke, fill);
                     if pending_clip {
-                        if let Some(b) = path.iter().filter_map(|s| bbox(s)).reduce(|a, b| Rect {
-                            x0: a.x0.min(b.x0),
-                            y0: a.y0.min(b.y0),
-                            x1: a.x1.max(b.x1),
-                            y1: a.y1.max(b.y1),
-                        }) {
+                        if let Some(b) = path.iter().filter_map(|s| bbox(s)).reduce(union) {
                             gs.clip = Some(gs.clip.map_or(b, |c| c.intersect(&b)));
                         }
                         pending_clip = false;
@@ -203,18 +363,18 @@ impl<'a> Interp<'a> {
                     tlm = IDENTITY;
                 }
                 "Tf" => {
-                    font = a.first().and_then(Operand::name).and_then(|n| self.font(res, n));
-                    size = f(1);
+                    gs.text.font = a.first().and_then(Operand::name).and_then(|n| self.font(res, n));
+                    gs.text.size = f(1);
                 }
-                "Tc" => tc = f(0),
-                "Tw" => tw = f(0),
-                "Tz" => th = f(0) / 100.0,
-                "TL" => tl = f(0),
-                "Ts" => rise = f(0),
-                "Tr" => render = a.first().and_then(Operand::num).map_or(0, |n| n as i64),
+                "Tc" => gs.text.tc = f(0),
+                "Tw" => gs.text.tw = f(0),
+                "Tz" => gs.text.th = f(0) / 100.0,
+                "TL" => gs.text.tl = f(0),
+                "Ts" => gs.text.rise = f(0),
+                "Tr" => gs.text.render = a.first().and_then(Operand::num).map_or(0, |n| n as i64),
                 "Td" | "TD" => {
                     if op == "TD" {
-                        tl = -f(1);
+                        gs.text.tl = -f(1);
                     }
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &tlm);
                     tm = tlm;
@@ -224,77 +384,48 @@ impl<'a> Interp<'a> {
                     tm = tlm;
                 }
                 "T*" => {
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -tl], &tlm);
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.text.tl], &tlm);
                     tm = tlm;
                 }
                 "Tj" | "'" | "\"" | "TJ" => {
                     if op == "'" || op == "\"" {
                         if op == "\"" {
-                            tw = f(0);
-                            tc = f(1);
+                            gs.text.tw = f(0);
+                            gs.text.tc = f(1);
                         }
-                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -tl], &tlm);
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.text.tl], &tlm);
                         tm = tlm;
                     }
-                    let items: Vec<&Operand<'_>> = match op {
+                    let items: &[Operand<'_>] = match op {
                         "TJ" => match a.first() {
-                            Some(Operand::Array(v)) => v.iter().collect(),
-                            _ => Vec::new(),
+                            Some(Operand::Array(v)) => v,
+                            _ => &[],
                         },
-                        "\"" => a.get(2).into_iter().collect(),
-                        _ => a.first().into_iter().collect(),
+                        "\"" => a.get(2..3).unwrap_or(&[]),
+                        _ => a.get(0..1).unwrap_or(&[]),
                     };
-                    let Some(fnt) = font.clone() else {
+                    let Some(fnt) = gs.text.font.clone() else {
                         // Text in a font the page does not define (lost, or never there): unreadable.
                         let n: usize = items.iter().map(|o| if let Operand::Str(b) = o { b.len() } else { 0 }).sum();
                         if n > 0 {
-                            self.page.unmapped += n;
+                            self.page.unmapped += n.min(MAX_PAGE_GLYPHS);
                             if !self.page.problems.iter().any(|p| p.starts_with("text drawn in a font")) {
                                 self.page.problems.push("text drawn in a font the page does not define".into());
                             }
                         }
                         continue;
                     };
-                    // Invisible (3) and clip-only (7) text is not printed.
-                    let visible = render != 3 && render != 7;
                     for it in items {
                         match it {
-                            Operand::Str(bytes) => {
-                                codes.clear();
-                                fnt.decode(bytes, &mut codes);
-                                for (c, text) in codes.drain(..) {
-                                    let nbytes = if c > 0xFF || fnt.two_byte { 2 } else { 1 };
-                                    let w0 = fnt.width(c, nbytes) / 1000.0;
-                                    let trm = mul(&[size * th, 0.0, 0.0, size, 0.0, rise], &mul(&tm, &gs.ctm));
-                                    let single_space = nbytes == 1 && c == 32;
-                                    let adv = (w0 * size + tc + if single_space { tw } else { 0.0 }) * th;
-                                    let scale_x = (trm[0] * trm[0] + trm[1] * trm[1]).sqrt() / (size * th).abs().max(1e-6);
-                                    let gsize = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
-                                    let width = w0 * size * th * scale_x;
-                                    match text {
-                                        Some(t) if visible => {
-                                            let (cx, cy) = (trm[4] + width / 2.0, trm[5] + gsize * 0.3);
-                                            if gs.clip.is_none_or(|r| r.contains(cx, cy, 0.5)) {
-                                                let turn = match (trm[0].abs() >= trm[1].abs(), trm[0] >= 0.0, trm[1] >= 0.0) {
-                                                    (true, true, _) => 0,
-                                                    (true, false, _) => 180,
-                                                    (false, _, true) => 90,
-                                                    (false, _, false) => 270,
-                                                };
-                                                self.page.glyphs.push(Glyph { text: t, x: trm[4], y: trm[5], width, size: gsize, turn });
-                                            }
-                                        }
-                                        Some(_) => {}
-                                        None => self.page.unmapped += 1,
-                                    }
-                                    tm = mul(&[1.0, 0.0, 0.0, 1.0, adv, 0.0], &tm);
-                                }
-                            }
+                            Operand::Str(bytes) => self.show(bytes, &gs.text, &fnt, &mut tm, &gs, &mut codes),
                             o => {
                                 if let Some(k) = o.num() {
-                                    tm = mul(&[1.0, 0.0, 0.0, 1.0, -k / 1000.0 * size * th, 0.0], &tm);
+                                    tm = mul(&[1.0, 0.0, 0.0, 1.0, -k / 1000.0 * gs.text.size * gs.text.th, 0.0], &tm);
                                 }
                             }
+                        }
+                        if self.over.is_some() {
+                            return;
                         }
                     }
                 }
@@ -306,41 +437,83 @@ impl<'a> Interp<'a> {
                         self.page.images += 1;
                     } else if sub == b"Form" {
                         if depth >= MAX_FORM_DEPTH {
-                            self.page.problems.push("form XObjects nested too deep (a cycle?): skipped".into());
+                            if !self.page.problems.iter().any(|p| p.starts_with("form XObjects nested too deep")) {
+                                self.page.problems.push(format!("form XObjects nested too deep (a cycle?): past {MAX_FORM_DEPTH} levels skipped"));
+                            }
                             continue;
                         }
-                        let m = dict_get(self.doc, &st.dict, b"Matrix")
-                            .and_then(|o| o.as_array().ok())
-                            .map(|v| v.iter().filter_map(num).collect::<Vec<_>>())
-                            .filter(|v| v.len() == 6)
-                            .map(|v| [v[0], v[1], v[2], v[3], v[4], v[5]])
-                            .unwrap_or(IDENTITY);
+                        self.budget.forms += 1;
+                        if self.budget.forms > MAX_PAGE_FORMS {
+                            self.exceed("form XObject invocations", MAX_PAGE_FORMS, "MAX_PAGE_FORMS");
+                            return;
+                        }
+                        let id = res.lookup_id(self.doc, b"XObject", name);
+                        let Some(data) = self.form_content(id, st) else { continue };
+                        if !self.take_content(data.len()) {
+                            return;
+                        }
+                        let m = matrix_of(self.doc, &st.dict, b"Matrix").unwrap_or(IDENTITY);
+                        // The form starts with the caller's whole state (§8.10.1), its
+                        // matrix concatenated and its BBox, in form space, as a clip.
                         let mut inner = gs.clone();
                         inner.ctm = mul(&m, &gs.ctm);
+                        if let Some(b) = dict_get(self.doc, &st.dict, b"BBox").and_then(|o| o.as_array().ok()) {
+                            let v: Vec<f32> = b.iter().filter_map(|o| num(resolve(self.doc, o))).collect();
+                            if v.len() == 4 {
+                                let corners = [(v[0], v[1]), (v[2], v[1]), (v[2], v[3]), (v[0], v[3])];
+                                let pts: Vec<(f32, f32)> = corners.iter().map(|&(x, y)| apply(&inner.ctm, x, y)).collect();
+                                if let Some(r) = bbox(&pts) {
+                                    inner.clip = Some(inner.clip.map_or(r, |c| c.intersect(&r)));
+                                }
+                            }
+                        }
                         let mut dicts = Vec::new();
                         if let Some(d) = dict_get(self.doc, &st.dict, b"Resources").and_then(|o| o.as_dict().ok()) {
                             dicts.push(d);
                         }
+                        // A form without its own resources uses its caller's (PDF 1.1 style).
                         dicts.extend(res.dicts.iter().copied());
                         let inner_res = Resources { dicts };
-                        match st.decompressed_content_with_limit(MAX_CONTENT_BYTES) {
-                            Ok(data) => self.run(&data, &inner_res, inner, depth + 1),
-                            Err(_) if st.filters().map_or(true, |f| f.is_empty()) => {
-                                let data = st.content.clone();
-                                self.run(&data, &inner_res, inner, depth + 1)
-                            }
-                            Err(e) => self.page.problems.push(format!("a form XObject could not be decoded: {e}")),
-                        }
+                        self.run(&data, &inner_res, inner, depth + 1);
                     }
                 }
                 "BI" => self.page.images += 1,
                 _ => {}
             }
         }
-        if lexer.too_deep {
+        if lexer.too_deep && !self.page.problems.iter().any(|p| p.starts_with("the content nests arrays")) {
             self.page.problems.push("the content nests arrays past the depth limit: that part was skipped".into());
         }
     }
+
+    /// A form's decoded content, decoded once per file.
+    fn form_content(&mut self, id: Option<lopdf::ObjectId>, st: &lopdf::Stream) -> Option<Rc<Vec<u8>>> {
+        if let Some(d) = id.and_then(|i| self.forms.get(&i)) {
+            return Some(d.clone());
+        }
+        let data = match st.decompressed_content_with_limit(MAX_CONTENT_BYTES) {
+            Ok(data) => data,
+            Err(_) if st.filters().map_or(true, |f| f.is_empty()) && st.content.len() <= MAX_CONTENT_BYTES => st.content.clone(),
+            Err(e) => {
+                self.page.problems.push(format!("a form XObject could not be decoded: {e}"));
+                return None;
+            }
+        };
+        let data = Rc::new(data);
+        if let Some(i) = id {
+            self.forms.insert(i, data.clone());
+        }
+        Some(data)
+    }
+}
+
+fn union(a: Rect, b: Rect) -> Rect {
+    Rect { x0: a.x0.min(b.x0), y0: a.y0.min(b.y0), x1: a.x1.max(b.x1), y1: a.y1.max(b.y1) }
+}
+
+fn matrix_of(doc: &Document, d: &Dictionary, key: &[u8]) -> Option<Matrix> {
+    let v: Vec<f32> = dict_get(doc, d, key)?.as_array().ok()?.iter().filter_map(|o| num(resolve(doc, o))).collect();
+    (v.len() == 6).then(|| [v[0], v[1], v[2], v[3], v[4], v[5]])
 }
 
 fn bbox(pts: &[(f32, f32)]) -> Option<Rect> {
@@ -390,10 +563,14 @@ fn drop_overprint(glyphs: &mut Vec<Glyph>) {
     *glyphs = kept;
 }
 
-/// Every page: glyphs, rulings, images, and what could not be read.
+/// Every page: glyphs, rulings, images, and what could not be read. Each page runs under
+/// its own budget (the `MAX_PAGE_*` limits) and the file under `MAX_FILE_CONTENT_BYTES`:
+/// a page past either is dropped whole (`Page::dropped`) and the others are kept.
 pub fn pages(doc: &Document) -> Vec<Page> {
     let mut out = Vec::new();
     let mut fonts = HashMap::new();
+    let mut forms = HashMap::new();
+    let mut file_content = MAX_FILE_CONTENT_BYTES;
     for (number, id) in doc.get_pages().into_iter().take(MAX_PAGES) {
         let (mw, mh, origin) = media_box(doc, id);
         // Page space is the page as displayed: /Rotate turns the media box (clockwise).
@@ -404,44 +581,66 @@ pub fn pages(doc: &Document) -> Vec<Page> {
             _ => (IDENTITY, (mw, mh)),
         };
         let page = Page { number, width, height, ..Page::default() };
-        let mut it = Interp { doc, page, fonts: std::mem::take(&mut fonts) };
+        let budget = Budget { operators: 0, glyphs: 0, segments: 0, forms: 0, started: Instant::now() };
+        let mut it = Interp { doc, page, fonts: std::mem::take(&mut fonts), forms: std::mem::take(&mut forms), budget, file_content, over: None };
         let dicts: Vec<&Dictionary> = match doc.get_page_resources(id) {
             Ok((inline, ids)) => inline.into_iter().chain(ids.iter().filter_map(|i| doc.get_dictionary(*i).ok())).collect(),
             Err(_) => vec![],
         };
         let res = Resources { dicts };
-        match page_content(doc, id) {
-            Ok(content) => {
+        match page_content(doc, id, it.file_content) {
+            Ok(content) if it.take_content(content.len()) => {
                 // Page space with the media box origin at (0, 0), turned as displayed.
                 let gs = GState {
                     ctm: mul(&[1.0, 0.0, 0.0, 1.0, -origin.0, -origin.1], &rotate),
                     clip: None,
                     fill_white: false,
                     stroke_white: false,
+                    text: TextState::default(),
                 };
                 it.run(&content, &res, gs, 0);
             }
-            Err(e) => it.page.problems.push(e),
+            Ok(_) => {}
+            Err(e) => match e.strip_prefix("dropped: ") {
+                Some(limit) => it.over = Some(limit.to_string()),
+                None => it.page.problems.push(e),
+            },
+        }
+        if let Some(limit) = it.over.take() {
+            // A page past its budget is not read at all: half a page could be a wrong table.
+            let p = &mut it.page;
+            (p.glyphs, p.rules, p.images, p.unmapped) = (Vec::new(), Vec::new(), 0, 0);
+            p.problems.push(format!("dropped: {limit}"));
+            p.dropped = Some(limit);
         }
         drop_overprint(&mut it.page.glyphs);
         upright(&mut it.page);
-        // Fonts are keyed by their dictionary, which pages share: each is parsed once per file.
+        // Fonts and forms are keyed by their objects, which pages share: each is parsed once per file.
         fonts = it.fonts;
+        forms = it.forms;
+        file_content = it.file_content;
         out.push(it.page);
     }
     out
 }
 
-/// A page's content streams, decompressed once each within `MAX_CONTENT_BYTES` in all.
-/// A stream that does not decompress is a problem named for the page, never read as
-/// its raw bytes (those would be garbage operators).
-fn page_content(doc: &Document, id: lopdf::ObjectId) -> Result<Vec<u8>, String> {
+/// A page's content streams, decompressed once each within `MAX_CONTENT_BYTES` in all
+/// (and within what the file's budget has left). A stream that does not decompress is a
+/// problem named for the page, never read as its raw bytes (those would be garbage operators).
+fn page_content(doc: &Document, id: lopdf::ObjectId, file_left: usize) -> Result<Vec<u8>, String> {
     let mut content = Vec::new();
     for sid in doc.get_page_contents(id) {
         let Ok(stream) = doc.get_object(sid).and_then(Object::as_stream) else {
             return Err(format!("content stream {} {} is missing", sid.0, sid.1));
         };
-        let remaining = MAX_CONTENT_BYTES.saturating_sub(content.len());
+        let page_left = MAX_CONTENT_BYTES.saturating_sub(content.len());
+        if file_left <= content.len() {
+            return Err(format!(
+                "dropped: the file's content budget is spent (limit MAX_FILE_CONTENT_BYTES, {} MiB decompressed content per file)",
+                MAX_FILE_CONTENT_BYTES >> 20
+            ));
+        }
+        let remaining = page_left.min(file_left - content.len() + 1);
         let filtered = stream.filters().is_ok_and(|f| !f.is_empty());
         match stream.decompressed_content_with_limit(remaining) {
             // lopdf's lenient inflate yields nothing from garbage: that is a corrupt stream.
@@ -449,6 +648,12 @@ fn page_content(doc: &Document, id: lopdf::ObjectId) -> Result<Vec<u8>, String> 
                 return Err(format!("content stream {} {} does not decompress: corrupt", sid.0, sid.1));
             }
             Ok(data) => content.extend_from_slice(&data),
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) if remaining < page_left => {
+                return Err(format!(
+                    "dropped: the file's content budget is spent (limit MAX_FILE_CONTENT_BYTES, {} MiB decompressed content per file)",
+                    MAX_FILE_CONTENT_BYTES >> 20
+                ));
+            }
             Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
                 return Err(format!("the content inflates past the {} MiB limit (a decompression bomb?): not read", MAX_CONTENT_BYTES >> 20));
             }

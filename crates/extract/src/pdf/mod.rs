@@ -17,6 +17,35 @@ pub use repair::{open, open_repaired, Opened};
 pub const MAX_CONTENT_BYTES: usize = 64 << 20;
 /// Pages beyond this are not read (a disclosure has a few dozen).
 pub const MAX_PAGES: usize = 5_000;
+/// Decompressed content (page streams and every form invocation) interpreted per file:
+/// one huge stream shared by thousands of pages is read only until this is spent.
+pub const MAX_FILE_CONTENT_BYTES: usize = 256 << 20;
+
+// The per-page budget: a page past any of these is dropped with a warning naming the page
+// and the limit; the other pages are kept (a real table page uses a few percent of each).
+/// Operators executed on one page (forms included).
+pub const MAX_PAGE_OPERATORS: usize = 2_000_000;
+/// Glyphs shown on one page (visible or not).
+pub const MAX_PAGE_GLYPHS: usize = 200_000;
+/// Path segments (m, l, c, re sides, ...) on one page.
+pub const MAX_PAGE_PATH_SEGMENTS: usize = 1_000_000;
+/// Rulings collected on one page.
+pub const MAX_PAGE_RULINGS: usize = 100_000;
+/// Form XObject invocations on one page (a form drawing itself N times per level).
+pub const MAX_PAGE_FORMS: usize = 10_000;
+/// Wall time spent interpreting one page.
+pub const MAX_PAGE_MILLIS: u64 = 10_000;
+/// One string operand of Tj/TJ/'/" longer than this is not shown (a hostile 60 MB string).
+pub const MAX_STRING_BYTES: usize = 1 << 20;
+/// Code -> Unicode entries one ToUnicode CMap may define (bfchar and expanded bfranges;
+/// a 2-byte CMap has at most 65,536 codes).
+pub const MAX_CMAP_ENTRIES: usize = 1 << 17;
+/// CID widths one /W array may define (a CID font has at most 65,536 CIDs).
+pub const MAX_WIDTH_ENTRIES: usize = 1 << 17;
+/// Saved graphics states (q without Q) per content stream.
+pub const MAX_GSTATE_DEPTH: usize = 4_096;
+/// Form XObjects nest at most this deep (a cycle of forms cannot recurse forever).
+pub const MAX_FORM_DEPTH: usize = 8;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
@@ -48,6 +77,8 @@ pub struct Page {
     pub unmapped: usize,
     /// What could not be read on this page.
     pub problems: Vec<String>,
+    /// Set when the page went past its budget and was dropped whole: which limit.
+    pub dropped: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +91,6 @@ pub enum PdfError {
     Encrypted,
 }
 
-/// Code -> Unicode map of one font, with the code length in bytes.
 /// An axis-aligned rectangle in page space.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {
@@ -98,7 +128,6 @@ pub(crate) fn dict_get<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> 
     d.get(key).ok().map(|o| resolve(doc, o))
 }
 
-/// The single-byte base encoding named by a simple font, with its /Differences.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,503 @@
+//! The content interpreter against PDF 32000-1, one rule per test, on minimal PDFs built
+//! here: graphics and text state (§8.4, §9.3), text positioning and showing (§9.4), form
+//! XObjects (§8.10), marked content (§14.6), every standard filter (§7.4), inline images
+//! (§8.9.7) and Type3 fonts (§9.6.5). Each test states the exact text, position and size
+//! of every glyph it expects (within 0.01 pt), computed by hand from the specification.
+//!
+//! Fonts on every page: /W a WinAnsi TrueType font (space 250 units wide, every other
+//! code 500), /C a Type0 Identity-H font with a ToUnicode CMap (<0001> 收, <0002> 入,
+//! <0003> 合, <0004> 计, <0020> space; 1000 units), /T3 a Type3 font read through
+//! /Differences and /T3U one read through ToUnicode (both: FontMatrix 0.01, glyphs 50
+//! and 60 units wide, FontBBox 100 units tall).
+
+use std::io::Write;
+
+use gongkai_extract::pdf::{open, pages, Page};
+use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream};
+
+/// A small PDF writer for these tests: fonts shared by every page, forms, pages.
+struct Pdf {
+    doc: Document,
+    pages_id: ObjectId,
+    fonts: Dictionary,
+    xobjects: Dictionary,
+    kids: Vec<Object>,
+}
+
+const TO_UNICODE: &str = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+    1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+    5 beginbfchar <0001> <6536> <0002> <5165> <0003> <5408> <0004> <8BA1> <0020> <0020> endbfchar\n\
+    endcmap CMapName currentdict /CMap defineresource pop end end";
+
+impl Pdf {
+    fn new() -> Pdf {
+        let mut doc = Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let w = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial", "Encoding" => "WinAnsiEncoding",
+            "FirstChar" => 32, "LastChar" => 126,
+            "Widths" => (32..=126).map(|c| Object::Integer(if c == 32 { 250 } else { 500 })).collect::<Vec<_>>(),
+        });
+        let cmap = doc.add_object(Stream::new(dictionary! {}, TO_UNICODE.as_bytes().to_vec()));
+        let c = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun", "Encoding" => "Identity-H", "ToUnicode" => cmap,
+            "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun", "DW" => 1000,
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+            })],
+        });
+        let procs = |doc: &mut Document| {
+            let a = doc.add_object(Stream::new(dictionary! {}, b"50 0 0 0 50 100 d1 0 0 50 100 re f".to_vec()));
+            let b = doc.add_object(Stream::new(dictionary! {}, b"60 0 0 0 60 100 d1 0 0 60 100 re f".to_vec()));
+            (a, b)
+        };
+        let (a, b) = procs(&mut doc);
+        let t3 = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type3",
+            "FontBBox" => vec![0.into(), 0.into(), 60.into(), 100.into()],
+            "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+            "CharProcs" => dictionary! { "uni6536" => a, "seven" => b },
+            "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => vec![65.into(), "uni6536".into(), "seven".into()] },
+            "FirstChar" => 65, "LastChar" => 66, "Widths" => vec![50.into(), 60.into()],
+            "Resources" => dictionary! {},
+        });
+        let (a, b) = procs(&mut doc);
+        let t3cmap = doc.add_object(Stream::new(dictionary! {}, b"1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar <41> <5408> <42> <8BA1> endbfchar".to_vec()));
+        let t3u = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type3",
+            "FontBBox" => vec![0.into(), 0.into(), 60.into(), 100.into()],
+            "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+            "CharProcs" => dictionary! { "g1" => a, "g2" => b },
+            "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => vec![65.into(), "g1".into(), "g2".into()] },
+            "FirstChar" => 65, "LastChar" => 66, "Widths" => vec![50.into(), 60.into()],
+            "ToUnicode" => t3cmap,
+        });
+        let fonts = dictionary! { "W" => w, "C" => c, "T3" => t3, "T3U" => t3u };
+        Pdf { doc, pages_id, fonts, xobjects: Dictionary::new(), kids: Vec::new() }
+    }
+
+    /// A form XObject named `name` in every page's resources (its own resources `res`).
+    fn form(&mut self, name: &str, mut dict: Dictionary, content: &str) -> ObjectId {
+        dict.set("Type", "XObject");
+        dict.set("Subtype", "Form");
+        if !dict.has(b"BBox") {
+            dict.set("BBox", vec![0.into(), 0.into(), 600.into(), 800.into()]);
+        }
+        let id = self.doc.add_object(Stream::new(dict, content.as_bytes().to_vec()));
+        self.xobjects.set(name, id);
+        id
+    }
+
+    fn page_stream(&mut self, stream: Stream) {
+        let content = self.doc.add_object(stream);
+        let page = self.doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => self.pages_id, "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
+            "Contents" => content,
+        });
+        self.kids.push(page.into());
+    }
+
+    fn page(&mut self, content: &[u8]) {
+        self.page_stream(Stream::new(dictionary! {}, content.to_vec()));
+    }
+
+    fn bytes(mut self) -> Vec<u8> {
+        let resources = self.doc.add_object(dictionary! { "Font" => self.fonts.clone(), "XObject" => self.xobjects.clone() });
+        for k in &self.kids {
+            let id = k.as_reference().unwrap();
+            self.doc.get_dictionary_mut(id).unwrap().set("Resources", resources);
+        }
+        let count = self.kids.len() as i64;
+        self.doc.objects.insert(self.pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => self.kids.clone(), "Count" => count }));
+        let catalog = self.doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => self.pages_id });
+        self.doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        self.doc.save_to(&mut out).unwrap();
+        out
+    }
+}
+
+fn read(bytes: &[u8]) -> Vec<Page> {
+    pages(&open(bytes).unwrap())
+}
+
+/// The one page of `content`.
+fn page(content: &str) -> Page {
+    let mut pdf = Pdf::new();
+    pdf.page(content.as_bytes());
+    read(&pdf.bytes()).remove(0)
+}
+
+/// Every glyph as it must be: text, x, y, size (points, within 0.01).
+fn expect(p: &Page, want: &[(&str, f32, f32, f32)]) {
+    let got: Vec<(String, f32, f32, f32)> = p.glyphs.iter().map(|g| (g.text.to_string(), g.x, g.y, g.size)).collect();
+    let ok = got.len() == want.len()
+        && got.iter().zip(want).all(|(g, w)| g.0 == w.0 && (g.1 - w.1).abs() < 0.01 && (g.2 - w.2).abs() < 0.01 && (g.3 - w.3).abs() < 0.01);
+    assert!(ok, "glyphs differ\n got: {got:?}\nwant: {want:?}\nproblems: {:?}", p.problems);
+}
+
+// §8.4.1, §9.3.1: the text state is part of the graphics state.
+
+/// Word's tagged output: a CID run, one space in a WinAnsi font inside q … Q, then the
+/// next CID run without a new Tf: it is drawn in the CID font again.
+#[test]
+fn q_and_big_q_save_and_restore_the_font_and_size() {
+    let p = page("BT /C 12 Tf 100 700 Td <00010002> Tj ET q BT /W 10 Tf 124 700 Td ( ) Tj ET Q BT 126.5 700 Td <00030004> Tj ET");
+    expect(&p, &[("收", 100.0, 700.0, 12.0), ("入", 112.0, 700.0, 12.0), (" ", 124.0, 700.0, 10.0), ("合", 126.5, 700.0, 12.0), ("计", 138.5, 700.0, 12.0)]);
+}
+
+#[test]
+fn q_and_big_q_save_and_restore_tc_tw_tz_tl_ts() {
+    // Inside q: every parameter changed; after Q the outer ones apply again.
+    let p = page(
+        "BT /W 10 Tf 1 Tc 2 Tw 14 TL ET \
+         q BT 9 Tc 9 Tw 50 Tz 30 TL 7 Ts 100 700 Td (A) Tj ET Q \
+         BT 100 600 Td (A B) Tj T* (C) Tj ET",
+    );
+    // Inside: A at (100, 707) (rise 7). After: Tc 1, Tw 2, Tz 100, TL 14, Ts 0:
+    // A 100, space 100 + 5 + 1 = 106, B 106 + 2.5 + 1 + 2 = 111.5; T* moves down 14.
+    expect(&p, &[("A", 100.0, 707.0, 10.0), ("A", 100.0, 600.0, 10.0), (" ", 106.0, 600.0, 10.0), ("B", 111.5, 600.0, 10.0), ("C", 100.0, 586.0, 10.0)]);
+}
+
+#[test]
+fn q_and_big_q_save_and_restore_the_render_mode() {
+    let p = page("BT /W 10 Tf ET q 3 Tr BT 100 700 Td (A) Tj ET Q BT 100 600 Td (B) Tj ET q BT 7 Tr 100 500 Td (C) Tj ET Q BT 100 400 Td (D) Tj ET");
+    expect(&p, &[("B", 100.0, 600.0, 10.0), ("D", 100.0, 400.0, 10.0)]);
+}
+
+#[test]
+fn q_and_big_q_save_and_restore_the_ctm_and_the_clip() {
+    let p = page("BT /W 10 Tf ET q 1 0 0 1 50 50 cm 0 0 100 100 re W n BT 10 10 Td (A) Tj 200 0 Td (B) Tj ET Q BT 300 60 Td (C) Tj ET");
+    // A at 60,60 inside the clip; B at 260,60 outside; after Q neither cm nor clip.
+    expect(&p, &[("A", 60.0, 60.0, 10.0), ("C", 300.0, 60.0, 10.0)]);
+}
+
+/// A Q without its q (in a stream) restores nothing and breaks nothing.
+#[test]
+fn an_unbalanced_big_q_is_ignored() {
+    let p = page("Q Q BT /W 10 Tf 100 700 Td (A) Tj ET Q");
+    expect(&p, &[("A", 100.0, 700.0, 10.0)]);
+}
+
+// §9.4.1: BT resets the text and line matrices only.
+
+#[test]
+fn bt_resets_the_matrices_but_not_the_font_or_the_parameters() {
+    let p = page("BT /W 10 Tf 2 Tc 100 700 Td (A) Tj ET BT (AB) Tj ET BT 0 0 Td 50 50 Td (C) Tj ET");
+    expect(&p, &[("A", 100.0, 700.0, 10.0), ("A", 0.0, 0.0, 10.0), ("B", 7.0, 0.0, 10.0), ("C", 50.0, 50.0, 10.0)]);
+}
+
+#[test]
+fn a_font_selected_in_one_text_object_is_used_in_the_next() {
+    let p = page("BT /C 12 Tf ET BT 100 700 Td <0001> Tj ET BT /W 8 Tf ET BT 100 600 Td (1) Tj ET");
+    expect(&p, &[("收", 100.0, 700.0, 12.0), ("1", 100.0, 600.0, 8.0)]);
+}
+
+// §9.3.2–9.3.7: the text state parameters.
+
+#[test]
+fn character_spacing_adds_to_every_glyph() {
+    let p = page("BT /W 10 Tf 2 Tc 100 700 Td (AB) Tj /C 10 Tf -1 Tc 100 600 Td <00010002> Tj ET");
+    expect(&p, &[("A", 100.0, 700.0, 10.0), ("B", 107.0, 700.0, 10.0), ("收", 200.0, 1300.0, 10.0), ("入", 209.0, 1300.0, 10.0)]);
+}
+
+/// Tw applies to the single-byte code 32 only, never to a two-byte code 0x0020.
+#[test]
+fn word_spacing_applies_to_single_byte_code_32_only() {
+    let p = page("BT /W 10 Tf 5 Tw 100 700 Td (A B) Tj /C 10 Tf 0 -100 Td <000100200002> Tj ET");
+    expect(
+        &p,
+        &[("A", 100.0, 700.0, 10.0), (" ", 105.0, 700.0, 10.0), ("B", 112.5, 700.0, 10.0), ("收", 100.0, 600.0, 10.0), (" ", 110.0, 600.0, 10.0), ("入", 120.0, 600.0, 10.0)],
+    );
+}
+
+/// Tz scales widths, spacing and TJ adjustments horizontally, not the size or the rise.
+#[test]
+fn horizontal_scaling_scales_advances_and_adjustments() {
+    let p = page("BT /W 10 Tf 50 Tz 1 Tc 100 700 Td [(A) -1000 (B)] TJ (C) Tj ET");
+    // A: 100; advance (5 + 1) * 0.5 = 3, adjustment 1000/1000 * 10 * 0.5 = 5: B at 108; C 111.
+    expect(&p, &[("A", 100.0, 700.0, 10.0), ("B", 108.0, 700.0, 10.0), ("C", 111.0, 700.0, 10.0)]);
+}
+
+#[test]
+fn tj_adjustments_move_by_thousandths_of_the_size() {
+    let p = page("BT /W 10 Tf 100 700 Td [(A) 500 (B) -2000 (C)] TJ ET");
+    expect(&p, &[("A", 100.0, 700.0, 10.0), ("B", 100.0, 700.0, 10.0), ("C", 125.0, 700.0, 10.0)]);
+}
+
+#[test]
+fn rise_moves_the_baseline_only() {
+    let p = page("BT /W 10 Tf 100 700 Td 3 Ts (A) Tj -2 Ts (B) Tj 0 Ts (C) Tj ET");
+    expect(&p, &[("A", 100.0, 703.0, 10.0), ("B", 105.0, 698.0, 10.0), ("C", 110.0, 700.0, 10.0)]);
+}
+
+/// Render modes 0–7: 3 (invisible) and 7 (clip only) are not printed, all others are.
+#[test]
+fn render_modes_zero_to_seven() {
+    let content: String = (0..8).map(|m| format!("BT /W 10 Tf {m} Tr 100 {} Td ({m}) Tj ET ", 700 - 20 * m)).collect();
+    let p = page(&content);
+    let want: Vec<(String, f32)> = [0, 1, 2, 4, 5, 6].iter().map(|m| (m.to_string(), 700.0 - 20.0 * *m as f32)).collect();
+    let want: Vec<(&str, f32, f32, f32)> = want.iter().map(|(t, y)| (t.as_str(), 100.0, *y, 10.0)).collect();
+    expect(&p, &want);
+}
+
+// §9.4.2, §9.4.3: text positioning.
+
+#[test]
+fn td_td_big_tm_t_star() {
+    let p = page("BT /W 10 Tf 100 700 Td (A) Tj 0 -20 TD (B) Tj T* (C) Tj 2 0 0 2 50 60 Tm (D) Tj 10 0 Td (E) Tj T* (F) Tj ET");
+    // TD sets TL = 20; under Tm (scale 2) Td 10 moves 20, T* moves down 20 * 2 = 40 from the line start.
+    expect(
+        &p,
+        &[("A", 100.0, 700.0, 10.0), ("B", 100.0, 680.0, 10.0), ("C", 100.0, 660.0, 10.0), ("D", 50.0, 60.0, 20.0), ("E", 70.0, 60.0, 20.0), ("F", 70.0, 20.0, 20.0)],
+    );
+}
+
+#[test]
+fn quote_and_double_quote_move_to_the_next_line_and_set_spacing() {
+    let p = page("BT /W 10 Tf 14 TL 100 700 Td (A) Tj (B) ' 3 1 (C D) \" (E) ' ET");
+    // ': next line (100, 686). ": Tw 3, Tc 1, next line (100, 672): C 100, space 106,
+    // D 106 + 2.5 + 1 + 3 = 112.5. The spacing stays set: E on (100, 658).
+    expect(&p, &[("A", 100.0, 700.0, 10.0), ("B", 100.0, 686.0, 10.0), ("C", 100.0, 672.0, 10.0), (" ", 106.0, 672.0, 10.0), ("D", 112.5, 672.0, 10.0), ("E", 100.0, 658.0, 10.0)]);
+}
+
+#[test]
+fn the_ctm_places_and_scales_text() {
+    let p = page("q 2 0 0 2 10 20 cm BT /W 10 Tf 5 5 Td (AB) Tj ET Q");
+    expect(&p, &[("A", 20.0, 30.0, 20.0), ("B", 30.0, 30.0, 20.0)]);
+}
+
+// §8.10: form XObjects.
+
+/// A form's own resources: its /W is another font than the page's /W.
+#[test]
+fn a_form_uses_its_own_resources_and_its_font_does_not_leak() {
+    let mut pdf = Pdf::new();
+    let c = pdf.fonts.get(b"C").unwrap().clone();
+    pdf.form("Fm", dictionary! { "Resources" => dictionary! { "Font" => dictionary! { "W" => c } } }, "BT /W 12 Tf 100 700 Td <0001> Tj ET");
+    pdf.page(b"BT /W 10 Tf ET /Fm Do BT 100 600 Td (A) Tj ET");
+    expect(&read(&pdf.bytes())[0], &[("收", 100.0, 700.0, 12.0), ("A", 100.0, 600.0, 10.0)]);
+}
+
+/// A form starts with its caller's whole state: CTM, font, size, Tc; Matrix concatenates.
+#[test]
+fn a_form_inherits_the_callers_graphics_and_text_state_and_applies_its_matrix() {
+    let mut pdf = Pdf::new();
+    pdf.form("Fm", dictionary! { "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 100.into(), 0.into()] }, "BT 0 700 Td (AB) Tj ET");
+    pdf.page(b"BT /W 10 Tf 2 Tc ET q 1 0 0 1 0 -100 cm /Fm Do Q");
+    expect(&read(&pdf.bytes())[0], &[("A", 100.0, 600.0, 10.0), ("B", 107.0, 600.0, 10.0)]);
+}
+
+/// A form cannot pop its caller's saved states, and its changes end with it.
+#[test]
+fn a_forms_q_stack_is_its_own() {
+    let mut pdf = Pdf::new();
+    pdf.form("Fm", dictionary! {}, "Q Q 1 0 0 1 300 0 cm /C 12 Tf 3 Tr");
+    pdf.page(b"BT /W 10 Tf ET q 1 0 0 1 50 0 cm /Fm Do BT 100 700 Td (A) Tj ET Q BT 100 600 Td (B) Tj ET");
+    expect(&read(&pdf.bytes())[0], &[("A", 150.0, 700.0, 10.0), ("B", 100.0, 600.0, 10.0)]);
+}
+
+/// The BBox, in form space, clips what the form draws.
+#[test]
+fn a_forms_bbox_clips() {
+    let mut pdf = Pdf::new();
+    pdf.form(
+        "Fm",
+        dictionary! { "BBox" => vec![0.into(), 0.into(), 50.into(), 50.into()], "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 100.into(), 100.into()] },
+        "BT /W 10 Tf 10 10 Td (A) Tj 100 0 Td (B) Tj ET",
+    );
+    pdf.page(b"/Fm Do");
+    expect(&read(&pdf.bytes())[0], &[("A", 110.0, 110.0, 10.0)]);
+}
+
+/// Forms in forms: matrices compose, the inner form finds its name in the outer form's
+/// resources, and the innermost Tf stays inside.
+#[test]
+fn nested_forms_compose() {
+    let mut pdf = Pdf::new();
+    let w = pdf.fonts.get(b"W").unwrap().clone();
+    let inner = pdf.form("Unused", dictionary! { "Matrix" => vec![2.into(), 0.into(), 0.into(), 2.into(), 0.into(), 0.into()] }, "BT /W 5 Tf 10 10 Td (B) Tj ET");
+    pdf.form(
+        "Outer",
+        dictionary! {
+            "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 100.into(), 200.into()],
+            "Resources" => dictionary! { "XObject" => dictionary! { "In" => inner }, "Font" => dictionary! { "W" => w } },
+        },
+        "BT (A) Tj ET /In Do BT 0 50 Td (C) Tj ET",
+    );
+    pdf.page(b"BT /W 10 Tf ET /Outer Do");
+    expect(&read(&pdf.bytes())[0], &[("A", 100.0, 200.0, 10.0), ("B", 120.0, 220.0, 10.0), ("C", 100.0, 250.0, 10.0)]);
+}
+
+// §14.6: marked content changes nothing.
+
+#[test]
+fn marked_content_does_not_disturb_anything() {
+    let p = page(
+        "/Artifact BMC q 0 0 0 RG 0 0 m 10 0 l S Q EMC \
+         /P <</MCID 0 /Lang (zh-CN) /ActualText (x\\)y)>> BDC BT /W 10 Tf 100 700 Td (A) Tj EMC (B) Tj ET \
+         /OC /oc1 BDC BT 100 600 Td (C) Tj ET EMC /Span <</E (a>>b)>> BDC EMC",
+    );
+    expect(&p, &[("A", 100.0, 700.0, 10.0), ("B", 105.0, 700.0, 10.0), ("C", 100.0, 600.0, 10.0)]);
+}
+
+// §7.4: filters, alone and chained, on page content, on a form and on a ToUnicode CMap.
+
+fn flate(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn lzw(data: &[u8]) -> Vec<u8> {
+    weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8).encode(data).unwrap()
+}
+
+fn ascii_hex(data: &[u8]) -> Vec<u8> {
+    let mut s: String = data.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().chunks(32).map(|c| c.concat() + "\n").collect();
+    s.push('>');
+    s.into_bytes()
+}
+
+fn ascii85(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for chunk in data.chunks(4) {
+        let mut b = [0u8; 4];
+        b[..chunk.len()].copy_from_slice(chunk);
+        let mut v = u32::from_be_bytes(b);
+        if v == 0 && chunk.len() == 4 {
+            out.push(b'z');
+            continue;
+        }
+        let mut digits = [0u8; 5];
+        for d in digits.iter_mut().rev() {
+            *d = (v % 85) as u8 + b'!';
+            v /= 85;
+        }
+        out.extend_from_slice(&digits[..chunk.len() + 1]);
+    }
+    out.extend_from_slice(b"~>");
+    out
+}
+
+fn run_length(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < data.len() {
+        // A run of equal bytes as a repeat, anything else as literals.
+        let run = data[i..].iter().take(128).take_while(|&&b| b == data[i]).count();
+        if run >= 3 {
+            out.push((257 - run) as u8);
+            out.push(data[i]);
+            i += run;
+        } else {
+            let n = (data.len() - i).min(128);
+            let n = (1..n).find(|&k| data[i + k..].iter().take(3).filter(|&&b| b == data[i + k]).count() == 3 && data.len() - i - k >= 3).unwrap_or(n);
+            out.push((n - 1) as u8);
+            out.extend_from_slice(&data[i..i + n]);
+            i += n;
+        }
+    }
+    out.push(128);
+    out
+}
+
+const FILTERED: &str = "BT /W 10 Tf 100 700 Td (AAAAAAAB) Tj /C 12 Tf 100 600 Td <00010002> Tj ET";
+
+fn filtered_glyphs() -> Vec<(&'static str, f32, f32, f32)> {
+    let mut v: Vec<(&str, f32, f32, f32)> = (0..7).map(|k| ("A", 100.0 + 5.0 * k as f32, 700.0, 10.0)).collect();
+    v.extend([("B", 135.0, 700.0, 10.0), ("收", 200.0, 1300.0, 12.0), ("入", 212.0, 1300.0, 12.0)]);
+    v
+}
+
+#[test]
+fn every_standard_filter_and_chains_decode_page_content() {
+    let raw = FILTERED.as_bytes();
+    let cases: Vec<(&str, Object, Vec<u8>)> = vec![
+        ("FlateDecode", "FlateDecode".into(), flate(raw)),
+        ("LZWDecode", "LZWDecode".into(), lzw(raw)),
+        ("ASCIIHexDecode", "ASCIIHexDecode".into(), ascii_hex(raw)),
+        ("ASCII85Decode", "ASCII85Decode".into(), ascii85(raw)),
+        ("RunLengthDecode", "RunLengthDecode".into(), run_length(raw)),
+        ("ASCII85 then Flate", vec!["ASCII85Decode".into(), "FlateDecode".into()].into(), ascii85(&flate(raw))),
+        ("ASCIIHex then LZW then RunLength", vec!["ASCIIHexDecode".into(), "LZWDecode".into(), "RunLengthDecode".into()].into(), ascii_hex(&lzw(&run_length(raw)))),
+    ];
+    for (name, filter, data) in cases {
+        let mut pdf = Pdf::new();
+        pdf.page_stream(Stream::new(dictionary! { "Filter" => filter }, data));
+        let p = read(&pdf.bytes()).remove(0);
+        assert!(p.problems.is_empty(), "{name}: {:?}", p.problems);
+        expect(&p, &filtered_glyphs());
+    }
+}
+
+/// The specification's own LZW example (§7.4.4.2): the bytes 80 0B 60 50 22 0C 0C 85 01
+/// decode to `-----A---B`; as a form's content that is nothing to draw, so the check is
+/// that a form and a ToUnicode CMap encoded with filters read as the plain ones.
+#[test]
+fn filters_on_forms_and_cmaps() {
+    let s = Stream::new(dictionary! { "Filter" => "LZWDecode" }, vec![0x80, 0x0B, 0x60, 0x50, 0x22, 0x0C, 0x0C, 0x85, 0x01]);
+    assert_eq!(s.decompressed_content().unwrap(), b"-----A---B");
+    let mut pdf = Pdf::new();
+    let cmap = pdf.doc.add_object(Stream::new(dictionary! { "Filter" => vec![Object::from("ASCII85Decode"), "LZWDecode".into()] }, ascii85(&lzw(TO_UNICODE.as_bytes()))));
+    let c = pdf.fonts.get(b"C").unwrap().as_reference().unwrap();
+    let mut font = pdf.doc.get_dictionary(c).unwrap().clone();
+    font.set("ToUnicode", cmap);
+    let c2 = pdf.doc.add_object(font);
+    pdf.fonts.set("C2", c2);
+    let form = pdf.form("Fm", dictionary! {}, "");
+    let body = ascii_hex(&flate(b"BT /C2 12 Tf 100 600 Td <00010002> Tj ET"));
+    if let Ok(Object::Stream(st)) = pdf.doc.get_object_mut(form) {
+        st.dict.set("Filter", vec![Object::from("ASCIIHexDecode"), "FlateDecode".into()]);
+        st.set_content(body);
+    }
+    pdf.page(b"/Fm Do");
+    expect(&read(&pdf.bytes())[0], &[("收", 100.0, 600.0, 12.0), ("入", 112.0, 600.0, 12.0)]);
+}
+
+// §8.9.7: inline images; the data is skipped exactly, whatever bytes it holds.
+
+#[test]
+fn inline_image_data_that_looks_like_operators_is_skipped() {
+    // 4 × 2 gray, 8 bits: 8 bytes that read as `EI 3 Tr` (which would hide B), then a 3-component RGB image
+    // holding `(` `[` `EI` and binary, then an image mask (1 bit, 16 × 2: 4 bytes).
+    let mut c = b"BT /W 10 Tf 100 700 Td (A) Tj ET BI /W 4 /H 2 /BPC 8 /CS /G ID EI 3 Tr EI ".to_vec();
+    c.extend_from_slice(b"BI /Width 2 /Height 1 /BitsPerComponent 8 /ColorSpace /DeviceRGB ID ");
+    c.extend_from_slice(&[b'(', b'[', b' ', b'E', b'I', 0xFF]);
+    c.extend_from_slice(b"\nEI BI /IM true /W 16 /H 2 ID \x00EI\n EI\nBT /W 10 Tf 100 600 Td (B) Tj ET");
+    let mut pdf = Pdf::new();
+    pdf.page(&c);
+    let p = read(&pdf.bytes()).remove(0);
+    expect(&p, &[("A", 100.0, 700.0, 10.0), ("B", 100.0, 600.0, 10.0)]);
+    assert_eq!(p.images, 3);
+}
+
+/// Filtered data has no known length: it ends at the `EI` followed by content again,
+/// not at an `EI` inside binary data.
+#[test]
+fn filtered_inline_image_data_ends_at_the_real_ei() {
+    let mut c = b"BI /W 8 /H 8 /CS /RGB /BPC 8 /F /DCT ID ".to_vec();
+    c.extend_from_slice(&[0xFF, 0xD8, b' ', b'E', b'I', b' ', 0x9C, b' ', b'7', b' ', b'T', b'r', b' ', 0xFF, b')', 0xFF, 0xD9]);
+    c.extend_from_slice(b" EI BI /W 2 /H 2 /F /AHx ID 00FF00FF> EI BT /W 10 Tf 100 700 Td (A) Tj ET");
+    let mut pdf = Pdf::new();
+    pdf.page(&c);
+    let p = read(&pdf.bytes()).remove(0);
+    expect(&p, &[("A", 100.0, 700.0, 10.0)]);
+    assert_eq!(p.images, 2);
+}
+
+// §9.6.5: Type3 fonts.
+
+/// Glyph widths go through FontMatrix (50 units × 0.01 = 0.5 em); the size is the glyphs'
+/// height on the page (FontBBox 100 units × 0.01 × 10 pt).
+#[test]
+fn type3_text_through_differences_and_positions_through_the_font_matrix() {
+    let p = page("BT /T3 10 Tf 100 700 Td (ABA) Tj 2 Tc [(B) -1000 (A)] TJ ET");
+    expect(&p, &[("收", 100.0, 700.0, 10.0), ("7", 105.0, 700.0, 10.0), ("收", 111.0, 700.0, 10.0), ("7", 116.0, 700.0, 10.0), ("收", 134.0, 700.0, 10.0)]);
+}
+
+#[test]
+fn type3_text_through_to_unicode() {
+    let p = page("q 1 0 0 1 0 -100 cm BT /T3U 20 Tf 100 700 Td (AB) Tj ET Q");
+    expect(&p, &[("合", 100.0, 600.0, 20.0), ("计", 110.0, 600.0, 20.0)]);
+}
