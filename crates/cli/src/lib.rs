@@ -2,7 +2,7 @@
 //! over this; tests call it directly.
 
 use gongkai_extract::pdf::PdfError;
-use gongkai_extract::{read_pdf, read_text, ExtractError};
+use gongkai_extract::{read_any, ExtractError};
 use gongkai_model::{Document, Metadata, Source, SCHEMA};
 use gongkai_segment::most_common;
 use sha2::{Digest, Sha256};
@@ -29,18 +29,16 @@ impl ConvertError {
             ConvertError::Extract(ExtractError::Pdf(PdfError::Encrypted)) => "encrypted",
             ConvertError::Extract(ExtractError::NoText(_)) => "no_text_layer",
             ConvertError::Extract(ExtractError::Unmapped(_)) => "unmapped_fonts",
+            ConvertError::Extract(ExtractError::Unsupported(_)) => "unsupported_format",
             ConvertError::NotDisclosure => "not_a_disclosure",
         }
     }
 }
 
-fn looks_like_pdf(bytes: &[u8], file_name: &str) -> bool {
-    bytes.windows(5).take(1024).any(|w| w == b"%PDF-") || file_name.to_lowercase().ends_with(".pdf")
-}
-
 /// Convert one input. `file_name` is recorded in the output (no directory).
 pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertError> {
-    let laid = if looks_like_pdf(bytes, file_name) { read_pdf(bytes)? } else { read_text(bytes)? };
+    // The reader is chosen from the bytes (gongkai_extract::detect), never the extension.
+    let laid = read_any(bytes, file_name)?;
     let seg = gongkai_segment::segment(&laid.lines);
     if seg.tables.is_empty() {
         // A damaged file that yields no table failed because of the damage: say so.

@@ -237,7 +237,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
             // A link to a file is followed; a link to a directory is not (it could loop).
             let ext = p.extension().map(|x| x.to_string_lossy().to_lowercase());
-            if matches!(ext.as_deref(), Some("pdf" | "txt")) {
+            if matches!(ext.as_deref(), Some("pdf" | "txt" | "md" | "markdown" | "html" | "htm" | "xlsx" | "xlsm" | "xls" | "et" | "ods" | "docx" | "doc")) {
                 out.push(p);
             }
         }
