@@ -59,6 +59,11 @@ pub fn columns(block: &[Vec<Run>], min_rows: usize) -> Option<Vec<(f32, f32)>> {
     );
     let mut cols: Vec<(f32, f32)> = values.into_iter().chain(texts).collect();
     cols.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Header cells left of every column head columns no amount line fills (科目编码 over
+    // a table whose only row is its 合计).
+    let first = cols.first().map_or(f32::MAX, |c| c.0);
+    let left = merge(block.iter().flatten().filter(|r| r.x1 <= first).map(|r| (r.x0, r.x1)).collect(), 0.0);
+    cols.splice(0..0, left);
     Some(cols)
 }
 

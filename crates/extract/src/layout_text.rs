@@ -43,11 +43,13 @@ pub fn runs(line: &str, wide: bool) -> Vec<Run> {
         spaces = 0;
     }
     out.extend(cur);
-    // Two amounts one space apart are two cells.
     let mut split = Vec::with_capacity(out.len());
     for r in out {
         let words: Vec<&str> = r.text.split(' ').collect();
-        if words.len() > 1 && words.iter().filter(|w| is_amount(w)).count() >= 2 {
+        // Two amounts one space apart are two cells, and so are a label and the amount
+        // that a narrow column printed one space after it.
+        let amounts = words.iter().filter(|w| is_amount(w)).count();
+        if words.len() > 1 && (amounts >= 2 || amounts == 1 && is_amount(words[words.len() - 1]) && words.len() == 2) {
             let mut x0 = r.x0;
             for w in words {
                 let width = if wide { unicode_width::UnicodeWidthStr::width(w) as f32 } else { w.chars().count() as f32 };
@@ -210,17 +212,27 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             let core_ahead = (j + 1..(j + 4).min(raw.len()))
                 .take_while(|&n| !raw[n].contains('\u{c}') && !stops(line_at(n)) && !raw[n].trim().is_empty())
                 .any(|n| core(&runs(line_at(n), wide)));
-            // A fragment after the last row only where the table ends with the page or a
-            // blank line.
-            let last = j + 1 >= raw.len() || raw[j + 1].trim().is_empty() || raw[j + 1].contains('\u{c}');
-            if core(&rj) || core_ahead || (j == end && last && rj.len() == 1 && rj[0].text.chars().count() <= 10) {
-                if core(&rj) || !core_ahead {
+            if core(&rj) || core_ahead {
+                if core(&rj) {
                     end = j + 1;
                 }
                 j += 1;
-            } else {
-                break;
+                continue;
             }
+            // Short fragments after the last row (up to three) where the table ends with
+            // the page or a blank line: the end of a wrapped label, a row without amounts.
+            let tail = (j..(j + 4).min(raw.len()))
+                .find(|&n| n + 1 >= raw.len() || raw[n + 1].trim().is_empty() || raw[n + 1].contains('\u{c}'))
+                .filter(|&n| {
+                    (j..=n).all(|m| {
+                        let rm = runs(line_at(m), wide);
+                        !stops(line_at(m)) && rm.len() == 1 && !core(&rm) && rm[0].text.chars().count() <= 12
+                    })
+                });
+            if let (Some(n), true) = (tail, j == end) {
+                end = n + 1;
+            }
+            break;
         }
         end = end.max(start + 1);
         let block: Vec<Vec<Run>> = (start..end).map(|n| runs(line_at(n), wide)).collect();
@@ -256,9 +268,27 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                         Slotted { line: (start + k) as u32 + 1, last: cells.clone(), cells, spans, boxes, data }
                     })
                     .collect();
+                // A lone header cell atop the block, over a value column, is a band over
+                // the columns to its right (本年支出 over 合计 | 基本支出 | 项目支出).
+                if let Some(top) = slotted.first_mut().filter(|l| !l.data && l.cells.iter().filter(|c| !c.is_empty()).count() == 1) {
+                    let k = top.cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
+                    let over_value = block.iter().any(|r| r.iter().any(|x| is_amount(&x.text) && x.x0 < cols[k].1 && x.x1 > cols[k].0));
+                    if over_value && top.spans[k] == 1 && k + 1 < top.cells.len() {
+                        let n = top.cells.len();
+                        top.spans[k] = n - k;
+                        for j in k + 1..n {
+                            top.spans[j] = 0;
+                            top.boxes[j] = CellBox { x0: cols[k].0, x1: cols[n - 1].1, ..CellBox::default() };
+                        }
+                        top.boxes[k] = CellBox { x0: cols[k].0, x1: cols[n - 1].1, ..CellBox::default() };
+                    }
+                }
                 join_wrapped(&mut slotted, wide);
                 for l in slotted {
-                    out.push(Line { line: Some(l.line), page: Some(page), cells: l.cells, spans: l.spans, boxes: l.boxes });
+                    // Spans only where a band was seen over several columns; otherwise the
+                    // text does not tell (a blank header cell takes a band from its left).
+                    let spans = if l.spans.iter().any(|&s| s != 1) { l.spans } else { Vec::new() };
+                    out.push(Line { line: Some(l.line), page: Some(page), cells: l.cells, spans, boxes: l.boxes });
                 }
             }
         }
