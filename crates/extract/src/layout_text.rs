@@ -171,7 +171,13 @@ fn join_wrapped(lines: &mut Vec<Slotted>, wide: bool) {
 
 /// Read layout text into lines.
 pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> {
-    let raw: Vec<&str> = s.lines().collect();
+    // Blank lines are no rows: pdftotext leaves them between the rows of a tall table.
+    // What stays: each line, its number, and whether blank lines followed it.
+    let all: Vec<&str> = s.lines().collect();
+    let keep: Vec<usize> = (0..all.len()).filter(|&n| !all[n].trim().is_empty() || all[n].contains('\u{c}')).collect();
+    let raw: Vec<&str> = keep.iter().map(|&n| all[n]).collect();
+    let num: Vec<u32> = keep.iter().map(|&n| n as u32 + 1).collect();
+    let gap_after: Vec<bool> = keep.iter().map(|&n| all.get(n + 1).is_some_and(|l| l.trim().is_empty() && !l.contains('\u{c}'))).collect();
     let wide = spread(&raw, true) < spread(&raw, false);
     let mut out: Vec<Line> = Vec::new();
     let mut page = 1u32;
@@ -194,7 +200,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                 carry = None;
             }
             if !r.is_empty() {
-                out.push(Line { line: Some(i as u32 + 1), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(&r) });
+                out.push(Line { line: Some(num[i]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(&r) });
             }
             i += 1;
             continue;
@@ -207,10 +213,11 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         while j < raw.len() && !raw[j].contains('\u{c}') && !stops(line_at(j)) {
             let rj = runs(line_at(j), wide);
             if rj.is_empty() {
-                break;
+                j += 1;
+                continue;
             }
             let core_ahead = (j + 1..(j + 4).min(raw.len()))
-                .take_while(|&n| !raw[n].contains('\u{c}') && !stops(line_at(n)) && !raw[n].trim().is_empty())
+                .take_while(|&n| !raw[n].contains('\u{c}') && !stops(line_at(n)))
                 .any(|n| core(&runs(line_at(n), wide)));
             if core(&rj) || core_ahead {
                 if core(&rj) {
@@ -222,7 +229,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             // Short fragments after the last row (up to three) where the table ends with
             // the page or a blank line: the end of a wrapped label, a row without amounts.
             let tail = (j..(j + 4).min(raw.len()))
-                .find(|&n| n + 1 >= raw.len() || raw[n + 1].trim().is_empty() || raw[n + 1].contains('\u{c}'))
+                .find(|&n| n + 1 >= raw.len() || gap_after[n] || raw[n + 1].contains('\u{c}'))
                 .filter(|&n| {
                     (j..=n).all(|m| {
                         let rm = runs(line_at(m), wide);
@@ -255,7 +262,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         match found {
             None => {
                 for (k, r) in block.iter().enumerate() {
-                    out.push(Line { line: Some((start + k) as u32 + 1), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(r) });
+                    out.push(Line { line: Some(num[start + k]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(r) });
                 }
             }
             Some(cols) => {
@@ -265,7 +272,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                     .map(|(k, r)| {
                         let (cells, spans, boxes) = slot(&cols, r);
                         let data = r.iter().any(|x| is_amount(&x.text));
-                        Slotted { line: (start + k) as u32 + 1, last: cells.clone(), cells, spans, boxes, data }
+                        Slotted { line: num[start + k], last: cells.clone(), cells, spans, boxes, data }
                     })
                     .collect();
                 // A lone header cell atop the block, over a value column, is a band over
