@@ -59,11 +59,14 @@ pub fn columns(block: &[Vec<Run>], min_rows: usize) -> Option<Vec<(f32, f32)>> {
     );
     let mut cols: Vec<(f32, f32)> = values.into_iter().chain(texts).collect();
     cols.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // Header cells left of every column head columns no amount line fills (科目编码 over
-    // a table whose only row is its 合计).
-    let first = cols.first().map_or(f32::MAX, |c| c.0);
-    let left = merge(block.iter().flatten().filter(|r| r.x1 <= first).map(|r| (r.x0, r.x1)).collect(), 0.0);
-    cols.splice(0..0, left);
+    // A header cell over no column heads a column no amount line fills (a column left
+    // blank in every row, 科目编码 over a table whose only row is its 合计). Header lines
+    // are taken bottom-up, so a band over such columns does not become one of them.
+    for l in block.iter().rev().filter(|l| !l.iter().any(|r| is_amount(&r.text))) {
+        let new: Vec<(f32, f32)> = l.iter().map(|r| (r.x0, r.x1)).filter(|&h| cols.iter().all(|&c| overlap(h, c) == 0.0)).collect();
+        cols.extend(new);
+    }
+    cols.sort_by(|a, b| a.0.total_cmp(&b.0));
     Some(cols)
 }
 

@@ -205,7 +205,8 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             i += 1;
             continue;
         }
-        // The block: core lines, with fragment lines between them (up to three in a row)
+        // The block: core lines, with other lines between them (up to twelve in a row: the
+        // labels of rows printed without amounts, wrapped labels)
         // or after the last one; a table title, a unit or a note ends it.
         let start = i;
         let mut end = i + 1;
@@ -216,7 +217,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                 j += 1;
                 continue;
             }
-            let core_ahead = (j + 1..(j + 4).min(raw.len()))
+            let core_ahead = (j + 1..(j + 13).min(raw.len()))
                 .take_while(|&n| !raw[n].contains('\u{c}') && !stops(line_at(n)))
                 .any(|n| core(&runs(line_at(n), wide)));
             if core(&rj) || core_ahead {
@@ -270,8 +271,12 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                     .iter()
                     .enumerate()
                     .map(|(k, r)| {
-                        let (cells, spans, boxes) = slot(&cols, r);
+                        let (cells, mut spans, boxes) = slot(&cols, r);
                         let data = r.iter().any(|x| is_amount(&x.text));
+                        // Bands span columns in the header only, above the first amounts.
+                        if !block[..k].iter().all(|l| !l.iter().any(|x| is_amount(&x.text))) {
+                            spans.iter_mut().for_each(|s| *s = 1);
+                        }
                         Slotted { line: num[start + k], last: cells.clone(), cells, spans, boxes, data }
                     })
                     .collect();
@@ -291,6 +296,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                     }
                 }
                 join_wrapped(&mut slotted, wide);
+                join_wrapped_headers(&mut slotted);
                 for l in slotted {
                     // Spans only where a band was seen over several columns; otherwise the
                     // text does not tell (a blank header cell takes a band from its left).
@@ -305,6 +311,44 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         return Err(ExtractError::Empty);
     }
     Ok(LaidOut { lines: out, format: "text-layout", encoding: Some(enc.name()), pages: Some(page), warnings: vec![], damaged: None })
+}
+
+/// Column names the catalogue knows, each level of a nested key (本年支出/基本支出 gives
+/// 本年支出 and 基本支出), normalized.
+fn known_header(normalized: &str) -> bool {
+    static PARTS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    PARTS
+        .get_or_init(|| {
+            let cat = gongkai_model::catalogue();
+            cat.tables
+                .iter()
+                .flat_map(|t| t.columns.iter().chain(t.sides.iter().flat_map(|s| s.columns.iter())))
+                .flat_map(|k| k.split('/'))
+                .map(gongkai_model::normalize_label)
+                .collect()
+        })
+        .contains(normalized)
+}
+
+/// A header cell wrapped over two lines of its column (附属单位 / 上缴收入) is one name:
+/// joined where the joined words are a column the catalogue knows and neither piece is.
+fn join_wrapped_headers(lines: &mut [Slotted]) {
+    let head = lines.iter().position(|l| l.data).unwrap_or(lines.len());
+    for u in (0..head.saturating_sub(1)).rev() {
+        let w = u + 1;
+        for c in 0..lines[u].cells.len() {
+            let (a, b) = (&lines[u].cells[c], &lines[w].cells[c]);
+            if a.is_empty() || b.is_empty() || lines[u].spans[c] != 1 || lines[w].spans[c] != 1 {
+                continue;
+            }
+            let n = |s: &str| gongkai_model::normalize_label(s);
+            let joined = format!("{a}{b}");
+            if known_header(&n(&joined)) && !known_header(&n(a)) && !known_header(&n(b)) {
+                lines[w].cells[c] = joined;
+                lines[u].cells[c].clear();
+            }
+        }
+    }
 }
 
 /// The shift that puts every column of `cols` on a column of `prev` (by its left or right
