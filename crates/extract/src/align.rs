@@ -63,7 +63,9 @@ pub fn columns(block: &[Vec<Run>], min_rows: usize) -> Option<Vec<(f32, f32)>> {
     // blank in every row, 科目编码 over a table whose only row is its 合计). Header lines
     // are taken bottom-up, so a band over such columns does not become one of them.
     for l in block.iter().rev().filter(|l| !l.iter().any(|r| is_amount(&r.text))) {
-        let new: Vec<(f32, f32)> = l.iter().map(|r| (r.x0, r.x1)).filter(|&h| cols.iter().all(|&c| overlap(h, c) == 0.0)).collect();
+        // Within two columns of a column, a header cell is that column's (centred over it).
+        let near = |h: (f32, f32), c: (f32, f32)| h.0 < c.1 + 2.0 && h.1 > c.0 - 2.0;
+        let new: Vec<(f32, f32)> = l.iter().map(|r| (r.x0, r.x1)).filter(|&h| cols.iter().all(|&c| !near(h, c))).collect();
         cols.extend(new);
     }
     cols.sort_by(|a, b| a.0.total_cmp(&b.0));
