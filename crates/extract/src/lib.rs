@@ -17,6 +17,7 @@ pub mod reading_order;
 pub mod sheet;
 pub mod text;
 pub mod truetype;
+pub mod xls_formats;
 
 pub use detect::{read_any, Format};
 pub use text::{read_text, TextEncoding};

@@ -262,6 +262,15 @@ fn rebuild(spec: &TableSpec, words: &[&str]) -> Option<Vec<Vec<String>>> {
     }
 }
 
+/// A short piece of a table (header words, a wrapped label), not running text or a
+/// heading of the narrative.
+fn fragment(t: &str) -> bool {
+    let part = t.starts_with('第') && t.contains("部分");
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let header_words = words.len() >= 3 && words.iter().all(|w| w.chars().count() <= 12);
+    !part && (t.chars().count() <= 24 || header_words) && !t.contains(['，', '。', '；', ',', ';'])
+}
+
 /// A title line of a known table, its spec.
 fn title_of(t: &str) -> Option<&'static TableSpec> {
     let n = normalize_label(t);
@@ -311,14 +320,16 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
                         }
                         None => *dropped += 1,
                     }
-                } else if words.len() <= 3 && t.chars().count() <= 24 || *written {
-                    // Printed header words and label fragments: the catalogue's header
-                    // stands for the first, the second cannot be placed.
+                } else if fragment(t) {
+                    // Printed header words (the catalogue's header stands for them) and,
+                    // once rows were read, label fragments that cannot be placed.
                     if *written {
                         *dropped += 1;
                     }
                 } else {
+                    // Running text: the table has ended.
                     lines.push(plain());
+                    close(table.take(), &mut warnings);
                 }
             }
             None => lines.push(plain()),
@@ -359,6 +370,15 @@ mod tests {
         let text = "收入支出决算总表\n附属单位上缴收入 0.00 0.00\n上级补助收入 0.00 四、公共安全支出 0.00\n二十三、其他支出 5,501.16\n总计 11,397.91\n";
         let laid = read_reading_order(text, TextEncoding::Utf8).unwrap();
         let rows: Vec<Vec<String>> = laid.lines.iter().filter(|l| l.cells.iter().any(|c| is_amount(c))).map(|l| l.cells.clone()).collect();
-        assert_eq!(rows, vec![vec!["上级补助收入", "0.00", "四、公共安全支出", "0.00"], vec!["", "", "二十三、其他支出", "5,501.16"]]);
+        // 附属单位上缴收入 opens its line: the left side, with the first amount; the second
+        // amount's label was wrapped away. 总计 is on either side: left out.
+        assert_eq!(
+            rows,
+            vec![
+                vec!["附属单位上缴收入", "0.00", "", ""],
+                vec!["上级补助收入", "0.00", "四、公共安全支出", "0.00"],
+                vec!["", "", "二十三、其他支出", "5,501.16"]
+            ]
+        );
     }
 }

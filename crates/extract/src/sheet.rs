@@ -11,8 +11,10 @@
 //!   content.xml with quick-xml, with its spans (`number-columns-spanned`,
 //!   `number-rows-spanned`); calamine reads neither for ODS;
 //! - .xls (and WPS .et, the same BIFF workbook): calamine gives the value without its
-//!   number format, so a number shows its shortest decimal form, and a warning says the
-//!   printed decimals are not known (`0.00` reads `0`).
+//!   number format; xls_formats.rs reads each number cell's format from the workbook's
+//!   FORMAT and XF records, and the value is shown as for xlsx. Where those records cannot
+//!   be read, a number shows its shortest decimal form and a warning says the printed
+//!   decimals are not known (`0.00` reads `0`).
 
 use std::io::{Cursor, Read};
 
@@ -182,6 +184,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
 pub fn read_xls(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
     let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| unreadable("xls", e))?;
     let names = wb.sheet_names().to_vec();
+    let formats = crate::xls_formats::read(bytes);
     let mut lines = Vec::new();
     let mut shortened = false;
     for (i, name) in names.iter().enumerate() {
@@ -196,14 +199,21 @@ pub fn read_xls(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
         let cells = range
             .used_cells()
             .map(|(r, c, v)| {
-                shortened |= matches!(v, Data::Float(_));
-                (r + r0, c + c0, cell_text(v, None))
+                let (ar, ac) = (r + r0, c + c0);
+                let decimals = match &formats {
+                    Some(f) => f.get(&(name.clone(), ar as u32, ac as u32)).and_then(|code| format_decimals(code)),
+                    None => {
+                        shortened |= matches!(v, Data::Float(_));
+                        None
+                    }
+                };
+                (ar, ac, cell_text(v, decimals))
             })
             .collect();
         lines.extend(sheet_lines(i as u32 + 1, cells, &merges));
     }
     let warnings = if shortened {
-        vec!["xls: the number formats of a BIFF workbook are not read; numbers show their shortest decimal form (0.00 reads 0, 72.70 reads 72.7); convert to .xlsx for the printed decimals (soffice --headless --convert-to xlsx FILE)".to_string()]
+        vec!["xls: the number formats of this BIFF workbook could not be read; numbers show their shortest decimal form (0.00 reads 0, 72.70 reads 72.7); convert to .xlsx for the printed decimals (soffice --headless --convert-to xlsx FILE)".to_string()]
     } else {
         vec![]
     };
