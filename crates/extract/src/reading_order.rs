@@ -187,14 +187,24 @@ fn rebuild(spec: &TableSpec, words: &[&str]) -> Option<Vec<Vec<String>>> {
                         put(0, l, a0);
                         placed = true;
                     }
-                    if let (Some(l), true) = (clean(l1), a1.len() == n1) {
-                        put(1, l, a1);
+                    // A right side whose label was wrapped away (only its 行次 is left)
+                    // waits for its ordinal.
+                    if a1.len() == n1 {
+                        put(1, clean(l1).unwrap_or_default(), a1);
                         placed = true;
                     }
                 }
+                // Only amounts: with as many as both sides hold, the right side's are
+                // the last; its label is found later by its ordinal (see `ordinals`).
+                [(true, a)] if a.len() == n0 + n1 || (a.len() == n1 && n1 != n0) => {
+                    put(1, String::new(), &a[a.len() - n1..]);
+                    placed = true;
+                }
                 [(true, _), (false, l1), (true, a1)] => {
-                    if let (Some(l), true) = (clean(l1), a1.len() == n1) {
-                        put(1, l, a1);
+                    // A right side whose label was wrapped away (only its 行次 is left)
+                    // waits for its ordinal.
+                    if a1.len() == n1 {
+                        put(1, clean(l1).unwrap_or_default(), a1);
                         placed = true;
                     }
                 }
@@ -218,6 +228,10 @@ fn rebuild(spec: &TableSpec, words: &[&str]) -> Option<Vec<Vec<String>>> {
                         return None;
                     }
                     put(k, l, &a[..n]);
+                    // The other amounts are the right side's, its label wrapped away.
+                    if k == 0 && a.len() == n0 + n1 {
+                        put(1, String::new(), &a[n0..]);
+                    }
                     placed = true;
                 }
                 _ => {}
@@ -271,6 +285,79 @@ fn fragment(t: &str) -> bool {
     !part && (t.chars().count() <= 24 || header_words) && !t.contains(['，', '。', '；', ',', ';'])
 }
 
+/// The value of a Chinese ordinal opening a label (`十四、…` → 14).
+fn ordinal(label: &str) -> Option<u32> {
+    let (num, _) = label.split_once('、')?;
+    let digit = |c: char| "一二三四五六七八九".find(c).map(|i| i as u32 / 3 + 1);
+    let cs: Vec<char> = num.chars().collect();
+    match cs[..] {
+        ['十'] => Some(10),
+        [a] => digit(a),
+        ['十', b] => Some(10 + digit(b)?),
+        [a, '十'] => Some(10 * digit(a)?),
+        [a, '十', b] => Some(10 * digit(a)? + digit(b)?),
+        _ => None,
+    }
+}
+
+/// The right side's rows of a two-sided table whose labels were wrapped away: a run of
+/// them between labels numbered k and m, exactly m − k − 1 long, holds the rows k+1 …
+/// m−1; each takes the wrapped label of its number among the table's fragments (the
+/// fragment opening with that ordinal, joined with the fragments after it as long as the
+/// whole is a classification the catalogue knows). Rows that stay without a label are
+/// left out. Returns how many were.
+fn ordinals(lines: &mut Vec<Line>, from: usize, spec: &TableSpec, fragments: &[String]) -> usize {
+    let at = 1 + spec.sides.first().map_or(0, |s| s.columns.len());
+    let rows: Vec<usize> = (from..lines.len()).filter(|&i| lines[i].spans.iter().all(|&s| s == 1) && lines[i].cells.len() > at && lines[i].cells[at + 1..].iter().any(|c| !c.is_empty())).collect();
+    let label_for = |k: u32| -> Option<String> {
+        let start = fragments.iter().position(|f| ordinal(f) == Some(k))?;
+        let mut whole = String::new();
+        for f in &fragments[start..(start + 4).min(fragments.len())] {
+            if !whole.is_empty() && ordinal(f).is_some() {
+                break;
+            }
+            whole.push_str(f);
+            let n = normalize_label(&whole);
+            if catalogue().function_class(gongkai_model::strip_ordinal(&n)).is_some() {
+                return Some(whole);
+            }
+        }
+        None
+    };
+    let mut drop: Vec<usize> = Vec::new();
+    let mut i = 0;
+    let mut prev: u32 = 0;
+    while i < rows.len() {
+        if !lines[rows[i]].cells[at].is_empty() {
+            prev = ordinal(&lines[rows[i]].cells[at]).unwrap_or(prev);
+            i += 1;
+            continue;
+        }
+        let j = (i..rows.len()).find(|&j| !lines[rows[j]].cells[at].is_empty()).unwrap_or(rows.len());
+        let next = (j < rows.len()).then(|| ordinal(&lines[rows[j]].cells[at])).flatten();
+        let fits = next.is_some_and(|m| m > prev && (m - prev - 1) as usize == j - i);
+        for (k, &r) in rows[i..j].iter().enumerate() {
+            match fits.then(|| label_for(prev + 1 + k as u32)).flatten() {
+                Some(l) => lines[r].cells[at] = l,
+                None => drop.push(r),
+            }
+        }
+        i = j;
+    }
+    let n = drop.len();
+    for r in drop.into_iter().rev() {
+        // The right side's amounts go; a left side placed on the same line stays.
+        let l = &mut lines[r];
+        for c in &mut l.cells[at..] {
+            c.clear();
+        }
+        if l.filled() == 0 {
+            lines.remove(r);
+        }
+    }
+    n
+}
+
 /// A title line of a known table, its spec.
 fn title_of(t: &str) -> Option<&'static TableSpec> {
     let n = normalize_label(t);
@@ -282,8 +369,15 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
     let mut lines: Vec<Line> = Vec::new();
     let mut warnings = Vec::new();
     let mut table: Option<(&'static TableSpec, bool, usize)> = None; // (spec, header written, lines left out)
-    let close = |t: Option<(&'static TableSpec, bool, usize)>, warnings: &mut Vec<String>| {
-        if let Some((spec, _, dropped)) = t {
+    // The current table's first line and its fragments (wrapped labels, header words).
+    let mut from = 0usize;
+    let mut fragments: Vec<String> = Vec::new();
+    let close = |t: Option<(&'static TableSpec, bool, usize)>, lines: &mut Vec<Line>, from: usize, fragments: &mut Vec<String>, warnings: &mut Vec<String>| {
+        let frags = std::mem::take(fragments);
+        if let Some((spec, _, mut dropped)) = t {
+            if spec.layout == Layout::TwoSided {
+                dropped += ordinals(lines, from, spec, &frags);
+            }
             if dropped > 0 {
                 warnings.push(format!("{}: {dropped} lines of reading-order text could not be placed in its rows with certainty and were left out", spec.id));
             }
@@ -296,8 +390,9 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
             continue;
         }
         if let Some(spec) = title_of(t) {
-            close(table.take(), &mut warnings);
+            close(table.take(), &mut lines, from, &mut fragments, &mut warnings);
             table = Some((spec, false, 0));
+            from = lines.len();
             lines.push(Line { line: Some(n), page: None, cells: vec![t.to_string()], spans: vec![], boxes: vec![] });
             continue;
         }
@@ -321,21 +416,19 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
                         None => *dropped += 1,
                     }
                 } else if fragment(t) {
-                    // Printed header words (the catalogue's header stands for them) and,
-                    // once rows were read, label fragments that cannot be placed.
-                    if *written {
-                        *dropped += 1;
-                    }
+                    // Printed header words (the catalogue's header stands for them) and
+                    // label fragments, kept for the rows whose labels they are.
+                    fragments.push(label(&words));
                 } else {
                     // Running text: the table has ended.
                     lines.push(plain());
-                    close(table.take(), &mut warnings);
+                    close(table.take(), &mut lines, from, &mut fragments, &mut warnings);
                 }
             }
             None => lines.push(plain()),
         }
     }
-    close(table.take(), &mut warnings);
+    close(table.take(), &mut lines, from, &mut fragments, &mut warnings);
     if lines.iter().all(|l| l.filled() == 0) {
         return Err(ExtractError::Empty);
     }
