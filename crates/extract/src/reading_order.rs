@@ -196,7 +196,7 @@ fn rebuild(spec: &TableSpec, words: &[&str]) -> Option<Vec<Vec<String>>> {
                 }
                 // Only amounts: with as many as both sides hold, the right side's are
                 // the last; its label is found later by its ordinal (see `ordinals`).
-                [(true, a)] if a.len() == n0 + n1 || (a.len() == n1 && n1 != n0) => {
+                [(true, a)] | [(false, _), (true, a)] if (seg.len() == 1 || clean(&seg[0].1).is_none()) && (a.len() == n0 + n1 || (a.len() == n1 && n1 != n0)) => {
                     put(1, String::new(), &a[a.len() - n1..]);
                     placed = true;
                 }
