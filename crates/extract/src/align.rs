@@ -107,7 +107,7 @@ pub fn slot(cols: &[(f32, f32)], runs: &[Run]) -> (Vec<String>, Vec<usize>, Vec<
     for k in 0..n {
         let last = if spans[k] > 1 { k + spans[k] - 1 } else { k };
         let start = if spans[k] == 0 { (0..k).rev().find(|&j| spans[j] > 1).unwrap_or(k) } else { k };
-        let end = if spans[k] == 0 { start + spans[start] - 1 } else { last };
+        let end = if spans[k] == 0 { start + spans[start].max(1) - 1 } else { last };
         boxes.push(CellBox { x0: cols[start].0, x1: cols[end.min(n - 1)].1, ..CellBox::default() });
     }
     (cells, spans, boxes)

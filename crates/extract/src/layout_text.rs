@@ -24,7 +24,7 @@ pub fn runs(line: &str, wide: bool) -> Vec<Run> {
     let mut cur: Option<Run> = None;
     for ch in line.chars() {
         let w = if wide { ch.width().unwrap_or(0) as f32 } else { 1.0 };
-        if ch == ' ' || ch == '\u{3000}' && !wide {
+        if ch == ' ' || ch == '\u{3000}' {
             spaces += 1;
             x += w;
             continue;

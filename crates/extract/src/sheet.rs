@@ -111,6 +111,15 @@ fn cell_text(v: &Data, decimals: Option<usize>) -> String {
 
 /// One sheet's cells (row, col, text) and merged regions ((r0, c0), (r1, c1)) as lines.
 fn sheet_lines(sheet: u32, cells: Vec<(usize, usize, String)>, merges: &[((usize, usize), (usize, usize))]) -> Vec<Line> {
+    // Merges reach no further than the cells that hold text: a hostile or careless file
+    // merging A1:XFD1048576 must not become a grid of billions of blank cells.
+    let (max_r, max_c) = cells.iter().fold((0, 0), |m, c| (m.0.max(c.0), m.1.max(c.1)));
+    let merges: Vec<((usize, usize), (usize, usize))> = merges
+        .iter()
+        .filter(|((r0, c0), (r1, c1))| r0 <= r1 && c0 <= c1 && *r0 <= max_r && *c0 <= max_c)
+        .map(|&((r0, c0), (r1, c1))| ((r0, c0), (r1.min(max_r), c1.min(max_c))))
+        .collect();
+    let merges = &merges[..];
     let mut placed: Vec<Placed> = Vec::with_capacity(cells.len() + merges.len());
     let merged_at = |r: usize, c: usize| merges.iter().find(|((r0, c0), (r1, c1))| r >= *r0 && r <= *r1 && c >= *c0 && c <= *c1);
     let mut origin_text: std::collections::HashMap<(usize, usize), String> = Default::default();
@@ -128,15 +137,33 @@ fn sheet_lines(sheet: u32, cells: Vec<(usize, usize, String)>, merges: &[((usize
         placed.push(Placed { row: r0, col: c0, rows: r1 - r0 + 1, cols: c1 - c0 + 1, text: origin_text.remove(&(r0, c0)).unwrap_or_default() });
     }
     placed.sort_by_key(|p| (p.row, p.col));
-    let nrows = placed.iter().map(|p| p.row + p.rows).max().unwrap_or(0);
-    let mut lines = grid_lines(&placed, nrows, true, 1);
-    for l in &mut lines {
-        l.page = Some(sheet);
+    // Only rows where a cell starts or that a merge covers become lines; columns past
+    // MAX_SHEET_COLS are not read (no disclosure is that wide), so a cell far out in the
+    // sheet costs no grid of blank cells.
+    placed.retain(|p| p.col < MAX_SHEET_COLS);
+    for p in &mut placed {
+        p.cols = p.cols.min(MAX_SHEET_COLS - p.col);
     }
-    // A row with nothing in it is no line (rows a merge covers still are).
-    let starts: std::collections::HashSet<usize> = placed.iter().map(|p| p.row).collect();
+    let mut keep: Vec<usize> = placed.iter().flat_map(|p| p.row..p.row + p.rows.min(4096)).collect();
+    keep.sort_unstable();
+    keep.dedup();
+    let index = |r: usize| keep.partition_point(|&k| k < r);
+    let compact: Vec<Placed> = placed
+        .iter()
+        .map(|p| Placed { row: index(p.row), rows: index(p.row + p.rows) - index(p.row), ..p.clone() })
+        .collect();
+    let mut lines = grid_lines(&compact, keep.len(), true, 1);
+    for (l, r) in lines.iter_mut().zip(&keep) {
+        l.page = Some(sheet);
+        l.line = Some(*r as u32 + 1);
+    }
+    // A row with nothing of its own is no line (rows a merge covers still are).
+    let starts: std::collections::HashSet<usize> = compact.iter().map(|p| p.row).collect();
     lines.into_iter().enumerate().filter(|(r, l)| starts.contains(r) || l.spans.iter().any(|&s| s == 0)).map(|(_, l)| l).collect()
 }
+
+/// The widest sheet read, in columns.
+const MAX_SHEET_COLS: usize = 1024;
 
 fn laid(lines: Vec<Line>, format: &'static str, sheets: u32, warnings: Vec<String>) -> Result<LaidOut, ExtractError> {
     if lines.iter().all(|l| l.filled() == 0) {
