@@ -80,8 +80,11 @@ fn spread(lines: &[&str], wide: bool) -> usize {
 /// A line that names a table, its unit or its note is no table row.
 fn stops(line: &str) -> bool {
     let t = line.trim();
-    let n = gongkai_model::normalize_label(t);
-    t.starts_with("注") || t.starts_with("单位") || t.contains("单位：") || t.contains("单位:") || (t.chars().count() <= 40 && gongkai_model::catalogue().match_title(&n).is_some())
+    t.starts_with("注")
+        || t.starts_with("单位")
+        || t.contains("单位：")
+        || t.contains("单位:")
+        || (t.chars().count() <= 40 && t.contains('表') && gongkai_model::catalogue().match_title(&gongkai_model::normalize_label(t)).is_some())
 }
 
 /// A line is in a table block when it holds an amount or several cells.
@@ -183,6 +186,11 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
     let mut page = 1u32;
     let mut i = 0;
     let line_at = |n: usize| raw[n].trim_start_matches('\u{c}');
+    // Each line's cells, whether it is a row, whether it names a table, a unit or a note:
+    // once.
+    let cells: Vec<Vec<Run>> = (0..raw.len()).map(|n| runs(line_at(n), wide)).collect();
+    let is_core: Vec<bool> = cells.iter().map(|r| core(r)).collect();
+    let is_stop: Vec<bool> = (0..raw.len()).map(|n| stops(line_at(n))).collect();
     // The columns of the last table block, while its table may go on past a form feed;
     // whether a block has been read on this page.
     let mut carry: Option<Vec<(f32, f32)>> = None;
@@ -192,11 +200,11 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             page += raw[i].matches('\u{c}').count() as u32;
             page_has_block = false;
         }
-        let r = runs(line_at(i), wide);
+        let r = cells[i].clone();
         // A block opens with a row, or with a label fragment right above one.
-        let opens = core(&r) || (i + 1 < raw.len() && !raw[i + 1].contains('\u{c}') && !stops(line_at(i + 1)) && core(&runs(line_at(i + 1), wide)));
-        if !opens || stops(line_at(i)) {
-            if stops(line_at(i)) {
+        let opens = is_core[i] || (i + 1 < raw.len() && !raw[i + 1].contains('\u{c}') && !is_stop[i + 1] && is_core[i + 1]);
+        if !opens || is_stop[i] {
+            if is_stop[i] {
                 carry = None;
             }
             if !r.is_empty() {
@@ -211,17 +219,17 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         let start = i;
         let mut end = i + 1;
         let mut j = i + 1;
-        while j < raw.len() && !raw[j].contains('\u{c}') && !stops(line_at(j)) {
-            let rj = runs(line_at(j), wide);
+        while j < raw.len() && !raw[j].contains('\u{c}') && !is_stop[j] {
+            let rj = &cells[j];
             if rj.is_empty() {
                 j += 1;
                 continue;
             }
             let core_ahead = (j + 1..(j + 13).min(raw.len()))
-                .take_while(|&n| !raw[n].contains('\u{c}') && !stops(line_at(n)))
-                .any(|n| core(&runs(line_at(n), wide)));
-            if core(&rj) || core_ahead {
-                if core(&rj) {
+                .take_while(|&n| !raw[n].contains('\u{c}') && !is_stop[n])
+                .any(|n| is_core[n]);
+            if is_core[j] || core_ahead {
+                if is_core[j] {
                     end = j + 1;
                 }
                 j += 1;
@@ -233,8 +241,8 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                 .find(|&n| n + 1 >= raw.len() || gap_after[n] || raw[n + 1].contains('\u{c}'))
                 .filter(|&n| {
                     (j..=n).all(|m| {
-                        let rm = runs(line_at(m), wide);
-                        !stops(line_at(m)) && rm.len() == 1 && !core(&rm) && rm[0].text.chars().count() <= 12
+                        let rm = &cells[m];
+                        !is_stop[m] && rm.len() == 1 && !is_core[m] && rm[0].text.chars().count() <= 12
                     })
                 });
             if let (Some(n), true) = (tail, j == end) {
@@ -243,7 +251,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             break;
         }
         end = end.max(start + 1);
-        let block: Vec<Vec<Run>> = (start..end).map(|n| runs(line_at(n), wide)).collect();
+        let block: Vec<Vec<Run>> = cells[start..end].to_vec();
         let mut block = block;
         let mut found = if block.len() >= 2 { columns(&block, 1) } else { None };
         // The first block of a page that goes on with the last page's table: where it has

@@ -360,8 +360,7 @@ fn ordinals(lines: &mut Vec<Line>, from: usize, spec: &TableSpec, fragments: &[S
 
 /// A title line of a known table, its spec.
 fn title_of(t: &str) -> Option<&'static TableSpec> {
-    let n = normalize_label(t);
-    (t.chars().count() <= 40 && !t.contains("详见")).then(|| catalogue().match_title(&n)).flatten().filter(|s| s.id != "unknown")
+    (t.chars().count() <= 40 && t.contains('表') && !t.contains("详见")).then(|| catalogue().match_title(&normalize_label(t))).flatten().filter(|s| s.id != "unknown")
 }
 
 /// Read reading-order text into lines.
