@@ -162,3 +162,43 @@ fn pdftotext_of_the_corpus_gives_no_wrong_fact() {
         }
     }
 }
+
+/// `gongkai convert` of a download folder holding the same document as PDF and in every
+/// other form writes the same facts for each (reading-order text: a subset, ≥ 95%).
+#[test]
+fn convert_of_a_folder_of_every_form_writes_the_same_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("downloads");
+    std::fs::create_dir(&input).unwrap();
+    let copy = |from: PathBuf, to: &str| std::fs::copy(from, input.join(to)).unwrap();
+    copy(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.pdf"), "a-pdf.pdf");
+    let forms = [
+        ("jiaozuo-2024.layout.txt", "b-layout.txt"),
+        ("jiaozuo-2024.raw.txt", "c-raw.txt"),
+        ("jiaozuo-2024.html", "d-page.html"),
+        ("jiaozuo-2024.md", "e-mineru.md"),
+        ("jiaozuo-2024.xlsx", "f-book.xlsx"),
+        ("jiaozuo-2024.xls", "g-book.xls"),
+        ("jiaozuo-2024.ods", "h-book.ods"),
+        ("jiaozuo-2024.docx", "i-report.docx"),
+    ];
+    for (from, to) in forms {
+        copy(root().join("samples/formats").join(from), to);
+    }
+    let out = dir.path().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai")).args(["convert", "--quiet", "--out"]).arg(&out).arg(&input).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |stem: &str| facts_of(&std::fs::read_to_string(out.join(format!("{stem}.facts.jsonl"))).unwrap());
+    let pdf = read("a-pdf");
+    assert_eq!(pdf, jiaozuo());
+    for (_, to) in forms {
+        let stem = to.rsplit_once('.').unwrap().0;
+        let got = read(stem);
+        if stem == "c-raw" {
+            let (same, _, bad) = compare(&got, &pdf);
+            assert!(bad.is_empty() && same * 100 >= pdf.len() * 95, "{stem}: {same} {bad:?}");
+        } else {
+            assert_eq!(got, pdf, "{stem}");
+        }
+    }
+}
