@@ -338,22 +338,40 @@ fn known_header(normalized: &str) -> bool {
         .contains(normalized)
 }
 
-/// A header cell wrapped over two lines of its column (附属单位 / 上缴收入) is one name:
-/// joined where the joined words are a column the catalogue knows and neither piece is.
+/// A header cell wrapped over two to four lines of its column (附属单位 / 上缴收入,
+/// 政府性基 / 金预算财 / 政拨款) is one name: joined where the joined words are a column
+/// the catalogue knows and no piece is.
 fn join_wrapped_headers(lines: &mut [Slotted]) {
     let head = lines.iter().position(|l| l.data).unwrap_or(lines.len());
-    for u in (0..head.saturating_sub(1)).rev() {
-        let w = u + 1;
-        for c in 0..lines[u].cells.len() {
-            let (a, b) = (&lines[u].cells[c], &lines[w].cells[c]);
-            if a.is_empty() || b.is_empty() || lines[u].spans[c] != 1 || lines[w].spans[c] != 1 {
-                continue;
+    let n = |s: &str| gongkai_model::normalize_label(s);
+    let width = lines.first().map_or(0, |l| l.cells.len());
+    for c in 0..width {
+        // The header lines with text in this column (a blank line between pieces of a
+        // tall header cell does not part them).
+        let at: Vec<usize> = (0..head).filter(|&k| !lines[k].cells[c].is_empty()).collect();
+        let mut u = 0;
+        while u < at.len() {
+            let mut joined_at = None;
+            for len in 2..=4usize {
+                if u + len > at.len() || at[u..u + len].iter().any(|&k| lines[k].spans[c] != 1) {
+                    break;
+                }
+                let pieces: Vec<&str> = at[u..u + len].iter().map(|&k| lines[k].cells[c].as_str()).collect();
+                if pieces.iter().any(|p| known_header(&n(p))) {
+                    break;
+                }
+                if known_header(&n(&pieces.concat())) {
+                    joined_at = Some(len);
+                    break;
+                }
             }
-            let n = |s: &str| gongkai_model::normalize_label(s);
-            let joined = format!("{a}{b}");
-            if known_header(&n(&joined)) && !known_header(&n(a)) && !known_header(&n(b)) {
-                lines[w].cells[c] = joined;
-                lines[u].cells[c].clear();
+            match joined_at {
+                Some(len) => {
+                    let whole: String = at[u..u + len].iter().map(|&k| std::mem::take(&mut lines[k].cells[c])).collect();
+                    lines[at[u + len - 1]].cells[c] = whole;
+                    u += len;
+                }
+                None => u += 1,
             }
         }
     }
