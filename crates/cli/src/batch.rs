@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 
 /// The extensions a folder is searched for. A file named on the command line is
 /// converted whatever its name.
-pub const EXTENSIONS: &[&str] = &["pdf", "txt"];
+pub const EXTENSIONS: &[&str] = &["pdf", "txt", "md", "markdown", "html", "htm", "xlsx", "xlsm", "xls", "et", "ods", "docx", "doc"];
 
 /// Output names are at most this many bytes before `.facts.jsonl` (file systems allow
 /// 255; the run's temporary prefix needs room too). Longer ones are cut and hashed.

@@ -2,7 +2,7 @@
 //! over this; tests call it directly.
 
 use gongkai_extract::pdf::PdfError;
-use gongkai_extract::{read_text, ExtractError};
+use gongkai_extract::{read_any_report, ExtractError};
 use gongkai_model::{Document, Metadata, Source, SCHEMA};
 use gongkai_segment::most_common;
 use sha2::{Digest, Sha256};
@@ -31,45 +31,16 @@ impl ConvertError {
             ConvertError::Extract(ExtractError::Pdf(PdfError::Encrypted)) => "encrypted",
             ConvertError::Extract(ExtractError::NoText(_)) => "no_text_layer",
             ConvertError::Extract(ExtractError::Unmapped(_)) => "unmapped_fonts",
+            ConvertError::Extract(ExtractError::Unsupported(_)) => "unsupported_format",
             ConvertError::NotDisclosure => "not_a_disclosure",
         }
     }
 }
 
-/// Where a PDF header (`%PDF-`) starts within the first 1024 bytes (readers accept junk
-/// before it), if anywhere.
-fn pdf_header(bytes: &[u8]) -> Option<usize> {
-    bytes[..bytes.len().min(1024 + 5)].windows(5).position(|w| w == b"%PDF-")
-}
-
-/// Read an input by what it is: a PDF when it starts with its header or is named .pdf;
-/// a header after junk makes a PDF only if the file then reads as one (a text whose
-/// title quotes `%PDF-` stays text); anything else is text.
-fn read_input(bytes: &[u8], file_name: &str) -> Result<(gongkai_extract::LaidOut, Option<ExtractError>), ExtractError> {
-    // A PDF's report also says whether its text could not be mapped (the error to give
-    // where no table is found).
-    let pdf = |b: &[u8]| {
-        gongkai_extract::read_pdf_report(b).map(|r| {
-            let unmapped = r.unmapped_error();
-            (r.laid, unmapped)
-        })
-    };
-    let text = |b: &[u8]| read_text(b).map(|l| (l, None));
-    let named_pdf = file_name.to_lowercase().ends_with(".pdf");
-    match pdf_header(bytes) {
-        Some(0) => pdf(bytes),
-        _ if named_pdf => pdf(bytes),
-        Some(_) => match pdf(bytes) {
-            Err(e @ ExtractError::Pdf(PdfError::NotPdf | PdfError::Damaged(_))) => text(bytes).map_err(|_| e),
-            r => r,
-        },
-        None => text(bytes),
-    }
-}
-
 /// Convert one input. `file_name` is recorded in the output (no directory).
 pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertError> {
-    let (laid, unmapped) = read_input(bytes, file_name)?;
+    // The reader is chosen from the bytes (gongkai_extract::detect), never the extension.
+    let (laid, unmapped) = read_any_report(bytes, file_name)?;
     let seg = gongkai_segment::segment(&laid.lines);
     if seg.tables.is_empty() {
         // A damaged file that yields no table failed because of the damage: say so.

@@ -2,13 +2,24 @@
 //! printed line in reading order, with where it came from. Tables downstream are
 //! rebuilt from cells, whatever the input format.
 
+pub mod align;
 pub mod content;
+pub mod detect;
+pub mod docx;
 mod encodings;
+pub mod grid;
+pub mod html;
 pub mod lattice;
+pub mod layout_text;
+pub mod markdown;
 pub mod pdf;
+pub mod reading_order;
+pub mod sheet;
 pub mod text;
 pub mod truetype;
+pub mod xls_formats;
 
+pub use detect::{read_any, read_any_report, Format};
 pub use text::{read_text, TextEncoding};
 
 /// One printed line: its cells (a tab-separated field of extracted text, or a grid
@@ -97,6 +108,10 @@ pub enum ExtractError {
     NoText(String),
     #[error("fonts without a Unicode mapping: {0}")]
     Unmapped(String),
+    /// A format gongkai does not read (legacy .doc, a damaged office file, …); the message
+    /// says how to convert it into one it reads.
+    #[error("unsupported format: {0}")]
+    Unsupported(String),
 }
 
 /// Page numbers as a short list: `1-3, 7`.

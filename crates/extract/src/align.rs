@@ -1,0 +1,142 @@
+//! Columns of a table printed without rulings, from where its cells sit: the extents of
+//! the cells that hold amounts make the value columns, the extents of the other cells of
+//! the amount rows that lie outside them the text columns (codes, labels); every cell of
+//! the block then goes to the column it overlaps most, so a blank cell stays a blank
+//! column instead of shifting the amounts to its right left. A header cell printed over
+//! several columns (a band) spans the columns whose middles it covers.
+//!
+//! The same idea as lattice.rs's alignment of a PDF's unruled baselines, in any
+//! horizontal unit (display columns of layout text here); a shared function so that one
+//! rule serves both (lattice.rs could call it).
+
+use crate::CellBox;
+
+/// A cell of one printed line: its text and horizontal extent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub text: String,
+    pub x0: f32,
+    pub x1: f32,
+}
+
+/// An amount as printed in a table (decimals shown): the mark of a value column.
+pub fn is_amount(s: &str) -> bool {
+    gongkai_model::parse_amount(s).is_some_and(|a| a.scale() > 0)
+}
+
+fn overlap(a: (f32, f32), b: (f32, f32)) -> f32 {
+    (a.1.min(b.1) - a.0.max(b.0)).max(0.0)
+}
+
+/// Merge extents that touch (within `slack`) into columns, left to right.
+fn merge(mut spans: Vec<(f32, f32)>, slack: f32) -> Vec<(f32, f32)> {
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut cols: Vec<(f32, f32)> = Vec::new();
+    for (a, b) in spans {
+        match cols.last_mut() {
+            Some(c) if a <= c.1 + slack => c.1 = c.1.max(b),
+            _ => cols.push((a, b)),
+        }
+    }
+    cols
+}
+
+/// The columns of a block of lines: value columns from the amount cells, text columns
+/// from the other cells of the amount lines that no value column overlaps. None when
+/// fewer than `min_rows` lines hold amounts (not a table).
+pub fn columns(block: &[Vec<Run>], min_rows: usize) -> Option<Vec<(f32, f32)>> {
+    let data: Vec<&Vec<Run>> = block.iter().filter(|l| l.iter().any(|r| is_amount(&r.text))).collect();
+    if data.len() < min_rows.max(1) {
+        return None;
+    }
+    let values = merge(data.iter().flat_map(|l| l.iter().filter(|r| is_amount(&r.text)).map(|r| (r.x0, r.x1))).collect(), 0.0);
+    let texts = merge(
+        data.iter()
+            .flat_map(|l| l.iter().filter(|r| !is_amount(&r.text)).map(|r| (r.x0, r.x1)))
+            .filter(|&t| values.iter().all(|&v| overlap(t, v) == 0.0))
+            .collect(),
+        0.0,
+    );
+    let mut cols: Vec<(f32, f32)> = values.into_iter().chain(texts).collect();
+    cols.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // A header cell over no column heads a column no amount line fills (a column left
+    // blank in every row, 科目编码 over a table whose only row is its 合计). Header lines
+    // are taken bottom-up, so a band over such columns does not become one of them.
+    for l in block.iter().rev().filter(|l| !l.iter().any(|r| is_amount(&r.text))) {
+        // Within two columns of a column, a header cell is that column's (centred over it).
+        let near = |h: (f32, f32), c: (f32, f32)| h.0 < c.1 + 2.0 && h.1 > c.0 - 2.0;
+        let new: Vec<(f32, f32)> = l.iter().map(|r| (r.x0, r.x1)).filter(|&h| cols.iter().all(|&c| !near(h, c))).collect();
+        cols.extend(new);
+    }
+    cols.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Some(cols)
+}
+
+/// The column a cell belongs to: most overlap, else the nearest middle.
+fn column_of(cols: &[(f32, f32)], r: &Run) -> usize {
+    let mid = |c: (f32, f32)| (c.0 + c.1) / 2.0;
+    let dist = |c: (f32, f32)| ((r.x0 + r.x1) / 2.0 - mid(c)).abs();
+    (0..cols.len())
+        .max_by(|&i, &j| overlap((r.x0, r.x1), cols[i]).total_cmp(&overlap((r.x0, r.x1), cols[j])).then(dist(cols[j]).total_cmp(&dist(cols[i]))))
+        .unwrap_or(0)
+}
+
+/// One line's cells put in the block's columns: (cells, spans, boxes). Cells that share
+/// a column are joined with a space. A cell of a line without amounts that covers the
+/// middles of several columns spans them (its text at the first).
+pub fn slot(cols: &[(f32, f32)], runs: &[Run]) -> (Vec<String>, Vec<usize>, Vec<CellBox>) {
+    let n = cols.len();
+    let mut cells = vec![String::new(); n];
+    let mut spans = vec![1usize; n];
+    let header = !runs.iter().any(|r| is_amount(&r.text));
+    for r in runs {
+        let covered: Vec<usize> = (0..n).filter(|&k| header && r.x0 <= (cols[k].0 + cols[k].1) / 2.0 && r.x1 >= (cols[k].0 + cols[k].1) / 2.0).collect();
+        let k = if covered.len() > 1 { covered[0] } else { column_of(cols, r) };
+        if covered.len() > 1 && cells[k].is_empty() && covered.iter().all(|&j| spans[j] == 1 && cells[j].is_empty()) {
+            spans[k] = covered.len();
+            for &j in &covered[1..] {
+                spans[j] = 0;
+            }
+        }
+        if !cells[k].is_empty() {
+            cells[k].push(' ');
+        }
+        cells[k].push_str(&r.text);
+    }
+    let mut boxes = Vec::with_capacity(n);
+    for k in 0..n {
+        let last = if spans[k] > 1 { k + spans[k] - 1 } else { k };
+        let start = if spans[k] == 0 { (0..k).rev().find(|&j| spans[j] > 1).unwrap_or(k) } else { k };
+        let end = if spans[k] == 0 { start + spans[start].max(1) - 1 } else { last };
+        boxes.push(CellBox { x0: cols[start].0, x1: cols[end.min(n - 1)].1, ..CellBox::default() });
+    }
+    (cells, spans, boxes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(t: &str, x0: f32) -> Run {
+        Run { text: t.into(), x0, x1: x0 + unicode_width::UnicodeWidthStr::width(t) as f32 }
+    }
+
+    #[test]
+    fn a_blank_cell_keeps_its_column_and_a_band_spans_its_columns() {
+        let block = vec![
+            vec![run("本年支出决算", 26.0)],
+            vec![run("项目", 0.0), run("合计", 25.0), run("基本支出", 34.0)],
+            vec![run("合计", 0.0), run("30.00", 25.0), run("20.00", 35.0)],
+            vec![run("201", 0.0), run("一般公共服务支出", 5.0), run("5.00", 36.0)],
+        ];
+        let cols = columns(&block, 2).unwrap();
+        let (c, s, _) = slot(&cols, &block[3]);
+        assert_eq!(c, ["201", "一般公共服务支出", "", "5.00"]);
+        let (c, s0, b) = slot(&cols, &block[0]);
+        assert_eq!((c[2].as_str(), s0[2], s0[3]), ("本年支出决算", 2, 0));
+        assert_eq!((b[3].x0, b[3].x1), (b[2].x0, b[2].x1));
+        assert_eq!(s, [1, 1, 1, 1]);
+        let (c, _, _) = slot(&cols, &block[2]);
+        assert_eq!(c, ["合计", "", "30.00", "20.00"]);
+    }
+}

@@ -1,0 +1,430 @@
+//! Layout text (`pdftotext -layout`, mutool, a terminal's copy of a PDF): cells are where
+//! the characters stand. Each line is split into cells at runs of two or more spaces (and
+//! between two amounts), each cell with its extent in columns; consecutive lines with
+//! several cells or amounts form a block, aligned on its columns (align.rs). A label
+//! wrapped over several lines around its amounts is joined into the amount line: the
+//! fragment lines before an amount line go to it where its cell is blank, those after it
+//! to the line above where that cell is filled. A form feed starts a page; a table
+//! continued on the next page is stitched by the segmenter as with PDFs.
+//!
+//! Columns are counted in one of two ways, whichever lines the amounts up better:
+//! characters (pdftotext gives every glyph one column, CJK included) or display width
+//! (a terminal or mutool: full-width characters two columns, unicode-width).
+
+use unicode_width::UnicodeWidthChar;
+
+use crate::align::{columns, is_amount, slot, Run};
+use crate::text::TextEncoding;
+use crate::{CellBox, ExtractError, LaidOut, Line};
+
+/// The cells of one line with their extents; `wide` counts display width.
+pub fn runs(line: &str, wide: bool) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
+    let (mut x, mut spaces) = (0f32, 0usize);
+    let mut cur: Option<Run> = None;
+    for ch in line.chars() {
+        let w = if wide { ch.width().unwrap_or(0) as f32 } else { 1.0 };
+        if ch == ' ' || ch == '\u{3000}' {
+            spaces += 1;
+            x += w;
+            continue;
+        }
+        if let Some(r) = cur.as_mut() {
+            if spaces >= 2 {
+                out.push(cur.take().unwrap());
+            } else if spaces == 1 {
+                r.text.push(' ');
+            }
+        }
+        let r = cur.get_or_insert_with(|| Run { text: String::new(), x0: x, x1: x });
+        r.text.push(ch);
+        x += w;
+        r.x1 = x;
+        spaces = 0;
+    }
+    out.extend(cur);
+    let mut split = Vec::with_capacity(out.len());
+    for r in out {
+        let words: Vec<&str> = r.text.split(' ').collect();
+        // Two amounts one space apart are two cells, and so are a label and the amount
+        // that a narrow column printed one space after it.
+        let amounts = words.iter().filter(|w| is_amount(w)).count();
+        if words.len() > 1 && (amounts >= 2 || amounts == 1 && is_amount(words[words.len() - 1]) && words.len() == 2) {
+            let mut x0 = r.x0;
+            for w in words {
+                let width = if wide { unicode_width::UnicodeWidthStr::width(w) as f32 } else { w.chars().count() as f32 };
+                split.push(Run { text: w.to_string(), x0, x1: x0 + width });
+                x0 += width + 1.0;
+            }
+        } else {
+            split.push(r);
+        }
+    }
+    split
+}
+
+/// How well a measure lines the amounts up: the distinct left and right edges of the
+/// amount cells (fewer is better).
+fn spread(lines: &[&str], wide: bool) -> usize {
+    let mut lefts = std::collections::HashSet::new();
+    let mut rights = std::collections::HashSet::new();
+    for l in lines {
+        for r in runs(l, wide).iter().filter(|r| is_amount(&r.text)) {
+            lefts.insert(r.x0 as i64);
+            rights.insert(r.x1 as i64);
+        }
+    }
+    lefts.len().min(rights.len())
+}
+
+/// A line that names a table, its unit or its note is no table row.
+fn stops(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with("注")
+        || t.starts_with("单位")
+        || t.contains("单位：")
+        || t.contains("单位:")
+        || (t.chars().count() <= 40 && t.contains('表') && gongkai_model::catalogue().match_title(&gongkai_model::normalize_label(t)).is_some())
+}
+
+/// A line is in a table block when it holds an amount or several cells.
+fn core(r: &[Run]) -> bool {
+    r.len() >= 2 || r.iter().any(|x| is_amount(&x.text))
+}
+
+/// A slotted line of a block: its number, cells, spans, boxes, whether it holds an
+/// amount, and each cell's last piece (what a wrapped label continues from).
+struct Slotted {
+    line: u32,
+    cells: Vec<String>,
+    spans: Vec<usize>,
+    boxes: Vec<CellBox>,
+    data: bool,
+    last: Vec<String>,
+}
+
+fn width(s: &str, wide: bool) -> f32 {
+    if wide {
+        unicode_width::UnicodeWidthStr::width(s) as f32
+    } else {
+        s.chars().count() as f32
+    }
+}
+
+/// Join wrapped label fragments into their amount lines. A label wraps because it
+/// reached its column's edge: a piece is continued only where it is as wide as the
+/// column's widest piece (within one column). Fragment lines between two amount lines:
+/// from the last back, at most half (rounded up) go before the next line's blank cells;
+/// the others after the cells of the line above that they continue. A fragment that fits
+/// neither stays a line of its own (a row printed without amounts).
+fn join_wrapped(lines: &mut Vec<Slotted>, wide: bool) {
+    let n = lines.first().map_or(0, |l| l.cells.len());
+    let wrap: Vec<f32> = (0..n).map(|c| lines.iter().map(|l| width(&l.cells[c], wide)).fold(0.0, f32::max)).collect();
+    let full = |t: &str, c: usize| !t.is_empty() && width(t, wide) >= wrap[c] - 1.0;
+    let fragment = |l: &Slotted| !l.data && l.spans.iter().all(|&s| s == 1);
+    let filled = |l: &Slotted| (0..l.cells.len()).filter(|&c| !l.cells[c].is_empty()).collect::<Vec<_>>();
+    let mut out: Vec<Slotted> = Vec::with_capacity(lines.len());
+    let mut pending: Vec<Slotted> = Vec::new();
+    let mut all: Vec<Slotted> = std::mem::take(lines);
+    all.push(Slotted { line: 0, cells: vec![], spans: vec![], boxes: vec![], data: true, last: vec![] }); // sentinel
+    for l in all {
+        if fragment(&l) {
+            pending.push(l);
+            continue;
+        }
+        // `l` ends a run of fragments: place them.
+        let k = pending.len();
+        let mut to_next = 0;
+        if l.data && !l.cells.is_empty() {
+            while to_next < k.div_ceil(2) {
+                let f = &pending[k - 1 - to_next];
+                if filled(f).iter().all(|&c| l.cells[c].is_empty() && full(&f.cells[c], c)) {
+                    to_next += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        let mut l = l;
+        for f in pending.drain(k - to_next..).rev() {
+            for c in filled(&f) {
+                l.cells[c] = format!("{}{}", f.cells[c], l.cells[c]);
+                if l.last[c].is_empty() {
+                    l.last[c] = f.cells[c].clone();
+                }
+            }
+        }
+        for f in pending.drain(..) {
+            let prev = out.last_mut().filter(|p| p.data && filled(&f).iter().all(|&c| full(&p.last[c], c)));
+            match prev {
+                Some(p) => {
+                    for c in filled(&f) {
+                        p.cells[c].push_str(&f.cells[c]);
+                        p.last[c] = f.cells[c].clone();
+                    }
+                }
+                None => out.push(f),
+            }
+        }
+        out.push(l);
+    }
+    out.pop();
+    *lines = out;
+}
+
+/// Read layout text into lines.
+pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> {
+    // Blank lines are no rows: pdftotext leaves them between the rows of a tall table.
+    // What stays: each line, its number, and whether blank lines followed it.
+    let all: Vec<&str> = s.lines().collect();
+    let keep: Vec<usize> = (0..all.len()).filter(|&n| !all[n].trim().is_empty() || all[n].contains('\u{c}')).collect();
+    let raw: Vec<&str> = keep.iter().map(|&n| all[n]).collect();
+    let num: Vec<u32> = keep.iter().map(|&n| n as u32 + 1).collect();
+    let gap_after: Vec<bool> = keep.iter().map(|&n| all.get(n + 1).is_some_and(|l| l.trim().is_empty() && !l.contains('\u{c}'))).collect();
+    let wide = spread(&raw, true) < spread(&raw, false);
+    let mut out: Vec<Line> = Vec::new();
+    let mut page = 1u32;
+    let mut i = 0;
+    let line_at = |n: usize| raw[n].trim_start_matches('\u{c}');
+    // Each line's cells, whether it is a row, whether it names a table, a unit or a note:
+    // once.
+    let cells: Vec<Vec<Run>> = (0..raw.len()).map(|n| runs(line_at(n), wide)).collect();
+    let is_core: Vec<bool> = cells.iter().map(|r| core(r)).collect();
+    let is_stop: Vec<bool> = (0..raw.len()).map(|n| stops(line_at(n))).collect();
+    // The columns of the last table block, while its table may go on past a form feed;
+    // whether a block has been read on this page.
+    let mut carry: Option<Vec<(f32, f32)>> = None;
+    let mut page_has_block = false;
+    while i < raw.len() {
+        if raw[i].contains('\u{c}') {
+            page += raw[i].matches('\u{c}').count() as u32;
+            page_has_block = false;
+        }
+        let r = cells[i].clone();
+        // A block opens with a row, or with a label fragment right above one.
+        let opens = is_core[i] || (i + 1 < raw.len() && !raw[i + 1].contains('\u{c}') && !is_stop[i + 1] && is_core[i + 1]);
+        if !opens || is_stop[i] {
+            if is_stop[i] {
+                carry = None;
+            }
+            if !r.is_empty() {
+                out.push(Line { line: Some(num[i]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(&r) });
+            }
+            i += 1;
+            continue;
+        }
+        // The block: core lines, with other lines between them (up to twelve in a row: the
+        // labels of rows printed without amounts, wrapped labels)
+        // or after the last one; a table title, a unit or a note ends it.
+        let start = i;
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < raw.len() && !raw[j].contains('\u{c}') && !is_stop[j] {
+            let rj = &cells[j];
+            if rj.is_empty() {
+                j += 1;
+                continue;
+            }
+            let core_ahead = (j + 1..(j + 13).min(raw.len()))
+                .take_while(|&n| !raw[n].contains('\u{c}') && !is_stop[n])
+                .any(|n| is_core[n]);
+            if is_core[j] || core_ahead {
+                if is_core[j] {
+                    end = j + 1;
+                }
+                j += 1;
+                continue;
+            }
+            // Short fragments after the last row (up to three) where the table ends with
+            // the page or a blank line: the end of a wrapped label, a row without amounts.
+            let tail = (j..(j + 4).min(raw.len()))
+                .find(|&n| n + 1 >= raw.len() || gap_after[n] || raw[n + 1].contains('\u{c}'))
+                .filter(|&n| {
+                    (j..=n).all(|m| {
+                        let rm = &cells[m];
+                        !is_stop[m] && rm.len() == 1 && !is_core[m] && rm[0].text.chars().count() <= 12
+                    })
+                });
+            if let (Some(n), true) = (tail, j == end) {
+                end = n + 1;
+            }
+            break;
+        }
+        end = end.max(start + 1);
+        let block: Vec<Vec<Run>> = cells[start..end].to_vec();
+        let mut block = block;
+        let mut found = if block.len() >= 2 { columns(&block, 1) } else { None };
+        // The first block of a page that goes on with the last page's table: where it has
+        // fewer columns, they are some of that table's columns, shifted by the blank
+        // columns the extractor dropped at the left; it takes that table's columns.
+        if let (Some(prev), Some(cols), false) = (&carry, &found, page_has_block) {
+            if let Some(shift) = continuation_shift(prev, cols) {
+                for r in block.iter_mut().flatten() {
+                    r.x0 += shift;
+                    r.x1 += shift;
+                }
+                found = Some(prev.clone());
+            }
+        }
+        page_has_block = true;
+        carry = found.clone();
+        match found {
+            None => {
+                for (k, r) in block.iter().enumerate() {
+                    out.push(Line { line: Some(num[start + k]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(r) });
+                }
+            }
+            Some(cols) => {
+                let mut slotted: Vec<Slotted> = block
+                    .iter()
+                    .enumerate()
+                    .map(|(k, r)| {
+                        let (cells, mut spans, boxes) = slot(&cols, r);
+                        let data = r.iter().any(|x| is_amount(&x.text));
+                        // Bands span columns in the header only, above the first amounts.
+                        if !block[..k].iter().all(|l| !l.iter().any(|x| is_amount(&x.text))) {
+                            spans.iter_mut().for_each(|s| *s = 1);
+                        }
+                        Slotted { line: num[start + k], last: cells.clone(), cells, spans, boxes, data }
+                    })
+                    .collect();
+                // A lone header cell atop the block, over a value column, is a band over
+                // the columns to its right (本年支出 over 合计 | 基本支出 | 项目支出).
+                if let Some(top) = slotted.first_mut().filter(|l| !l.data && l.cells.iter().filter(|c| !c.is_empty()).count() == 1) {
+                    let k = top.cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
+                    let over_value = block.iter().any(|r| r.iter().any(|x| is_amount(&x.text) && x.x0 < cols[k].1 && x.x1 > cols[k].0));
+                    if over_value && top.spans[k] == 1 && k + 1 < top.cells.len() {
+                        let n = top.cells.len();
+                        top.spans[k] = n - k;
+                        for j in k + 1..n {
+                            top.spans[j] = 0;
+                            top.boxes[j] = CellBox { x0: cols[k].0, x1: cols[n - 1].1, ..CellBox::default() };
+                        }
+                        top.boxes[k] = CellBox { x0: cols[k].0, x1: cols[n - 1].1, ..CellBox::default() };
+                    }
+                }
+                join_wrapped(&mut slotted, wide);
+                join_wrapped_headers(&mut slotted);
+                for l in slotted {
+                    // Spans only where a band was seen over several columns; otherwise the
+                    // text does not tell (a blank header cell takes a band from its left).
+                    let spans = if l.spans.iter().any(|&s| s != 1) { l.spans } else { Vec::new() };
+                    out.push(Line { line: Some(l.line), page: Some(page), cells: l.cells, spans, boxes: l.boxes });
+                }
+            }
+        }
+        i = end;
+    }
+    if out.iter().all(|l| l.filled() == 0) {
+        return Err(ExtractError::Empty);
+    }
+    Ok(LaidOut { lines: out, format: "text-layout", encoding: Some(enc.name()), pages: Some(page), warnings: vec![], damaged: None })
+}
+
+/// Column names the catalogue knows, each level of a nested key (本年支出/基本支出 gives
+/// 本年支出 and 基本支出), normalized.
+fn known_header(normalized: &str) -> bool {
+    static PARTS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    PARTS
+        .get_or_init(|| {
+            let cat = gongkai_model::catalogue();
+            cat.tables
+                .iter()
+                .flat_map(|t| t.columns.iter().chain(t.sides.iter().flat_map(|s| s.columns.iter())))
+                .flat_map(|k| k.split('/'))
+                .map(gongkai_model::normalize_label)
+                .collect()
+        })
+        .contains(normalized)
+}
+
+/// A header cell wrapped over two to four lines of its column (附属单位 / 上缴收入,
+/// 政府性基 / 金预算财 / 政拨款) is one name: joined where the joined words are a column
+/// the catalogue knows and no piece is.
+fn join_wrapped_headers(lines: &mut [Slotted]) {
+    let head = lines.iter().position(|l| l.data).unwrap_or(lines.len());
+    let n = |s: &str| gongkai_model::normalize_label(s);
+    let width = lines.first().map_or(0, |l| l.cells.len());
+    for c in 0..width {
+        // The header lines with text in this column (a blank line between pieces of a
+        // tall header cell does not part them).
+        let at: Vec<usize> = (0..head).filter(|&k| !lines[k].cells[c].is_empty()).collect();
+        let mut u = 0;
+        while u < at.len() {
+            let mut joined_at = None;
+            for len in 2..=4usize {
+                if u + len > at.len() || at[u..u + len].iter().any(|&k| lines[k].spans[c] != 1) {
+                    break;
+                }
+                let pieces: Vec<&str> = at[u..u + len].iter().map(|&k| lines[k].cells[c].as_str()).collect();
+                if pieces.iter().any(|p| known_header(&n(p))) {
+                    break;
+                }
+                if known_header(&n(&pieces.concat())) {
+                    joined_at = Some(len);
+                    break;
+                }
+            }
+            match joined_at {
+                Some(len) => {
+                    let whole: String = at[u..u + len].iter().map(|&k| std::mem::take(&mut lines[k].cells[c])).collect();
+                    lines[at[u + len - 1]].cells[c] = whole;
+                    u += len;
+                }
+                None => u += 1,
+            }
+        }
+    }
+}
+
+/// The shift that puts every column of `cols` on a column of `prev` (by its left or right
+/// edge, within one column), where `cols` are fewer; the largest such shift (a table's
+/// continuation on a new page holds its right side: the two-sided summaries run longer on
+/// the expenditure side).
+fn continuation_shift(prev: &[(f32, f32)], cols: &[(f32, f32)]) -> Option<f32> {
+    if cols.len() >= prev.len() || cols.is_empty() {
+        return None;
+    }
+    prev.iter()
+        .map(|p| p.0 - cols[0].0)
+        .filter(|&s| cols.iter().all(|c| prev.iter().any(|p| (p.0 - (c.0 + s)).abs() <= 1.0 || (p.1 - (c.1 + s)).abs() <= 1.0)))
+        .max_by(f32::total_cmp)
+}
+
+fn boxes(r: &[Run]) -> Vec<CellBox> {
+    r.iter().map(|x| CellBox { x0: x.x0, x1: x.x1, ..CellBox::default() }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_at_wide_gaps_with_display_widths() {
+        let r = runs("201       一般公共服务支出    5.01 0.00", true);
+        assert_eq!(r.iter().map(|x| x.text.as_str()).collect::<Vec<_>>(), ["201", "一般公共服务支出", "5.01", "0.00"]);
+        assert_eq!((r[1].x0, r[1].x1), (10.0, 26.0));
+        let r = runs("201       一般公共服务支出    5.01", false);
+        assert_eq!((r[1].x0, r[1].x1, r[2].x0), (10.0, 18.0, 22.0));
+    }
+
+    /// A label wrapped over three lines with its amount on the middle one, a blank cell,
+    /// and a fragment after the last row.
+    #[test]
+    fn wrapped_labels_join_their_amount_lines() {
+        let text = "项目          决算数      项目        决算数\n\
+                    一般公共预算财政拨               一、一般公共服务支\n\
+                    \x20           5,896.65                5.01\n\
+                    款收入                     出\n\
+                    上级补助收入      0.00        四、公共安全支出    0.00\n\
+                    \x20                       二十四、债务还本支\n\
+                    \x20                                   0.00\n\
+                    \x20                       出\n";
+        let laid = read_layout(text, TextEncoding::Utf8).unwrap();
+        let cells: Vec<Vec<String>> = laid.lines.iter().map(|l| l.cells.clone()).collect();
+        assert_eq!(cells[1], ["一般公共预算财政拨款收入", "5,896.65", "一、一般公共服务支出", "5.01"]);
+        assert_eq!(cells[2], ["上级补助收入", "0.00", "四、公共安全支出", "0.00"]);
+        assert_eq!(cells[3], ["", "", "二十四、债务还本支出", "0.00"]);
+        assert_eq!(cells.len(), 4);
+    }
+}

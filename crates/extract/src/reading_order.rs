@@ -1,0 +1,499 @@
+//! Reading-order text (`pdftotext -raw` or its default mode, a PDF viewer's copy and
+//! paste): a row's cells follow each other on one line, one space apart, with no trace of
+//! where they stood; a label wrapped in its cell is printed elsewhere (after the table, or
+//! the lines around). Rows are rebuilt from the catalogue's knowledge, never guessed:
+//!
+//! - a table title the catalogue knows says which table the lines belong to and so how
+//!   many value columns it has, in which order, and its layout;
+//! - a row line is an optional classification code, a label, and as many amounts as the
+//!   table has value columns; a two-sided summary line holds one side or both, a side
+//!   told by its number of amounts where the sides differ and by its label's words
+//!   (支出 / 收入, a function class) where they do not; a 基本支出 detail line holds one or
+//!   more `code label amount` groups; a 三公 line all its amounts;
+//! - the header is the catalogue's (the printed header lines of such text are jumbled
+//!   by the extractor), laid out as a grid over the value columns, so tables reads the
+//!   columns by their standard names;
+//! - whatever cannot be placed with certainty — a line with another number of amounts,
+//!   an amount whose side is not known, a label fragment — is left out, and a warning per
+//!   table counts what was: a missing cell is acceptable, a wrong one is not.
+//!
+//! Lines outside tables (the narrative) are lines of one cell.
+
+use gongkai_model::{catalogue, normalize_label, Layout, TableSpec};
+
+use crate::align::is_amount;
+use crate::grid::{grid_lines, place_rows};
+use crate::text::TextEncoding;
+use crate::{CellBox, ExtractError, LaidOut, Line};
+
+fn is_code(t: &str) -> bool {
+    (3..=7).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A leading classification code: whole (2010550), or over 类 | 款 | 项 as the Henan
+/// layout prints it (201 05 50), joined.
+fn split_code<'a, 'b>(head: &'b [&'a str]) -> (String, &'b [&'a str]) {
+    match head.first() {
+        Some(c) if c.len() == 3 && is_code(c) => {
+            let mut code = c.to_string();
+            let mut k = 1;
+            while k < 3 && head.get(k).is_some_and(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit())) {
+                code.push_str(head[k]);
+                k += 1;
+            }
+            (code, &head[k..])
+        }
+        Some(c) if is_code(c) => (c.to_string(), &head[1..]),
+        _ => (String::new(), head),
+    }
+}
+
+/// Words joined back into a label: pdftotext puts a space where a CJK label's glyphs
+/// were spaced out; Latin words keep theirs.
+fn label(words: &[&str]) -> String {
+    let mut out = String::new();
+    for w in words {
+        if out.chars().last().is_some_and(|c| c.is_ascii_alphanumeric()) && w.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Header rows (text, colspan, rowspan) of nested column keys over `depth` levels.
+fn nested(keys: &[String], depth: usize) -> Vec<Vec<(String, usize, usize)>> {
+    let parts: Vec<Vec<&str>> = keys.iter().map(|k| k.split('/').collect()).collect();
+    let mut rows = vec![Vec::new(); depth];
+    for (level, row) in rows.iter_mut().enumerate() {
+        let mut i = 0;
+        while i < parts.len() {
+            let p = &parts[i];
+            if level >= p.len() {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            if level + 1 < p.len() {
+                while j + 1 < parts.len() && parts[j + 1].len() > level + 1 && parts[j + 1][..=level] == p[..=level] {
+                    j += 1;
+                }
+            }
+            let down = if level + 1 == p.len() { depth - level } else { 1 };
+            row.push((p[level].to_string(), j - i + 1, down));
+            i = j + 1;
+        }
+    }
+    rows
+}
+
+/// The catalogue's header of a table as grid lines.
+fn header(spec: &TableSpec, first_line: u32) -> Vec<Line> {
+    let depth_of = |keys: &[String]| keys.iter().map(|k| k.split('/').count()).max().unwrap_or(1);
+    let rows: Vec<Vec<(String, usize, usize)>> = match spec.layout {
+        Layout::TwoSided => {
+            let depth = spec.sides.iter().map(|s| depth_of(&s.columns)).max().unwrap_or(1);
+            let mut rows = vec![spec.sides.iter().map(|s| (s.side.clone(), 1 + s.columns.len(), 1)).collect::<Vec<_>>()];
+            let mut body = vec![Vec::new(); depth];
+            for s in &spec.sides {
+                let n = nested(&s.columns, depth);
+                for (level, r) in n.into_iter().enumerate() {
+                    if level == 0 {
+                        body[0].push(("项目".to_string(), 1, depth));
+                    }
+                    body[level].extend(r);
+                }
+            }
+            rows.extend(body);
+            rows
+        }
+        Layout::SingleRow => nested(&spec.columns, depth_of(&spec.columns)),
+        Layout::BasicDetail => vec![vec![("经济分类科目编码".into(), 1, 1), ("科目名称".into(), 1, 1)].into_iter().chain(spec.columns.iter().map(|c| (c.clone(), 1, 1))).collect()],
+        _ => {
+            let depth = depth_of(&spec.columns);
+            let mut rows = nested(&spec.columns, depth);
+            rows[0].splice(0..0, [("科目编码".to_string(), 1, depth), ("科目名称".to_string(), 1, depth)]);
+            rows
+        }
+    };
+    let placed = place_rows(&rows);
+    grid_lines(&placed, rows.len(), false, first_line)
+}
+
+fn row(n: u32, cells: Vec<String>) -> Line {
+    let k = cells.len();
+    Line { line: Some(n), page: None, spans: vec![1; k], boxes: (0..k).map(|i| CellBox { x0: i as f32, x1: i as f32 + 1.0, ..CellBox::default() }).collect(), cells }
+}
+
+/// Label and amount runs of a line's words, in order: (is amounts, words).
+fn segments<'a>(words: &[&'a str]) -> Vec<(bool, Vec<&'a str>)> {
+    let mut out: Vec<(bool, Vec<&str>)> = Vec::new();
+    for w in words {
+        let a = is_amount(w);
+        match out.last_mut() {
+            Some((k, v)) if *k == a => v.push(w),
+            _ => out.push((a, vec![w])),
+        }
+    }
+    out
+}
+
+/// The side of a summary label where the counts cannot tell: its words.
+fn side_of(text: &str) -> Option<usize> {
+    let n = normalize_label(text);
+    let stripped = gongkai_model::strip_ordinal(&n);
+    if catalogue().function_class(stripped).is_some() || stripped.contains("支出") {
+        Some(1)
+    } else if stripped.contains("收入") {
+        Some(0)
+    } else {
+        None
+    }
+}
+
+/// A line of a table rebuilt as cells, or None when it cannot be placed with certainty.
+fn rebuild(spec: &TableSpec, words: &[&str]) -> Option<Vec<Vec<String>>> {
+    let amounts = words.iter().filter(|w| is_amount(w)).count();
+    match spec.layout {
+        Layout::TwoSided => {
+            let [s0, s1] = &spec.sides[..] else { return None };
+            let (n0, n1) = (s0.columns.len(), s1.columns.len());
+            let seg = segments(words);
+            // A side's label: without the 行次 number printed after it; none when nothing
+            // but that number is left (the label was wrapped away).
+            let clean = |l: &[&str]| -> Option<String> {
+                let l = match l.split_last() {
+                    Some((last, rest)) if last.len() <= 3 && last.bytes().all(|b| b.is_ascii_digit()) => rest,
+                    _ => l,
+                };
+                let t = label(l);
+                (!t.is_empty()).then_some(t)
+            };
+            let mut v = vec![String::new(); 2 + n0 + n1];
+            let mut put = |k: usize, l: String, a: &[&str]| {
+                let at = if k == 0 { 0 } else { 1 + n0 };
+                v[at] = l;
+                for (i, x) in a.iter().enumerate() {
+                    v[at + 1 + i] = x.to_string();
+                }
+            };
+            // Cells follow each other left to right: a label opening the line is the left
+            // side's, its first amounts are that side's; a label after amounts is the right
+            // side's. Amounts whose label was wrapped away are left out.
+            let mut placed = false;
+            match &seg[..] {
+                [(false, l0), (true, a0), (false, l1), (true, a1)] => {
+                    if let (Some(l), true) = (clean(l0), a0.len() == n0) {
+                        put(0, l, a0);
+                        placed = true;
+                    }
+                    // A right side whose label was wrapped away (only its 行次 is left)
+                    // waits for its ordinal.
+                    if a1.len() == n1 {
+                        put(1, clean(l1).unwrap_or_default(), a1);
+                        placed = true;
+                    }
+                }
+                // Only amounts: with as many as both sides hold, the right side's are
+                // the last; its label is found later by its ordinal (see `ordinals`).
+                [(true, a)] | [(false, _), (true, a)] if (seg.len() == 1 || clean(&seg[0].1).is_none()) && (a.len() == n0 + n1 || (a.len() == n1 && n1 != n0)) => {
+                    put(1, String::new(), &a[a.len() - n1..]);
+                    placed = true;
+                }
+                [(true, _), (false, l1), (true, a1)] => {
+                    // A right side whose label was wrapped away (only its 行次 is left)
+                    // waits for its ordinal.
+                    if a1.len() == n1 {
+                        put(1, clean(l1).unwrap_or_default(), a1);
+                        placed = true;
+                    }
+                }
+                [(false, l), (true, a)] => {
+                    let l = clean(l)?;
+                    let k = if n0 != n1 {
+                        if a.len() == n0 || a.len() > n0 + n1 - 1 {
+                            0
+                        } else if a.len() == n1 {
+                            1
+                        } else {
+                            return None;
+                        }
+                    } else if a.len() == n0 {
+                        side_of(&l)?
+                    } else {
+                        0
+                    };
+                    let n = if k == 0 { n0 } else { n1 };
+                    if a.len() < n {
+                        return None;
+                    }
+                    put(k, l, &a[..n]);
+                    // The other amounts are the right side's, its label wrapped away.
+                    if k == 0 && a.len() == n0 + n1 {
+                        put(1, String::new(), &a[n0..]);
+                    }
+                    placed = true;
+                }
+                _ => {}
+            }
+            placed.then(|| vec![v])
+        }
+        Layout::SingleRow => (amounts == spec.columns.len() && words.iter().all(|w| is_amount(w))).then(|| vec![words.iter().map(|w| w.to_string()).collect()]),
+        Layout::BasicDetail => {
+            // `code label amount` groups, or a closing `label amount` (人员经费合计 …).
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < words.len() {
+                let code = is_code(words[i]).then(|| words[i].to_string());
+                let start = i + usize::from(code.is_some());
+                let end = (start..words.len()).find(|&k| is_amount(words[k]))?;
+                if words[start..end].iter().any(|w| is_code(w)) {
+                    return None;
+                }
+                let l = label(&words[start..end]);
+                if code.is_none() && l.is_empty() {
+                    return None;
+                }
+                out.push(vec![code.unwrap_or_default(), l, words[end].to_string()]);
+                i = end + 1;
+            }
+            (!out.is_empty()).then_some(out)
+        }
+        _ => {
+            let n = spec.columns.len();
+            if amounts != n || words.len() < n + 1 || !words[words.len() - n..].iter().all(|w| is_amount(w)) {
+                return None;
+            }
+            let head = &words[..words.len() - n];
+            let (code, rest) = split_code(head);
+            if rest.iter().any(|w| is_amount(w) || is_code(w)) {
+                return None;
+            }
+            let mut v = vec![code, label(rest)];
+            v.extend(words[words.len() - n..].iter().map(|w| w.to_string()));
+            Some(vec![v])
+        }
+    }
+}
+
+/// A short piece of a table (header words, a wrapped label), not running text or a
+/// heading of the narrative.
+fn fragment(t: &str) -> bool {
+    let part = t.starts_with('第') && t.contains("部分");
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let header_words = words.len() >= 3 && words.iter().all(|w| w.chars().count() <= 12);
+    !part && (t.chars().count() <= 24 || header_words) && !t.contains(['，', '。', '；', ',', ';'])
+}
+
+/// The value of a Chinese ordinal opening a label (`十四、…` → 14).
+fn ordinal(label: &str) -> Option<u32> {
+    let (num, _) = label.split_once('、')?;
+    let digit = |c: char| "一二三四五六七八九".find(c).map(|i| i as u32 / 3 + 1);
+    let cs: Vec<char> = num.chars().collect();
+    match cs[..] {
+        ['十'] => Some(10),
+        [a] => digit(a),
+        ['十', b] => Some(10 + digit(b)?),
+        [a, '十'] => Some(10 * digit(a)?),
+        [a, '十', b] => Some(10 * digit(a)? + digit(b)?),
+        _ => None,
+    }
+}
+
+/// The right side's rows of a two-sided table whose labels were wrapped away: a run of
+/// them between labels numbered k and m, exactly m − k − 1 long, holds the rows k+1 …
+/// m−1; each takes the wrapped label of its number among the table's fragments (the
+/// fragment opening with that ordinal, joined with the fragments after it as long as the
+/// whole is a classification the catalogue knows). Rows that stay without a label are
+/// left out. Returns how many were.
+fn ordinals(lines: &mut Vec<Line>, from: usize, spec: &TableSpec, fragments: &[String]) -> usize {
+    let at = 1 + spec.sides.first().map_or(0, |s| s.columns.len());
+    let rows: Vec<usize> = (from..lines.len()).filter(|&i| lines[i].spans.iter().all(|&s| s == 1) && lines[i].cells.len() > at && lines[i].cells[at + 1..].iter().any(|c| !c.is_empty())).collect();
+    let label_for = |k: u32| -> Option<String> {
+        let start = fragments.iter().position(|f| ordinal(f) == Some(k))?;
+        let mut whole = String::new();
+        for f in &fragments[start..(start + 4).min(fragments.len())] {
+            if !whole.is_empty() && ordinal(f).is_some() {
+                break;
+            }
+            whole.push_str(f);
+            let n = normalize_label(&whole);
+            if catalogue().function_class(gongkai_model::strip_ordinal(&n)).is_some() {
+                return Some(whole);
+            }
+        }
+        None
+    };
+    let mut drop: Vec<usize> = Vec::new();
+    let mut i = 0;
+    let mut prev: u32 = 0;
+    while i < rows.len() {
+        if !lines[rows[i]].cells[at].is_empty() {
+            prev = ordinal(&lines[rows[i]].cells[at]).unwrap_or(prev);
+            i += 1;
+            continue;
+        }
+        let j = (i..rows.len()).find(|&j| !lines[rows[j]].cells[at].is_empty()).unwrap_or(rows.len());
+        let next = (j < rows.len()).then(|| ordinal(&lines[rows[j]].cells[at])).flatten();
+        let fits = next.is_some_and(|m| m > prev && (m - prev - 1) as usize == j - i);
+        for (k, &r) in rows[i..j].iter().enumerate() {
+            match fits.then(|| label_for(prev + 1 + k as u32)).flatten() {
+                Some(l) => lines[r].cells[at] = l,
+                None => drop.push(r),
+            }
+        }
+        i = j;
+    }
+    let n = drop.len();
+    for r in drop.into_iter().rev() {
+        // The right side's amounts go; a left side placed on the same line stays.
+        let l = &mut lines[r];
+        for c in &mut l.cells[at..] {
+            c.clear();
+        }
+        if l.filled() == 0 {
+            lines.remove(r);
+        }
+    }
+    n
+}
+
+/// A title line of a known table, its spec.
+fn title_of(t: &str) -> Option<&'static TableSpec> {
+    (t.chars().count() <= 40 && t.contains('表') && !t.contains("详见")).then(|| catalogue().match_title(&normalize_label(t))).flatten().filter(|s| s.id != "unknown")
+}
+
+/// Read reading-order text into lines.
+pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut table: Option<(&'static TableSpec, bool, usize)> = None; // (spec, header written, lines left out)
+    // The current table's first line and its fragments (wrapped labels, header words).
+    let mut from = 0usize;
+    let mut fragments: Vec<String> = Vec::new();
+    let mut pending: Option<(u32, Vec<String>)> = None;
+    let close = |t: Option<(&'static TableSpec, bool, usize)>, lines: &mut Vec<Line>, from: usize, fragments: &mut Vec<String>, warnings: &mut Vec<String>| {
+        let frags = std::mem::take(fragments);
+        if let Some((spec, _, mut dropped)) = t {
+            if spec.layout == Layout::TwoSided {
+                dropped += ordinals(lines, from, spec, &frags);
+            }
+            if dropped > 0 {
+                warnings.push(format!("{}: {dropped} lines of reading-order text could not be placed in its rows with certainty and were left out", spec.id));
+            }
+        }
+    };
+    for (i, raw) in s.lines().enumerate() {
+        let n = i as u32 + 1;
+        let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}');
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(spec) = title_of(t) {
+            // A line of amounts only, the last one read, that no row of the table before
+            // took and that holds exactly this single-row table's amounts: printed above
+            // its title (pdftotext -raw puts a 三公 table's title after its figures).
+            let carried = pending.take().filter(|p| spec.layout == Layout::SingleRow && p.1.len() == spec.columns.len());
+            if carried.is_some() {
+                if let Some(t) = table.as_mut() {
+                    t.2 -= 1;
+                }
+            }
+            close(table.take(), &mut lines, from, &mut fragments, &mut warnings);
+            table = Some((spec, false, 0));
+            from = lines.len();
+            if let Some((pn, amounts)) = carried {
+                lines.push(Line { line: Some(n), page: None, cells: vec![t.to_string()], spans: vec![], boxes: vec![] });
+                lines.extend(header(spec, pn));
+                lines.push(row(pn, amounts));
+                table = Some((spec, true, 0));
+                continue;
+            }
+            lines.push(Line { line: Some(n), page: None, cells: vec![t.to_string()], spans: vec![], boxes: vec![] });
+            continue;
+        }
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let has_amount = words.iter().any(|w| is_amount(w));
+        let plain = || Line { line: Some(n), page: None, cells: vec![t.to_string()], spans: vec![], boxes: vec![] };
+        match table.as_mut() {
+            Some((spec, written, dropped)) => {
+                let stated = t.starts_with('注') || t.contains("单位：") || t.contains("单位:") || t.starts_with("单位") || t.contains("部门：") || t.contains("本表无数据");
+                if stated {
+                    lines.push(plain());
+                } else if has_amount {
+                    pending = None;
+                    match rebuild(spec, &words) {
+                        Some(rows) => {
+                            if !*written {
+                                lines.extend(header(spec, n));
+                                *written = true;
+                            }
+                            lines.extend(rows.into_iter().map(|cells| row(n, cells)));
+                        }
+                        None => {
+                            *dropped += 1;
+                            if words.iter().all(|w| is_amount(w)) {
+                                pending = Some((n, words.iter().map(|w| w.to_string()).collect()));
+                            }
+                        }
+                    }
+                } else if fragment(t) {
+                    // Printed header words (the catalogue's header stands for them) and
+                    // label fragments, kept for the rows whose labels they are.
+                    fragments.push(label(&words));
+                } else {
+                    // Running text: the table has ended.
+                    lines.push(plain());
+                    close(table.take(), &mut lines, from, &mut fragments, &mut warnings);
+                }
+            }
+            None => lines.push(plain()),
+        }
+    }
+    close(table.take(), &mut lines, from, &mut fragments, &mut warnings);
+    if lines.iter().all(|l| l.filled() == 0) {
+        return Err(ExtractError::Empty);
+    }
+    Ok(LaidOut { lines, format: "text-reading-order", encoding: Some(enc.name()), pages: None, warnings, damaged: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_from_the_catalogue_and_nothing_guessed() {
+        let text = "收入决算表\n单位：万元\n科目编码 科目名称 本年收入合计 财政拨款收入 上级补助收入 事业收入 经营收入 附属单位上缴收入 其他收入\n\
+                    合计 11,397.81 11,396.65 0.00 0.00 0.00 0.00 1.16\n\
+                    2011199 0.36 0.36 0.00 0.00 0.00 0.00 0.00\n\
+                    201 一般公共服务支出 5.01 5.01 0.00\n\
+                    其他纪检监察事务支\n";
+        let laid = read_reading_order(text, TextEncoding::Utf8).unwrap();
+        let cells: Vec<Vec<String>> = laid.lines.iter().map(|l| l.cells.clone()).collect();
+        assert_eq!(cells[0], ["收入决算表"]);
+        assert_eq!(cells[1], ["单位：万元"]);
+        assert_eq!(cells[2][..3], ["科目编码", "科目名称", "本年收入合计"]);
+        assert_eq!(cells[3], ["", "合计", "11,397.81", "11,396.65", "0.00", "0.00", "0.00", "0.00", "1.16"]);
+        assert_eq!(cells[4][..3], ["2011199", "", "0.36"]);
+        // Three amounts for seven columns, and a fragment: left out, counted.
+        assert_eq!(cells.len(), 5);
+        assert!(laid.warnings[0].contains("1 lines"), "{:?}", laid.warnings);
+    }
+
+    #[test]
+    fn summary_sides_by_count_or_words() {
+        let text = "收入支出决算总表\n附属单位上缴收入 0.00 0.00\n上级补助收入 0.00 四、公共安全支出 0.00\n二十三、其他支出 5,501.16\n总计 11,397.91\n";
+        let laid = read_reading_order(text, TextEncoding::Utf8).unwrap();
+        let rows: Vec<Vec<String>> = laid.lines.iter().filter(|l| l.cells.iter().any(|c| is_amount(c))).map(|l| l.cells.clone()).collect();
+        // 附属单位上缴收入 opens its line: the left side, with the first amount; the second
+        // amount's label was wrapped away. 总计 is on either side: left out.
+        assert_eq!(
+            rows,
+            vec![
+                vec!["附属单位上缴收入", "0.00", "", ""],
+                vec!["上级补助收入", "0.00", "四、公共安全支出", "0.00"],
+                vec!["", "", "二十三、其他支出", "5,501.16"]
+            ]
+        );
+    }
+}
