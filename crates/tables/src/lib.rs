@@ -4,6 +4,7 @@
 //! row and column keys of the facts contract.
 
 mod columns;
+mod position;
 mod rows;
 mod scramble;
 
@@ -52,6 +53,16 @@ pub(crate) fn numbering(l: &Line) -> Option<Vec<(usize, u32)>> {
 /// Build the canonical table. `doc_unit` is the unit the rest of the document agrees on,
 /// used only where the table's own header and note state none.
 pub fn build(block: &TableBlock<'_>, doc_unit: Option<&str>, warnings: &mut Vec<String>) -> Table {
+    // Every cell in the column it sits over, whatever grid its page printed.
+    let placed = position::place(block.body);
+    let placed_block;
+    let block = match &placed {
+        Some(body) => {
+            placed_block = TableBlock { body, ..block.clone() };
+            &placed_block
+        }
+        None => block,
+    };
     let spec = block.spec;
     let (unit, unit_source) = match (&block.unit_header, &block.unit_note, doc_unit) {
         (Some(u), _, _) => (Some(u.clone()), Some("header")),

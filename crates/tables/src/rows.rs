@@ -47,8 +47,46 @@ fn data_start(l: &Line) -> bool {
     opens_with_code || (!filled.is_empty() && filled.iter().all(|c| rowish(c) || cell_amount(c).is_ok()))
 }
 
-/// Split a table body into header lines, the numbering row and data lines.
-fn layout<'a>(body: &'a [Line]) -> Layouted<'a> {
+/// A header row printed again further down (spreadsheet print titles repeat the header on
+/// every page): no number, no code, and every filled cell a word of the table's header
+/// (its printed header texts, header words, the parts of its column keys); a line of one
+/// filled cell only where it repeats a header line exactly.
+fn repeats_header(l: &Line, header: &[&Line], vocab: &[String]) -> bool {
+    let filled: Vec<(usize, String)> =
+        l.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty()).map(|(i, c)| (i, norm(c))).collect();
+    if filled.is_empty() || l.cells.iter().any(|c| code_cell(c).is_some() || cell_amount(c).is_ok_and(|a| a.is_some())) {
+        return false;
+    }
+    let same = |h: &&Line| {
+        let hf: Vec<(usize, String)> =
+            h.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty()).map(|(i, c)| (i, norm(c))).collect();
+        hf == filled
+    };
+    header.iter().any(same)
+        || (filled.len() >= 2 && filled.iter().all(|(_, t)| vocab.contains(t) || catalogue().is_header_word(t)))
+}
+
+/// The words a header of this table prints: its header lines' cells and its column keys' parts.
+fn header_vocab(header: &[&Line], keys: &[String], drop_bands: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = header.iter().flat_map(|l| l.cells.iter().map(|c| norm(c))).filter(|c| !c.is_empty()).collect();
+    v.extend(keys.iter().flat_map(|k| k.split('/').map(str::to_string)));
+    v.extend(drop_bands.iter().cloned());
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Split a table body into header lines, the numbering row and data lines; a header row
+/// repeated on a continuation page is a header there too, not data.
+fn layout<'a>(body: &'a [Line], keys: &[String], drop_bands: &[String]) -> Layouted<'a> {
+    let mut lay = layout_first(body);
+    let vocab = header_vocab(&lay.header, keys, drop_bands);
+    let header = lay.header.clone();
+    lay.body.retain(|l| !repeats_header(l, &header, &vocab));
+    lay
+}
+
+fn layout_first<'a>(body: &'a [Line]) -> Layouted<'a> {
     // A header opens with a header word (项目, 科目编码 …), the 栏次 row, or — in a ruled
     // grid — its first row of text without amounts (a 三公 table heads with its bands).
     let start = body.iter().position(|l| {
@@ -89,8 +127,12 @@ fn value_columns(lay: &Layouted<'_>, keys: &[String], drop_bands: &[String]) -> 
     let mut amounts = vec![false; width];
     let mut text = vec![false; width];
     for l in &lay.body {
+        // Text in a row of numbers marks a label column; a line without a number (a caption
+        // printed again on a continuation page) says nothing about the columns.
+        let numbers = l.cells.iter().any(|c| cell_amount(c).is_ok_and(|a| a.is_some()));
         for (i, c) in l.cells.iter().enumerate() {
             match cell_amount(c) {
+                Err(()) if !numbers => {}
                 Ok(Some(a)) if a.scale() > 0 => amounts[i] = true,
                 Ok(_) => {}
                 Err(()) => text[i] = !catalogue().is_header_word(&norm(c)) || text[i],
@@ -134,12 +176,12 @@ fn where_(l: &Line) -> String {
 
 pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Row>) {
     let spec = block.spec;
-    let lay = layout(block.body);
     let keys: Vec<String> = if spec.layout == Layout::TwoSided {
         spec.sides.iter().flat_map(|s| s.columns.iter().cloned()).collect()
     } else {
         spec.columns.clone()
     };
+    let lay = layout(block.body, &keys, &spec.drop_bands);
     let vcols = value_columns(&lay, &keys, &spec.drop_bands);
     if vcols.is_empty() {
         if block.empty_statement.is_none() {
@@ -446,10 +488,18 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
             if end < s + 2 {
                 continue;
             }
+            // A merged label covers this group's amount cell: the label names the amount
+            // after it (公用经费合计 merged over two groups), not one here.
+            let covered = |i: usize| l.spans.get(i) == Some(&0);
+            if covered(end - 1) {
+                continue;
+            }
             let raw = l.cells[end - 1].as_str();
             let mut parts: Vec<String> = Vec::new();
             let mut name = String::new();
-            for c in &l.cells[s..end - 1] {
+            // A label merged in from the group to the left is this group's label.
+            let inherited = covered(s).then(|| l.covering(s).unwrap_or("").to_string());
+            for c in inherited.iter().chain(&l.cells[s + usize::from(inherited.is_some())..end - 1]) {
                 match code_cell(c) {
                     Some(d) if d.len() == 1 => parts.push(format!("0{d}")),
                     Some(d) => parts.push(d),
