@@ -148,7 +148,7 @@ pub fn read_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
                 textless.push(p.number);
             }
         }
-        lines.extend(lattice::page_lines(p));
+        lines.extend(lattice::page_lines_checked(p, &mut warnings));
     }
     let all: Vec<u32> = pages.iter().map(|p| p.number).collect();
     if lines.iter().all(|l| l.filled() == 0) {
