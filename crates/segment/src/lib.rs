@@ -21,6 +21,9 @@ pub struct TableBlock<'a> {
     pub department: Option<String>,
     /// The body: every line after the title up to the note or the next table.
     pub body: &'a [Line],
+    /// Indices into `body` of the table matter printed again at the top of a continuation
+    /// page (the title, its number, unit and department captions): not rows.
+    pub repeated: Vec<usize>,
     pub note: Option<String>,
     pub empty_statement: Option<String>,
     pub start: Location,
@@ -106,14 +109,16 @@ fn title_candidate(line: &Line) -> Option<&'static TableSpec> {
 
 /// The title a line prints: its one cell, or the one cell beside table matter printed on
 /// the same line (公开02表, 单位：万元, 部门：…, 2024年度); a closing `(公开02表)` is dropped.
+/// A cell of table matter beside a title: 公开02表, 单位：万元, 部门：…, 2024年度.
+fn matter(c: &str) -> bool {
+    let c = c.trim();
+    number_re().is_match(c) && c.chars().count() <= 8
+        || unit_re().is_match(c)
+        || dept_re().is_match(c)
+        || year_re().find(c).is_some_and(|m| c.trim_end_matches('度').len() == m.end())
+}
+
 fn title_text(line: &Line) -> Option<String> {
-    let matter = |c: &str| {
-        let c = c.trim();
-        number_re().is_match(c) && c.chars().count() <= 8
-            || unit_re().is_match(c)
-            || dept_re().is_match(c)
-            || year_re().find(c).is_some_and(|m| c.trim_end_matches('度').len() == m.end())
-    };
     let cells: Vec<&String> = line.cells.iter().filter(|c| !c.trim().is_empty()).collect();
     let rest: Vec<&&String> = cells.iter().filter(|c| !matter(c)).collect();
     let one = match (cells.len(), rest.as_slice()) {
@@ -206,12 +211,30 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
         .filter_map(|i| is_part_heading(&lines[i]).map(|(n, t)| (i, n, t)))
         .collect();
 
+    // A title printed again at the top of the next page (print titles that include the
+    // title rows) continues its table: the lines it repeats are marked, not a new table.
+    let mut kept: Vec<(usize, &'static TableSpec, Vec<usize>)> = Vec::new();
+    for &(i, spec) in &starts {
+        if let Some((pi, pspec, repeated)) = kept.last_mut() {
+            let part_between = part_heads.iter().any(|p| p.0 > *pi && p.0 < i);
+            if !part_between {
+                if let Some(matter) = continuation(lines, *pi, pspec, i, spec) {
+                    repeated.extend(matter);
+                    continue;
+                }
+            }
+        }
+        kept.push((i, spec, Vec::new()));
+    }
     let mut tables = Vec::new();
-    for (k, &(i, spec)) in starts.iter().enumerate() {
-        let next_table = starts.get(k + 1).map(|s| s.0).unwrap_or(lines.len());
+    for (k, (i, spec, repeated)) in kept.iter().enumerate() {
+        let i = *i;
+        let next_table = kept.get(k + 1).map(|s| s.0).unwrap_or(lines.len());
         let next_part = part_heads.iter().map(|p| p.0).find(|&p| p > i).unwrap_or(lines.len());
         let end = next_table.min(next_part);
-        tables.push(table_block(lines, i, end, spec));
+        let mut block = table_block(lines, i, end, spec);
+        block.repeated = repeated.iter().filter(|&&j| j > i && j - i - 1 < block.body.len()).map(|&j| j - i - 1).collect();
+        tables.push(block);
     }
 
     // The last heading of each part number is the real one: the 目录 lists them first.
@@ -303,6 +326,47 @@ pub fn most_common<T: PartialEq>(it: impl Iterator<Item = T>) -> Option<T> {
     counts.into_iter().find(|c| c.1 == max).map(|c| c.0)
 }
 
+/// Does the title at line `i` continue the table titled at line `pi`? The same table (spec
+/// and printed title), at the top of the page after the one the table has reached (only
+/// lines of one cell, a running header, before it on its page), the table not closed by a
+/// note, and no other department named in its captions. Returns the lines it repeats: the
+/// title and the table matter up to the next row of cells.
+fn continuation(lines: &[Line], pi: usize, pspec: &'static TableSpec, i: usize, spec: &TableSpec) -> Option<Vec<usize>> {
+    if pspec.id != spec.id || title_text(&lines[pi]) != title_text(&lines[i]) {
+        return None;
+    }
+    let page = lines[i].page?;
+    let before = &lines[pi..i];
+    if before.iter().any(|l| l.page == Some(page) && l.filled() >= 2) {
+        return None;
+    }
+    let reached = before.iter().rev().find(|l| l.filled() >= 2).and_then(|l| l.page)?;
+    if reached + 1 != page {
+        return None;
+    }
+    let prev = table_block(lines, pi, i, pspec);
+    if prev.note.is_some() {
+        return None;
+    }
+    let mut repeated = vec![i];
+    for (j, l) in lines.iter().enumerate().skip(i + 1) {
+        let filled: Vec<&String> = l.cells.iter().filter(|c| !c.trim().is_empty()).collect();
+        if filled.is_empty() {
+            continue;
+        }
+        if !filled.iter().all(|c| matter(c)) {
+            break;
+        }
+        if let (Some(d), Some(c)) = (&prev.department, dept_re().captures(&plain(l))) {
+            if c[1].trim() != d && !["元", "万元", "亿元"].iter().any(|u| c[1].trim().starts_with(u)) {
+                return None;
+            }
+        }
+        repeated.push(j);
+    }
+    Some(repeated)
+}
+
 fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static TableSpec) -> TableBlock<'a> {
     let mut printed_number = None;
     let mut unit_header = None;
@@ -379,6 +443,7 @@ fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static Table
         unit_note,
         department,
         body: &lines[i + 1..body_end],
+        repeated: Vec::new(),
         note: (!note.is_empty()).then(|| note.join("\n")),
         empty_statement,
         start: lines[i].at(),

@@ -49,7 +49,7 @@ impl PageBuilder {
                 if !text.is_empty() {
                     // Amounts right-aligned, labels left-aligned, as office suites print them.
                     let w: f32 = text.chars().map(|ch| if ch.is_ascii() { 5.0 } else { 10.0 }).sum();
-                    let x = if text.chars().all(|ch| ch.is_ascii()) { xs[c + span] - 3.0 - w } else { xs[c] + 3.0 };
+                    let x = if text.is_ascii() { xs[c + span] - 3.0 - w } else { xs[c] + 3.0 };
                     self.page.glyphs.extend(glyphs(text, x, y_bot + 6.0));
                 }
                 c += span;
@@ -256,4 +256,84 @@ fn a_closing_label_merged_over_two_groups_names_its_amount() {
     .collect();
     assert_eq!(got, want, "{w:#?}");
     assert!(w.is_empty(), "{w:#?}");
+}
+
+/// A table printed without rulings whose last page holds only the 合计 line: its text runs
+/// go to the columns of the first page by where they sit, a blank column staying blank.
+#[test]
+fn a_borderless_total_line_alone_on_the_last_page() {
+    let p = |n| PageBuilder::new(n);
+    let mut lines = p(1)
+        .text("支出决算表", 300.0, 540.0)
+        .text("单位：万元", 560.0, 520.0)
+        .text("项目", 40.0, 500.0)
+        .text("本年支出合计", 330.0, 500.0)
+        .text("基本支出", 440.0, 500.0)
+        .text("项目支出", 540.0, 500.0)
+        .text("201", 40.0, 480.0)
+        .text("一般公共服务支出", 100.0, 480.0)
+        .text("10.00", 390.0, 480.0)
+        .text("6.00", 495.0, 480.0)
+        .text("4.00", 595.0, 480.0)
+        .text("20101", 40.0, 460.0)
+        .text("人大事务", 100.0, 460.0)
+        .text("10.00", 390.0, 460.0)
+        .text("6.00", 495.0, 460.0)
+        .text("4.00", 595.0, 460.0)
+        .lines();
+    lines.extend(p(2).text("合计", 100.0, 500.0).text("10.00", 390.0, 500.0).text("4.00", 595.0, 500.0).lines());
+    let (ts, w) = tables(&lines);
+    let all = [("本年支出合计", "10.00"), ("基本支出", "6.00"), ("项目支出", "4.00")];
+    assert_eq!(
+        cells(&ts[0]),
+        vec![row("201", &all), row("20101", &all), row("合计", &[("本年支出合计", "10.00"), ("项目支出", "4.00")])],
+        "{w:#?}"
+    );
+}
+
+/// The 基本支出 closing row from a reader whose merged cells are single cells with wide
+/// boxes (grid columns): the same rows as from the ruled page.
+#[test]
+fn a_merged_closing_label_in_grid_column_units() {
+    let b = |x0: usize, x1: usize| CellBox { x0: x0 as f32, x1: x1 as f32, top: 0.0, bottom: 0.0 };
+    let line = |cells: &[&str], boxes: Vec<CellBox>| Line {
+        line: None,
+        page: None,
+        cells: cells.iter().map(|s| s.to_string()).collect(),
+        spans: vec![],
+        boxes,
+    };
+    let unit: Vec<CellBox> = (0..9).map(|i| b(i, i + 1)).collect();
+    let lines = vec![
+        line(&["一般公共预算财政拨款基本支出决算表"], vec![b(0, 9)]),
+        line(&["单位：万元"], vec![b(8, 9)]),
+        line(&["科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数"], unit.clone()),
+        line(&["301", "工资福利支出", "2,880.38", "302", "商品和服务支出", "102.30", "310", "资本性支出", ""], unit.clone()),
+        line(&["人员经费合计", "2,880.38", "公用经费合计", "102.30"], vec![b(0, 2), b(2, 3), b(3, 8), b(8, 9)]),
+    ];
+    let (ts, w) = tables(&lines);
+    let got: Vec<(String, String)> = ts[0].rows.iter().map(|r| (r.key.clone(), r.cells[0].value.to_string())).collect();
+    let want = [("301", "2880.38"), ("302", "102.30"), ("人员经费合计", "2880.38"), ("公用经费合计", "102.30")];
+    assert_eq!(got, want.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>(), "{w:#?}");
+    assert!(w.is_empty(), "{w:#?}");
+}
+
+/// Print titles that include the title rows: the next page starts with the table's title,
+/// unit and header again. It is the same table continued, not a second one.
+#[test]
+fn a_title_repeated_at_the_top_of_the_next_page_continues_the_table() {
+    let mut p1 = expenditure_header();
+    p1.push(vec![one("201"), one(""), one(""), one("一般公共服务支出"), one("300000"), one("200000"), one("100000")]);
+    let mut p2 = expenditure_header();
+    p2.push(vec![("合计", 4), one("300000"), one("200000"), one("100000")]);
+    let page = |n: u32, rows: &[Vec<(&str, usize)>]| {
+        PageBuilder::new(n).text("支出决算表", 300.0, 540.0).text("单位：元", 560.0, 520.0).grid(&XS7, 500.0, rows).lines()
+    };
+    let mut lines = page(1, &p1);
+    lines.extend(page(2, &p2));
+    let (ts, w) = tables(&lines);
+    assert_eq!(ts.len(), 1, "{:#?}", ts.iter().map(|t| &t.id).collect::<Vec<_>>());
+    let all = [("本年支出合计", "300000"), ("基本支出", "200000"), ("项目支出", "100000")];
+    assert_eq!(cells(&ts[0]), vec![row("201", &all), row("合计", &all)], "{w:#?}");
+    assert_eq!((ts[0].provenance.start.page, ts[0].provenance.end.page), (Some(1), Some(2)));
 }
