@@ -226,13 +226,21 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
         }
         kept.push((i, spec, Vec::new()));
     }
+    // Each table's matter printed above its title, which ends the table before it.
+    let leads: Vec<std::ops::Range<usize>> = (0..kept.len())
+        .map(|k| {
+            let from = if k == 0 { 0 } else { kept[k - 1].0 + 1 };
+            let from = part_heads.iter().map(|p| p.0 + 1).filter(|&p| p <= kept[k].0).fold(from, usize::max);
+            lead(lines, from, kept[k].0)
+        })
+        .collect();
     let mut tables = Vec::new();
     for (k, (i, spec, repeated)) in kept.iter().enumerate() {
         let i = *i;
-        let next_table = kept.get(k + 1).map(|s| s.0).unwrap_or(lines.len());
+        let next_table = kept.get(k + 1).map(|_| leads[k + 1].start).unwrap_or(lines.len());
         let next_part = part_heads.iter().map(|p| p.0).find(|&p| p > i).unwrap_or(lines.len());
         let end = next_table.min(next_part);
-        let mut block = table_block(lines, i, end, spec);
+        let mut block = table_block(lines, i, end, spec, leads[k].clone());
         block.repeated = repeated.iter().filter(|&&j| j > i && j - i - 1 < block.body.len()).map(|&j| j - i - 1).collect();
         tables.push(block);
     }
@@ -336,7 +344,9 @@ fn continuation(lines: &[Line], pi: usize, pspec: &'static TableSpec, i: usize, 
         return None;
     }
     let page = lines[i].page?;
-    let before = &lines[pi..i];
+    // The matter set above the repeated title is repeated too.
+    let above = lead(lines, pi + 1, i);
+    let before = &lines[pi..above.start];
     if before.iter().any(|l| l.page == Some(page) && l.filled() >= 2) {
         return None;
     }
@@ -344,11 +354,18 @@ fn continuation(lines: &[Line], pi: usize, pspec: &'static TableSpec, i: usize, 
     if reached + 1 != page {
         return None;
     }
-    let prev = table_block(lines, pi, i, pspec);
+    let prev = table_block(lines, pi, above.start, pspec, pi..pi);
     if prev.note.is_some() {
         return None;
     }
-    let mut repeated = vec![i];
+    for l in &lines[above.clone()] {
+        if let (Some(d), Some(c)) = (&prev.department, l.cells.iter().find_map(|c| caption_department(c))) {
+            if &c != d {
+                return None;
+            }
+        }
+    }
+    let mut repeated: Vec<usize> = above.chain([i]).collect();
     for (j, l) in lines.iter().enumerate().skip(i + 1) {
         let filled: Vec<&String> = l.cells.iter().filter(|c| !c.trim().is_empty()).collect();
         if filled.is_empty() {
@@ -357,8 +374,8 @@ fn continuation(lines: &[Line], pi: usize, pspec: &'static TableSpec, i: usize, 
         if !filled.iter().all(|c| matter(c)) {
             break;
         }
-        if let (Some(d), Some(c)) = (&prev.department, dept_re().captures(&plain(l))) {
-            if c[1].trim() != d && !["元", "万元", "亿元"].iter().any(|u| c[1].trim().starts_with(u)) {
+        if let (Some(d), Some(c)) = (&prev.department, l.cells.iter().find_map(|c| caption_department(c))) {
+            if &c != d {
                 return None;
             }
         }
@@ -367,7 +384,37 @@ fn continuation(lines: &[Line], pi: usize, pspec: &'static TableSpec, i: usize, 
     Some(repeated)
 }
 
-fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static TableSpec) -> TableBlock<'a> {
+/// The department a caption cell names (部门：…, 编制单位：…); `单位：万元` names a unit.
+fn caption_department(cell: &str) -> Option<String> {
+    let p = plain_text(cell);
+    let c = dept_re().captures(&p)?;
+    let name = c[1].trim();
+    (!["元", "万元", "亿元"].iter().any(|u| name.starts_with(u))).then(|| name.to_string())
+}
+
+/// The table matter printed above a title (公开07表, 编制部门：… | 单位：元 set over the
+/// title): the lines of nothing but matter right above it on its page, after the previous
+/// table's last row (`from`: never that table's own captions under its title).
+fn lead(lines: &[Line], from: usize, i: usize) -> std::ops::Range<usize> {
+    let mut a = i;
+    while a > from {
+        let l = &lines[a - 1];
+        let filled: Vec<&String> = l.cells.iter().filter(|c| !c.trim().is_empty()).collect();
+        if !filled.is_empty() && (l.page != lines[i].page || !filled.iter().all(|c| matter(c))) {
+            break;
+        }
+        a -= 1;
+    }
+    // Blank lines above the matter are nobody's.
+    while a < i && lines[a].filled() == 0 {
+        a += 1;
+    }
+    // Matter reaching back to the previous title is that table's own caption.
+    let rows_between = lines[from..a].iter().any(|l| l.cells.iter().any(|c| !c.trim().is_empty() && !matter(c)));
+    if rows_between { a..i } else { i..i }
+}
+
+fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static TableSpec, lead: std::ops::Range<usize>) -> TableBlock<'a> {
     let mut printed_number = None;
     let mut unit_header = None;
     let mut unit_note = None;
@@ -383,6 +430,19 @@ fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static Table
     }
     if let Some(c) = unit_re().captures(&head) {
         unit_header = Some(c[1].to_string());
+    }
+    // Matter printed above the title is this table's.
+    for l in &lines[lead] {
+        let t = l.text();
+        if let (None, Some(c)) = (&printed_number, number_re().captures(&t)) {
+            printed_number = Some(format!("公开{}表", gongkai_model::fold_width(&c[1])));
+        }
+        if let (None, Some(c)) = (&unit_header, unit_re().captures(&t)) {
+            unit_header = Some(c[1].to_string());
+        }
+        if department.is_none() {
+            department = l.cells.iter().find_map(|c| caption_department(c));
+        }
     }
     for (j, l) in lines.iter().enumerate().take(end).skip(i + 1) {
         let t = l.text();
@@ -551,5 +611,20 @@ mod tests {
             assert_eq!(t.printed_number.as_deref(), Some("公开02表"), "{doc}");
             assert_eq!(t.unit_header.as_deref(), Some("万元"), "{doc}");
         }
+    }
+
+    /// Captions set above the title (公开NN表, 编制部门 | 单位) are the table's below them, not
+    /// the end of the table above.
+    #[test]
+    fn matter_printed_above_a_title_belongs_to_the_table_below() {
+        let doc = "收入决算表\n单位：元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t100\t100\n\
+                   公开07表\n编制部门：某局\t单位：万元\n支出决算表\n项目\t本年支出合计\t基本支出\n\t合计\t1.00\t1.00\n";
+        let ls = lines(doc);
+        let s = segment(&ls);
+        assert_eq!(s.tables.len(), 2);
+        let (a, b) = (&s.tables[0], &s.tables[1]);
+        assert_eq!((a.unit_header.as_deref(), a.printed_number.as_deref()), (Some("元"), None));
+        assert_eq!(a.body.len(), 3, "{:?}", a.body);
+        assert_eq!((b.unit_header.as_deref(), b.printed_number.as_deref(), b.department.as_deref()), (Some("万元"), Some("公开07表"), Some("某局")));
     }
 }

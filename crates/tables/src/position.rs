@@ -27,12 +27,14 @@ fn has_geometry(l: &Line) -> bool {
     l.cells.len() >= 2 && l.boxes.len() == l.cells.len() && l.boxes.iter().all(|b| b.x1 > b.x0)
 }
 
-/// The table's frame: the lines with the most cells (ruled grid rows first, where there are
-/// any), on the page where the first of them is; each column is what its cells have in
-/// common, so a merged cell in one row does not widen the column.
+/// The table's frame, from its first page: the lines with the most cells there (ruled grid
+/// rows first, where there are any); each column is what its cells have in common, so a
+/// merged cell in one row does not widen the column.
 pub(crate) fn frame(body: &[Line]) -> Option<Frame> {
     let grid = body.iter().any(|l| has_geometry(l) && !l.spans.is_empty());
     let cands: Vec<&Line> = body.iter().filter(|l| has_geometry(l) && (!grid || !l.spans.is_empty())).collect();
+    let page = cands.iter().find(|l| l.filled() >= 2)?.page;
+    let cands: Vec<&Line> = cands.into_iter().filter(|l| l.page == page).collect();
     let n = cands.iter().map(|l| l.cells.len()).max()?;
     let first = *cands.iter().find(|l| l.cells.len() == n)?;
     let overlaps = |a: &CellBox, b: &CellBox| a.x0 < b.x1 && b.x0 < a.x1;
@@ -230,5 +232,16 @@ mod tests {
         let placed = place(&[data, runs]).unwrap();
         assert_eq!(placed[1].cells, ["合计", "", "2.00"]);
         assert!(placed[1].spans.is_empty());
+    }
+
+    /// The frame is the table's first page's: a wider grid further on (a box of another
+    /// kind before the next title) does not re-cut the table's columns.
+    #[test]
+    fn the_frame_comes_from_the_first_page() {
+        let cols = [(0.0, 10.0), (10.0, 20.0), (20.0, 30.0)];
+        let data = line(&["201", "1.00", "1.00"], &cols, &[1, 1, 1]);
+        let mut other = line(&["a", "b", "c", "d"], &[(0.0, 5.0), (5.0, 10.0), (10.0, 20.0), (20.0, 30.0)], &[1, 1, 1, 1]);
+        other.page = Some(2);
+        assert_eq!(frame(&[data, other]).unwrap().cols, cols.to_vec());
     }
 }
