@@ -175,6 +175,31 @@ fn crossings(hs: &[Seg], vs: &[Seg], limit: usize) -> Option<Vec<(usize, usize)>
     Some(out)
 }
 
+/// A row broken by the page: its borders run on past the last (or before the first)
+/// horizontal ruling to the page's edge of the table, with no ruling to close it (a browser
+/// splitting a tall row over two pages). Where both outer borders run on, the row they
+/// enclose is a row of the grid, so its text stays in its cells.
+fn open_ends(ys: &mut Vec<f32>, xs: &[f32], gv: &[Seg]) {
+    let outer = |x: f32| gv.iter().filter(move |s| (s.at - x).abs() <= SNAP);
+    let (left, right) = (xs[0], xs[xs.len() - 1]);
+    let reach = |x: f32, down: bool| -> Option<f32> {
+        let ends = outer(x).map(|s| if down { s.lo } else { s.hi });
+        if down { ends.min_by(f32::total_cmp) } else { ends.max_by(f32::total_cmp) }
+    };
+    if let (Some(a), Some(b)) = (reach(left, true), reach(right, true)) {
+        let bottom = a.max(b);
+        if ys[ys.len() - 1] - bottom > 2.0 * SNAP {
+            ys.push(bottom);
+        }
+    }
+    if let (Some(a), Some(b)) = (reach(left, false), reach(right, false)) {
+        let top = a.min(b);
+        if top - ys[0] > 2.0 * SNAP {
+            ys.insert(0, top);
+        }
+    }
+}
+
 /// The page's grids, within the limits; what was refused is said in `warnings`.
 fn grids(rules: &[Rule], page: u32, warnings: &mut Vec<String>) -> Vec<Grid> {
     if rules.len() > MAX_RULINGS_PER_PAGE {
@@ -225,6 +250,7 @@ fn grids(rules: &[Rule], page: u32, warnings: &mut Vec<String>) -> Vec<Grid> {
         if xs.len() < 2 || ys.len() < 2 {
             continue;
         }
+        open_ends(&mut ys, &xs, &gv);
         shapes.push((xs, ys, gh, gv));
     }
     if shapes.len() > MAX_GRIDS_PER_PAGE {
@@ -586,5 +612,32 @@ mod tests {
         let (a, b) = (page_lines(&whole), page_lines(&pieces));
         assert_eq!(a, b);
         assert_eq!(a.iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["项目||", "||1.00", "注"]);
+    }
+
+    /// A row the page split: its borders run on to the table's end with no ruling under
+    /// them (and on the next page from the top). Its text stays in its cells.
+    #[test]
+    fn a_row_open_at_the_page_break_is_a_row_of_the_grid() {
+        let mut page = Page { number: 1, ..Page::default() };
+        page.rules = vec![h(700.0, 100.0, 300.0), h(680.0, 100.0, 300.0), v(100.0, 640.0, 700.0), v(200.0, 640.0, 700.0), v(300.0, 640.0, 700.0)];
+        page.glyphs.extend(glyphs("项目", 105.0, 685.0));
+        page.glyphs.extend(glyphs("2150899", 105.0, 665.0));
+        page.glyphs.extend(glyphs("其他支出", 205.0, 665.0));
+        page.glyphs.extend(glyphs("1.00", 250.0, 650.0));
+        let lines = page_lines(&page);
+        assert_eq!(lines.iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["项目|", "2150899|其他支出1.00"]);
+        assert_eq!(lines[1].boxes[0].bottom, 640.0);
+        // Open at the top: the rest of the row on the next page.
+        let mut next = Page { number: 2, ..Page::default() };
+        next.rules = vec![h(680.0, 100.0, 300.0), h(660.0, 100.0, 300.0), v(100.0, 660.0, 700.0), v(200.0, 660.0, 700.0), v(300.0, 660.0, 700.0)];
+        next.glyphs.extend(glyphs("管理", 205.0, 688.0));
+        next.glyphs.extend(glyphs("合计", 105.0, 665.0));
+        let lines = page_lines(&next);
+        assert_eq!(lines.iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["|管理", "合计|"]);
+        // A single vertical running on (a stray) opens nothing.
+        let mut stray = Page { number: 3, ..Page::default() };
+        stray.rules = vec![h(700.0, 100.0, 300.0), h(680.0, 100.0, 300.0), v(100.0, 640.0, 700.0), v(300.0, 680.0, 700.0)];
+        stray.glyphs.extend(glyphs("注", 105.0, 660.0));
+        assert_eq!(page_lines(&stray).iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["", "注"]);
     }
 }

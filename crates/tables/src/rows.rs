@@ -215,12 +215,16 @@ fn skip_line(l: &Line, cols: &[ValueCol]) -> bool {
 
 fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec<Row> {
     let first_value = cols.iter().map(|c| c.idx).min().unwrap_or(0);
-    let mut rows = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     let mut last_parts: Vec<String> = Vec::new();
+    let mut prev_page: Option<u32> = None;
     for l in &lay.body {
         if skip_line(l, cols) {
             continue;
         }
+        // The first line of a page below its header, before any row of it.
+        let opens_page = l.page.is_some() && l.page != prev_page;
+        prev_page = l.page;
         let cells = match values(l, cols) {
             Ok(c) => c,
             Err(bad) => {
@@ -270,6 +274,12 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec
             continue;
         }
         if cells.is_empty() && code.is_empty() {
+            // The rest of a label wrapped over a page break (a row the page split) opens the
+            // next page: it ends the label of the coded row above.
+            if let Some(prev) = rows.last_mut().filter(|r| opens_page && r.code.is_some() && r.at.page.zip(l.page).is_some_and(|(a, b)| a + 1 == b)) {
+                prev.label.push_str(&label);
+                continue;
+            }
             // A label with no numbers: a caption or a garbled header, not a row.
             continue;
         }

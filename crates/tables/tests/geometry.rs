@@ -337,3 +337,27 @@ fn a_title_repeated_at_the_top_of_the_next_page_continues_the_table() {
     assert_eq!(cells(&ts[0]), vec![row("201", &all), row("合计", &all)], "{w:#?}");
     assert_eq!((ts[0].provenance.start.page, ts[0].provenance.end.page), (Some(1), Some(2)));
 }
+
+/// A browser splits a tall row over a page break: the row's borders run to the bottom of
+/// the page with no ruling under them, and the rest of its wrapped label opens the next
+/// page under the repeated header. The row keeps its amounts and its whole label.
+#[test]
+fn a_row_split_by_a_page_break_keeps_its_cells_and_its_label() {
+    let xs = [40.0, 110.0, 230.0, 330.0, 430.0, 530.0];
+    let head = || vec![one("科目编码"), one("科目名称"), one("本年支出合计"), one("基本支出"), one("项目支出")];
+    let mut p1 = PageBuilder::new(1).text("支出决算表", 300.0, 540.0).text("单位：万元", 560.0, 520.0).grid(&xs, 500.0, &[head()]);
+    // The split row: borders down to y = 440, no ruling under it.
+    for &x in &xs {
+        p1.page.rules.push(Rect { x0: x, y0: 440.0, x1: x, y1: 480.0 });
+    }
+    p1 = p1.text("2150899", 43.0, 466.0).text("其他支持中小企业", 113.0, 466.0).text("发展和管", 113.0, 450.0);
+    p1 = p1.text("9.00", 307.0, 466.0).text("9.00", 507.0, 466.0);
+    let mut lines = p1.lines();
+    let p2 = vec![head(), vec![one(""), one("理支出"), one(""), one(""), one("")], vec![one(""), one("合计"), one("9.00"), one(""), one("9.00")]];
+    lines.extend(PageBuilder::new(2).grid(&xs, 500.0, &p2).lines());
+    let (ts, w) = tables(&lines);
+    let both = [("本年支出合计", "9.00"), ("项目支出", "9.00")];
+    assert_eq!(cells(&ts[0]), vec![row("2150899", &both), row("合计", &both)], "{w:#?}");
+    assert_eq!(ts[0].rows[0].label, "其他支持中小企业发展和管理支出");
+    assert!(w.is_empty(), "{w:#?}");
+}
