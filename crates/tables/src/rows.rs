@@ -82,7 +82,7 @@ fn layout<'a>(body: &'a [Line], keys: &[String], drop_bands: &[String]) -> Layou
     let mut lay = layout_first(body);
     let vocab = header_vocab(&lay.header, keys, drop_bands);
     let header = lay.header.clone();
-    lay.body.retain(|l| !repeats_header(l, &header, &vocab));
+    lay.body.retain(|l| !repeats_header(l, &header, &vocab) && numbering(l).is_none());
     lay
 }
 
@@ -189,6 +189,12 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
         }
         return (vec![], vec![]);
     }
+    let joined = split_rows(&lay, &vcols);
+    let lay = Layouted {
+        header: lay.header.clone(),
+        numbers: lay.numbers.clone(),
+        body: lay.body.iter().enumerate().filter_map(|(k, l)| joined.get(&k).map_or(Some(*l), |j| j.as_ref())).collect(),
+    };
     match spec.layout {
         Layout::TwoSided => two_sided(block, &lay, &vcols, w),
         _ => {
@@ -207,6 +213,41 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
             (columns, rows)
         }
     }
+}
+
+/// Rows a page break split: the first line of a page holding nothing but amount fragments
+/// (no code, no label), each under a filled cell of the last line of the page before, is
+/// the rest of that row (a cell wrapped past the page's end: `2961680` | `0`). Returns, by
+/// index into the body, the joined row (in place of that last line) and `None` for the
+/// fragment line.
+fn split_rows(lay: &Layouted<'_>, vcols: &[(usize, Option<u32>)]) -> std::collections::HashMap<usize, Option<Line>> {
+    let mut out = std::collections::HashMap::new();
+    let filled = |l: &Line| l.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty()).map(|(i, _)| i).collect::<Vec<_>>();
+    for k in 1..lay.body.len() {
+        let (prev, l) = (lay.body[k - 1], lay.body[k]);
+        let (Some(a), Some(b)) = (prev.page, l.page) else { continue };
+        if a + 1 != b || out.contains_key(&(k - 1)) {
+            continue;
+        }
+        let cells = filled(l);
+        let only_values = !cells.is_empty() && cells.iter().all(|i| vcols.iter().any(|v| v.0 == *i));
+        if !only_values || l.cells.len() != prev.cells.len() {
+            continue;
+        }
+        let mut joined = prev.clone();
+        let ok = cells.iter().all(|&i| {
+            let (head, tail) = (prev.cells[i].trim(), l.cells[i].trim());
+            let whole = format!("{head}{tail}");
+            let fits = !head.is_empty() && cell_amount(&whole).is_ok_and(|a| a.is_some());
+            joined.cells[i] = whole;
+            fits
+        });
+        if ok {
+            out.insert(k - 1, Some(joined));
+            out.insert(k, None);
+        }
+    }
+    out
 }
 
 fn skip_line(l: &Line, cols: &[ValueCol]) -> bool {

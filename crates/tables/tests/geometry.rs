@@ -361,3 +361,33 @@ fn a_row_split_by_a_page_break_keeps_its_cells_and_its_label() {
     assert_eq!(ts[0].rows[0].label, "其他支持中小企业发展和管理支出");
     assert!(w.is_empty(), "{w:#?}");
 }
+
+/// A page break splits the last row of a page, its amount wrapped in a narrow column
+/// (`2961680` on this page, `0` at the top of the next): the fragments below a filled
+/// cell of that row, with no label of their own, are the rest of it.
+#[test]
+fn an_amount_wrapped_past_the_page_break_is_joined() {
+    let xs = [40.0, 240.0, 300.0, 500.0, 560.0];
+    let head = vec![("收入", 2), ("支出", 2)];
+    let head2 = vec![one("项目"), one("决算数"), one("项目"), one("决算数")];
+    let p1 = vec![
+        head,
+        head2,
+        vec![one("一、财政拨款收入"), one("29616800"), one("一、一般公共服务支出"), one("29616800")],
+        vec![one("收入总计"), one("29616800"), one("支出总计"), one("2961680")],
+    ];
+    let mut lines = PageBuilder::new(1).text("收入支出决算总表", 300.0, 540.0).text("单位：元", 560.0, 520.0).grid(&xs, 500.0, &p1).lines();
+    lines.extend(PageBuilder::new(2).grid(&xs, 500.0, &[vec![one(""), one(""), one(""), one("0")]]).lines());
+    let (ts, w) = tables(&lines);
+    let got: Vec<(String, String)> = ts[0].rows.iter().map(|r| (r.key.clone(), r.cells[0].value.to_string())).collect();
+    let want = [("收入/财政拨款收入", "29616800"), ("收入/总计", "29616800"), ("201", "29616800"), ("支出/总计", "29616800")];
+    assert_eq!(got, want.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>(), "{w:#?}");
+    assert!(w.is_empty(), "{w:#?}");
+    // A line with text of its own (a label), or whose join makes no amount, is no fragment.
+    for frag in [vec![one("二、其他收入"), one(""), one(""), one("0")], vec![one(""), one(""), one(""), one("元")]] {
+        let mut lines = PageBuilder::new(1).text("收入支出决算总表", 300.0, 540.0).text("单位：元", 560.0, 520.0).grid(&xs, 500.0, &p1[..3]).lines();
+        lines.extend(PageBuilder::new(2).grid(&xs, 500.0, &[frag]).lines());
+        let (ts, _) = tables(&lines);
+        assert_eq!(ts[0].rows.iter().find(|r| r.key == "201").unwrap().cells[0].value.to_string(), "29616800");
+    }
+}
