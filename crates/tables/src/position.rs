@@ -108,7 +108,9 @@ fn covered(b: &CellBox, d: f32, f: &Frame) -> Option<(usize, usize)> {
     (ov(&f.cols[j]) > 0.0).then_some((j, j))
 }
 
-/// Does the line already sit in the frame, cell `k` in column `k`?
+/// Does the line already sit in the frame, cell `k` in column `k`? A line of as many cells
+/// as the frame has columns is a row of the same grid (a continuation page printed with
+/// other margins included): its cells keep their places.
 fn agrees(l: &Line, f: &Frame) -> bool {
     l.cells.len() == f.cols.len()
 }

@@ -223,10 +223,13 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
 fn split_rows(lay: &Layouted<'_>, vcols: &[(usize, Option<u32>)]) -> std::collections::HashMap<usize, Option<Line>> {
     let mut out = std::collections::HashMap::new();
     let filled = |l: &Line| l.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty()).map(|(i, _)| i).collect::<Vec<_>>();
-    for k in 1..lay.body.len() {
-        let (prev, l) = (lay.body[k - 1], lay.body[k]);
+    // Blank lines (a spacer row) are no row.
+    let seen: Vec<usize> = (0..lay.body.len()).filter(|&k| lay.body[k].filled() > 0).collect();
+    for w in seen.windows(2) {
+        let (p, k) = (w[0], w[1]);
+        let (prev, l) = (lay.body[p], lay.body[k]);
         let (Some(a), Some(b)) = (prev.page, l.page) else { continue };
-        if a + 1 != b || out.contains_key(&(k - 1)) {
+        if a + 1 != b || out.contains_key(&p) {
             continue;
         }
         let cells = filled(l);
@@ -243,7 +246,7 @@ fn split_rows(lay: &Layouted<'_>, vcols: &[(usize, Option<u32>)]) -> std::collec
             fits
         });
         if ok {
-            out.insert(k - 1, Some(joined));
+            out.insert(p, Some(joined));
             out.insert(k, None);
         }
     }
