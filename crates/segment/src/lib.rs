@@ -69,10 +69,11 @@ fn year_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, r"((?:19|20)\d{2})\s*年")
 }
-/// A caption word whose value the print lost (a narrow cell clipped `单位：万元` to `单位：`).
-fn caption_word_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"^(?:编制)?(?:部门|单位|编制单位|金额单位)\s*[:：]$")
+/// A caption its cell clipped (a narrow cell prints `单位：万元` as `单位：` or `单`): a start
+/// of a caption word and its colon, with nothing after it.
+fn clipped_caption(c: &str) -> bool {
+    let c = c.replace(':', "：");
+    !c.is_empty() && ["单位：", "部门：", "编制部门：", "编制单位：", "金额单位："].iter().any(|w| w.starts_with(c.as_str()))
 }
 fn dept_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -120,7 +121,7 @@ fn matter(c: &str) -> bool {
     number_re().is_match(c) && c.chars().count() <= 8
         || unit_re().is_match(c)
         || dept_re().is_match(c)
-        || caption_word_re().is_match(c)
+        || clipped_caption(c)
         || year_re().find(c).is_some_and(|m| c.trim_end_matches('度').len() == m.end())
 }
 
@@ -610,6 +611,7 @@ mod tests {
             "公开02表\t收入决算表\t单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
             // A caption clipped by its cell (`单位：` without its value) is still table matter.
             "收入决算表\t部门：某局\t单位：\n公开02表\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
+            "收入决算表\t编制部门：某局\t单\n公开02表\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
         ] {
             let ls = lines(doc);
             let s = segment(&ls);
