@@ -640,4 +640,23 @@ mod tests {
         stray.glyphs.extend(glyphs("注", 105.0, 660.0));
         assert_eq!(page_lines(&stray).iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["", "注"]);
     }
+
+    /// Two ruled tables one above the other, their borders a hair apart in x (Writer): each
+    /// is its own grid, and the title between them is a line of its own. Collinear pieces
+    /// join only where they touch, never across the gap between the tables.
+    #[test]
+    fn tables_one_above_the_other_with_borders_a_hair_apart_stay_two_grids() {
+        let mut page = Page { number: 2, ..Page::default() };
+        // Table 1: two columns, y 700..660; table 2: three columns, y 600..560, its x a half point off.
+        page.rules = vec![h(700.0, 100.0, 300.0), h(680.0, 100.0, 300.0), h(660.0, 100.0, 300.0)];
+        page.rules.extend([v(100.0, 660.0, 700.0), v(200.0, 660.0, 700.0), v(300.0, 660.0, 700.0)]);
+        page.rules.extend([h(600.0, 100.5, 300.5), h(580.0, 100.5, 300.5), h(560.0, 100.5, 300.5)]);
+        page.rules.extend([v(100.5, 560.0, 600.0), v(150.0, 560.0, 600.0), v(250.0, 560.0, 600.0), v(300.5, 560.0, 600.0)]);
+        page.glyphs.extend(glyphs("总计", 105.0, 665.0));
+        page.glyphs.extend(glyphs("收入决算表", 150.0, 620.0));
+        page.glyphs.extend(glyphs("合计", 155.0, 565.0));
+        let lines = page_lines(&page);
+        let got: Vec<String> = lines.iter().map(|l| l.cells.join("|")).collect();
+        assert_eq!(got, ["|", "总计|", "收入决算表", "||", "|合计|"]);
+    }
 }
