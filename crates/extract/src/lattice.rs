@@ -200,6 +200,9 @@ fn open_ends(ys: &mut Vec<f32>, xs: &[f32], gv: &[Seg]) {
     }
 }
 
+/// Column boundaries, row boundaries, horizontal and vertical rulings of one grid.
+type Shape = (Vec<f32>, Vec<f32>, Vec<Seg>, Vec<Seg>);
+
 /// The page's grids, within the limits; what was refused is said in `warnings`.
 fn grids(rules: &[Rule], page: u32, warnings: &mut Vec<String>) -> Vec<Grid> {
     if rules.len() > MAX_RULINGS_PER_PAGE {
@@ -239,7 +242,8 @@ fn grids(rules: &[Rule], page: u32, warnings: &mut Vec<String>) -> Vec<Grid> {
     for (j, v) in vs.iter().enumerate() {
         members.entry(find(&mut parent, hs.len() + j)).or_default().1.push(*v);
     }
-    let mut shapes: Vec<(Vec<f32>, Vec<f32>, Vec<Seg>, Vec<Seg>)> = Vec::new();
+    // Each grid's column and row boundaries, with its rulings.
+    let mut shapes: Vec<Shape> = Vec::new();
     for (_, (gh, gv)) in members {
         if gh.len() < 2 || gv.len() < 2 {
             continue;
