@@ -22,20 +22,48 @@ struct Seg {
     hi: f32,
 }
 
-/// Collinear segments that touch or overlap become one.
+/// Collinear segments that touch or overlap become one: segments whose fixed coordinates
+/// chain within [`SNAP`] are one line, swept left to right (a dashed ruling of thousands
+/// of dashes costs a sort, not a comparison of every dash with every other).
 fn merge(mut segs: Vec<Seg>) -> Vec<Seg> {
     segs.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.lo.total_cmp(&b.lo)));
     let mut out: Vec<Seg> = Vec::new();
-    for s in segs {
-        if let Some(m) = out.iter_mut().rev().take_while(|m| (m.at - s.at).abs() <= SNAP).find(|m| s.lo <= m.hi + SNAP) {
-            m.hi = m.hi.max(s.hi);
-            m.lo = m.lo.min(s.lo);
-            continue;
+    let mut i = 0;
+    while i < segs.len() {
+        let mut j = i + 1;
+        while j < segs.len() && segs[j].at - segs[j - 1].at <= SNAP {
+            j += 1;
         }
-        out.push(s);
+        let line = &mut segs[i..j];
+        line.sort_by(|a, b| a.lo.total_cmp(&b.lo).then(a.at.total_cmp(&b.at)));
+        let from = out.len();
+        for s in line.iter() {
+            match out[from..].last_mut() {
+                Some(m) if s.lo <= m.hi + SNAP => {
+                    m.hi = m.hi.max(s.hi);
+                    m.at = m.at.min(s.at);
+                }
+                _ => out.push(*s),
+            }
+        }
+        i = j;
     }
+    // Sorted by the fixed coordinate, as the sweep and `covers` expect.
+    out.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.lo.total_cmp(&b.lo)));
     out
 }
+
+/// Rulings one page may bring to the grid builder (a real page has a few thousand even
+/// when every cell border is drawn on its own). A page with more is read as text without
+/// grids, with a warning naming the page.
+pub const MAX_RULINGS_PER_PAGE: usize = 50_000;
+/// Grid cells one page may make: the atomic cells of all its grids, and the crossings of
+/// its rulings (a full grid has about one per cell). A real table has a few thousand; a
+/// 4000×4000 ruled grid would be 16 million. A grid past it is read as text.
+pub const MAX_GRID_CELLS: usize = 250_000;
+/// Separate grids on one page (a real page has one to a few tables, a form some dozens of
+/// boxes); the largest are kept.
+pub const MAX_GRIDS_PER_PAGE: usize = 1_000;
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {
     while parent[i] != i {
@@ -91,13 +119,99 @@ impl Grid {
     }
 }
 
-/// Does a segment cover the middle half of [lo, hi]?
+/// Does a segment cover the middle half of [lo, hi]? `segs` are sorted by their fixed
+/// coordinate, so only those at `at` are looked at.
 fn covers(segs: &[Seg], at: f32, lo: f32, hi: f32) -> bool {
     let q = (hi - lo) / 4.0;
-    segs.iter().any(|s| (s.at - at).abs() <= SNAP && s.lo <= lo + q + SNAP && s.hi >= hi - q - SNAP)
+    let from = segs.partition_point(|s| s.at < at - SNAP);
+    segs[from..].iter().take_while(|s| s.at <= at + SNAP).any(|s| s.lo <= lo + q + SNAP && s.hi >= hi - q - SNAP)
 }
 
-fn grids(rules: &[Rule]) -> Vec<Grid> {
+/// Pairs (horizontal, vertical) of rulings that meet, by a sweep down the page: each
+/// vertical is active over its y span, and a horizontal meets the active verticals within
+/// its x span (a range of the verticals sorted by x). `None` past `limit` crossings.
+fn crossings(hs: &[Seg], vs: &[Seg], limit: usize) -> Option<Vec<(usize, usize)>> {
+    // vs are sorted by x (merge sorts by the fixed coordinate).
+    #[derive(PartialEq, PartialOrd)]
+    enum Ev {
+        Open,
+        Query,
+        Close,
+    }
+    let mut events: Vec<(f32, Ev, usize)> = Vec::with_capacity(hs.len() + 2 * vs.len());
+    for (j, v) in vs.iter().enumerate() {
+        events.push((v.lo - SNAP, Ev::Open, j));
+        events.push((v.hi + SNAP, Ev::Close, j));
+    }
+    for (i, h) in hs.iter().enumerate() {
+        events.push((h.at, Ev::Query, i));
+    }
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.partial_cmp(&b.1).unwrap()).then(a.2.cmp(&b.2)));
+    let mut active = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for (_, ev, k) in events {
+        match ev {
+            Ev::Open => {
+                active.insert(k);
+            }
+            Ev::Close => {
+                active.remove(&k);
+            }
+            Ev::Query => {
+                let h = &hs[k];
+                let a = vs.partition_point(|v| v.at < h.lo - SNAP);
+                let b = vs.partition_point(|v| v.at <= h.hi + SNAP);
+                if a < b {
+                    for &j in active.range(a..b) {
+                        out.push((k, j));
+                        if out.len() > limit {
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A row broken by the page: its borders run on past the last (or before the first)
+/// horizontal ruling to the page's edge of the table, with no ruling to close it (a browser
+/// splitting a tall row over two pages). Where both outer borders run on, the row they
+/// enclose is a row of the grid, so its text stays in its cells.
+fn open_ends(ys: &mut Vec<f32>, xs: &[f32], gv: &[Seg]) {
+    let outer = |x: f32| gv.iter().filter(move |s| (s.at - x).abs() <= SNAP);
+    let (left, right) = (xs[0], xs[xs.len() - 1]);
+    let reach = |x: f32, down: bool| -> Option<f32> {
+        let ends = outer(x).map(|s| if down { s.lo } else { s.hi });
+        if down { ends.min_by(f32::total_cmp) } else { ends.max_by(f32::total_cmp) }
+    };
+    if let (Some(a), Some(b)) = (reach(left, true), reach(right, true)) {
+        let bottom = a.max(b);
+        if ys[ys.len() - 1] - bottom > 2.0 * SNAP {
+            ys.push(bottom);
+        }
+    }
+    if let (Some(a), Some(b)) = (reach(left, false), reach(right, false)) {
+        let top = a.min(b);
+        if top - ys[0] > 2.0 * SNAP {
+            ys.insert(0, top);
+        }
+    }
+}
+
+/// Column boundaries, row boundaries, horizontal and vertical rulings of one grid.
+type Shape = (Vec<f32>, Vec<f32>, Vec<Seg>, Vec<Seg>);
+
+/// The page's grids, within the limits; what was refused is said in `warnings`.
+fn grids(rules: &[Rule], page: u32, warnings: &mut Vec<String>) -> Vec<Grid> {
+    if rules.len() > MAX_RULINGS_PER_PAGE {
+        warnings.push(format!(
+            "page {page}: {} rulings exceed the limit of {MAX_RULINGS_PER_PAGE} per page (MAX_RULINGS_PER_PAGE); the page was read as text without its grids",
+            rules.len()
+        ));
+        return Vec::new();
+    }
     let mut hs = Vec::new();
     let mut vs = Vec::new();
     for r in rules {
@@ -109,26 +223,28 @@ fn grids(rules: &[Rule]) -> Vec<Grid> {
     }
     let (hs, vs) = (merge(hs), merge(vs));
     // Rulings that meet belong to one grid.
+    let Some(meets) = crossings(&hs, &vs, MAX_GRID_CELLS) else {
+        warnings.push(format!(
+            "page {page}: its rulings cross more than {MAX_GRID_CELLS} times (MAX_GRID_CELLS); the page was read as text without its grids"
+        ));
+        return Vec::new();
+    };
     let n = hs.len() + vs.len();
     let mut parent: Vec<usize> = (0..n).collect();
-    for (i, h) in hs.iter().enumerate() {
-        for (j, v) in vs.iter().enumerate() {
-            if v.at >= h.lo - SNAP && v.at <= h.hi + SNAP && h.at >= v.lo - SNAP && h.at <= v.hi + SNAP {
-                union(&mut parent, i, hs.len() + j);
-            }
-        }
+    for (i, j) in meets {
+        union(&mut parent, i, hs.len() + j);
     }
-    let mut out = Vec::new();
-    let mut roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
-    let comps = {
-        let mut r = roots.clone();
-        r.sort();
-        r.dedup();
-        r
-    };
-    for root in comps {
-        let gh: Vec<Seg> = (0..hs.len()).filter(|&i| roots[i] == root).map(|i| hs[i]).collect();
-        let gv: Vec<Seg> = (0..vs.len()).filter(|&j| roots[hs.len() + j] == root).map(|j| vs[j]).collect();
+    // The rulings of each connected set, in one pass (keeping each list sorted).
+    let mut members: std::collections::BTreeMap<usize, (Vec<Seg>, Vec<Seg>)> = Default::default();
+    for (i, h) in hs.iter().enumerate() {
+        members.entry(find(&mut parent, i)).or_default().0.push(*h);
+    }
+    for (j, v) in vs.iter().enumerate() {
+        members.entry(find(&mut parent, hs.len() + j)).or_default().1.push(*v);
+    }
+    // Each grid's column and row boundaries, with its rulings.
+    let mut shapes: Vec<Shape> = Vec::new();
+    for (_, (gh, gv)) in members {
         if gh.len() < 2 || gv.len() < 2 {
             continue;
         }
@@ -138,7 +254,41 @@ fn grids(rules: &[Rule]) -> Vec<Grid> {
         if xs.len() < 2 || ys.len() < 2 {
             continue;
         }
+        open_ends(&mut ys, &xs, &gv);
+        shapes.push((xs, ys, gh, gv));
+    }
+    if shapes.len() > MAX_GRIDS_PER_PAGE {
+        warnings.push(format!(
+            "page {page}: {} separate grids exceed the limit of {MAX_GRIDS_PER_PAGE} per page (MAX_GRIDS_PER_PAGE); the largest were kept, the text of the others read without them",
+            shapes.len()
+        ));
+        // Largest first, ties in page order; then back to page order.
+        let mut order: Vec<usize> = (0..shapes.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse((shapes[k].0.len() - 1) * (shapes[k].1.len() - 1)));
+        order.truncate(MAX_GRIDS_PER_PAGE);
+        order.sort();
+        let mut keep = vec![false; shapes.len()];
+        for k in order {
+            keep[k] = true;
+        }
+        let mut k = 0;
+        shapes.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
+    }
+    let mut out = Vec::new();
+    let mut budget = MAX_GRID_CELLS;
+    for (xs, ys, gh, gv) in shapes {
         let (nr, nc) = (ys.len() - 1, xs.len() - 1);
+        let cells = nr.saturating_mul(nc);
+        if cells > budget {
+            warnings.push(format!(
+                "page {page}: a ruled grid of {nr} × {nc} cells exceeds the limit of {MAX_GRID_CELLS} grid cells per page (MAX_GRID_CELLS); its text was read without it"
+            ));
+            continue;
+        }
+        budget -= cells;
         let mut p: Vec<usize> = (0..nr * nc).collect();
         for r in 0..nr {
             for c in 0..nc {
@@ -153,7 +303,6 @@ fn grids(rules: &[Rule]) -> Vec<Grid> {
         let cell_of = (0..nr * nc).map(|i| find(&mut p, i)).collect();
         out.push(Grid { xs, ys, cell_of });
     }
-    roots.clear();
     out
 }
 
@@ -240,7 +389,12 @@ fn align_columns(block: &mut [(f32, f32, Vec<Run>)]) {
 
 /// The lines of one page, top to bottom.
 pub fn page_lines(page: &Page) -> Vec<Line> {
-    let grids = grids(&page.rules);
+    page_lines_checked(page, &mut Vec::new())
+}
+
+/// [`page_lines`], saying in `warnings` (naming the page) what a limit refused.
+pub fn page_lines_checked(page: &Page, warnings: &mut Vec<String>) -> Vec<Line> {
+    let grids = grids(&page.rules, page.number, warnings);
     // (grid, merged cell) of each glyph, or free.
     let mut in_cell: Vec<Vec<Vec<&Glyph>>> = grids.iter().map(|g| vec![Vec::new(); g.cell_of.len()]).collect();
     let mut free: Vec<&Glyph> = Vec::new();
@@ -406,5 +560,107 @@ mod tests {
         let lines = page_lines(&page);
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].cells, vec!["单位：万元".to_string(), "附注".to_string()]);
+    }
+
+    /// A 4000×4000 ruled grid (16 million cells) is refused by the limit, named with its
+    /// page, and the page's text is still read; a real table's rulings, each cell border
+    /// drawn on its own, make the same grid as one long ruling per line.
+    #[test]
+    fn a_huge_grid_is_refused_by_a_named_limit_and_its_text_still_read() {
+        let mut page = Page { number: 7, ..Page::default() };
+        for i in 0..4000 {
+            let at = i as f32 * 2.0;
+            page.rules.push(h(at, 0.0, 8000.0));
+            page.rules.push(v(at, 0.0, 8000.0));
+        }
+        page.glyphs.extend(glyphs("合计", 101.0, 101.0));
+        let mut w = Vec::new();
+        let lines = page_lines_checked(&page, &mut w);
+        assert_eq!(lines.iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["合计"]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].starts_with("page 7: ") && w[0].contains("MAX_GRID_CELLS"), "{w:?}");
+
+        let mut page = Page { number: 8, ..Page::default() };
+        page.rules = (0..MAX_RULINGS_PER_PAGE + 1).map(|i| h(i as f32 * 2.0, 0.0, 10.0)).collect();
+        page.glyphs.extend(glyphs("合计", 101.0, 101.0));
+        let mut w = Vec::new();
+        assert_eq!(page_lines_checked(&page, &mut w).len(), 1);
+        assert!(w.len() == 1 && w[0].starts_with("page 8: ") && w[0].contains("MAX_RULINGS_PER_PAGE"), "{w:?}");
+    }
+
+    #[test]
+    fn cell_borders_drawn_one_by_one_make_the_grid_of_whole_rulings() {
+        let mut whole = Page { number: 1, ..Page::default() };
+        let mut pieces = Page { number: 1, ..Page::default() };
+        let (xs, ys) = ([100.0, 160.0, 220.0, 300.0], [700.0, 680.0, 660.0]);
+        for &y in &ys {
+            whole.rules.push(h(y, xs[0], xs[3]));
+        }
+        for &x in &xs {
+            whole.rules.push(v(x, ys[2], ys[0]));
+        }
+        for r in 0..2 {
+            for c in 0..3 {
+                let (x0, x1, y0, y1) = (xs[c], xs[c + 1], ys[r + 1], ys[r]);
+                pieces.rules.extend([h(y1, x0, x1), h(y0, x0, x1), v(x0, y0, y1), v(x1, y0, y1)]);
+            }
+        }
+        // A stray ruling away from the table and a second, separate box.
+        for p in [&mut whole, &mut pieces] {
+            p.rules.push(h(500.0, 10.0, 50.0));
+            p.rules.extend([h(400.0, 100.0, 200.0), h(380.0, 100.0, 200.0), v(100.0, 380.0, 400.0), v(200.0, 380.0, 400.0)]);
+            p.glyphs.extend(glyphs("项目", 105.0, 685.0));
+            p.glyphs.extend(glyphs("1.00", 230.0, 665.0));
+            p.glyphs.extend(glyphs("注", 110.0, 385.0));
+        }
+        let (a, b) = (page_lines(&whole), page_lines(&pieces));
+        assert_eq!(a, b);
+        assert_eq!(a.iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["项目||", "||1.00", "注"]);
+    }
+
+    /// A row the page split: its borders run on to the table's end with no ruling under
+    /// them (and on the next page from the top). Its text stays in its cells.
+    #[test]
+    fn a_row_open_at_the_page_break_is_a_row_of_the_grid() {
+        let mut page = Page { number: 1, ..Page::default() };
+        page.rules = vec![h(700.0, 100.0, 300.0), h(680.0, 100.0, 300.0), v(100.0, 640.0, 700.0), v(200.0, 640.0, 700.0), v(300.0, 640.0, 700.0)];
+        page.glyphs.extend(glyphs("项目", 105.0, 685.0));
+        page.glyphs.extend(glyphs("2150899", 105.0, 665.0));
+        page.glyphs.extend(glyphs("其他支出", 205.0, 665.0));
+        page.glyphs.extend(glyphs("1.00", 250.0, 650.0));
+        let lines = page_lines(&page);
+        assert_eq!(lines.iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["项目|", "2150899|其他支出1.00"]);
+        assert_eq!(lines[1].boxes[0].bottom, 640.0);
+        // Open at the top: the rest of the row on the next page.
+        let mut next = Page { number: 2, ..Page::default() };
+        next.rules = vec![h(680.0, 100.0, 300.0), h(660.0, 100.0, 300.0), v(100.0, 660.0, 700.0), v(200.0, 660.0, 700.0), v(300.0, 660.0, 700.0)];
+        next.glyphs.extend(glyphs("管理", 205.0, 688.0));
+        next.glyphs.extend(glyphs("合计", 105.0, 665.0));
+        let lines = page_lines(&next);
+        assert_eq!(lines.iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["|管理", "合计|"]);
+        // A single vertical running on (a stray) opens nothing.
+        let mut stray = Page { number: 3, ..Page::default() };
+        stray.rules = vec![h(700.0, 100.0, 300.0), h(680.0, 100.0, 300.0), v(100.0, 640.0, 700.0), v(300.0, 680.0, 700.0)];
+        stray.glyphs.extend(glyphs("注", 105.0, 660.0));
+        assert_eq!(page_lines(&stray).iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["", "注"]);
+    }
+
+    /// Two ruled tables one above the other, their borders a hair apart in x (Writer): each
+    /// is its own grid, and the title between them is a line of its own. Collinear pieces
+    /// join only where they touch, never across the gap between the tables.
+    #[test]
+    fn tables_one_above_the_other_with_borders_a_hair_apart_stay_two_grids() {
+        let mut page = Page { number: 2, ..Page::default() };
+        // Table 1: two columns, y 700..660; table 2: three columns, y 600..560, its x a half point off.
+        page.rules = vec![h(700.0, 100.0, 300.0), h(680.0, 100.0, 300.0), h(660.0, 100.0, 300.0)];
+        page.rules.extend([v(100.0, 660.0, 700.0), v(200.0, 660.0, 700.0), v(300.0, 660.0, 700.0)]);
+        page.rules.extend([h(600.0, 100.5, 300.5), h(580.0, 100.5, 300.5), h(560.0, 100.5, 300.5)]);
+        page.rules.extend([v(100.5, 560.0, 600.0), v(150.0, 560.0, 600.0), v(250.0, 560.0, 600.0), v(300.5, 560.0, 600.0)]);
+        page.glyphs.extend(glyphs("总计", 105.0, 665.0));
+        page.glyphs.extend(glyphs("收入决算表", 150.0, 620.0));
+        page.glyphs.extend(glyphs("合计", 155.0, 565.0));
+        let lines = page_lines(&page);
+        let got: Vec<String> = lines.iter().map(|l| l.cells.join("|")).collect();
+        assert_eq!(got, ["|", "总计|", "收入决算表", "||", "|合计|"]);
     }
 }

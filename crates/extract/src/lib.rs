@@ -209,7 +209,7 @@ pub fn read_pdf_report(bytes: &[u8]) -> Result<PdfRead, ExtractError> {
                 textless.push(p.number);
             }
         }
-        lines.extend(lattice::page_lines(p));
+        lines.extend(lattice::page_lines_checked(p, &mut warnings));
     }
     let on = |pages: &[u32]| if pages.len() == 1 { format!("page {}", pages[0]) } else { format!("pages {}", page_list(pages)) };
     for (m, at) in &problems {

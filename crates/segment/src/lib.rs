@@ -23,6 +23,9 @@ pub struct TableBlock<'a> {
     pub department: Option<String>,
     /// The body: every line after the title up to the note or the next table.
     pub body: &'a [Line],
+    /// Indices into `body` of the table matter printed again at the top of a continuation
+    /// page (the title, its number, unit and department captions): not rows.
+    pub repeated: Vec<usize>,
     pub note: Option<String>,
     pub empty_statement: Option<String>,
     pub start: Location,
@@ -68,6 +71,12 @@ fn year_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, r"((?:19|20)\d{2})\s*年")
 }
+/// A caption its cell clipped (a narrow cell prints `单位：万元` as `单位：` or `单`): a start
+/// of a caption word and its colon, with nothing after it.
+fn clipped_caption(c: &str) -> bool {
+    let c = c.replace(':', "：");
+    !c.is_empty() && ["单位：", "部门：", "编制部门：", "编制单位：", "金额单位："].iter().any(|w| w.starts_with(c.as_str()))
+}
 fn dept_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, r"^(?:编制)?(?:部门|单位|编制单位)\s*[:：]\s*(\S+)")
@@ -108,14 +117,17 @@ fn title_candidate(line: &Line) -> Option<&'static TableSpec> {
 
 /// The title a line prints: its one cell, or the one cell beside table matter printed on
 /// the same line (公开02表, 单位：万元, 部门：…, 2024年度); a closing `(公开02表)` is dropped.
+/// A cell of table matter beside a title: 公开02表, 单位：万元, 部门：…, 2024年度.
+fn matter(c: &str) -> bool {
+    let c = c.trim();
+    number_re().is_match(c) && c.chars().count() <= 8
+        || unit_re().is_match(c)
+        || dept_re().is_match(c)
+        || clipped_caption(c)
+        || year_re().find(c).is_some_and(|m| c.trim_end_matches('度').len() == m.end())
+}
+
 fn title_text(line: &Line) -> Option<String> {
-    let matter = |c: &str| {
-        let c = c.trim();
-        number_re().is_match(c) && c.chars().count() <= 8
-            || unit_re().is_match(c)
-            || dept_re().is_match(c)
-            || year_re().find(c).is_some_and(|m| c.trim_end_matches('度').len() == m.end())
-    };
     let cells: Vec<&String> = line.cells.iter().filter(|c| !c.trim().is_empty()).collect();
     let rest: Vec<&&String> = cells.iter().filter(|c| !matter(c)).collect();
     let one = match (cells.len(), rest.as_slice()) {
@@ -208,12 +220,38 @@ pub fn segment(lines: &[Line]) -> Segmented<'_> {
         .filter_map(|i| is_part_heading(&lines[i]).map(|(n, t)| (i, n, t)))
         .collect();
 
+    // A title printed again at the top of the next page (print titles that include the
+    // title rows) continues its table: the lines it repeats are marked, not a new table.
+    let mut kept: Vec<(usize, &'static TableSpec, Vec<usize>)> = Vec::new();
+    for &(i, spec) in &starts {
+        if let Some((pi, pspec, repeated)) = kept.last_mut() {
+            let part_between = part_heads.iter().any(|p| p.0 > *pi && p.0 < i);
+            if !part_between {
+                if let Some(matter) = continuation(lines, *pi, pspec, i, spec) {
+                    repeated.extend(matter);
+                    continue;
+                }
+            }
+        }
+        kept.push((i, spec, Vec::new()));
+    }
+    // Each table's matter printed above its title, which ends the table before it.
+    let leads: Vec<std::ops::Range<usize>> = (0..kept.len())
+        .map(|k| {
+            let from = if k == 0 { 0 } else { kept[k - 1].0 + 1 };
+            let from = part_heads.iter().map(|p| p.0 + 1).filter(|&p| p <= kept[k].0).fold(from, usize::max);
+            lead(lines, from, kept[k].0)
+        })
+        .collect();
     let mut tables = Vec::new();
-    for (k, &(i, spec)) in starts.iter().enumerate() {
-        let next_table = starts.get(k + 1).map(|s| s.0).unwrap_or(lines.len());
+    for (k, (i, spec, repeated)) in kept.iter().enumerate() {
+        let i = *i;
+        let next_table = kept.get(k + 1).map(|_| leads[k + 1].start).unwrap_or(lines.len());
         let next_part = part_heads.iter().map(|p| p.0).find(|&p| p > i).unwrap_or(lines.len());
         let end = next_table.min(next_part);
-        tables.push(table_block(lines, i, end, spec));
+        let mut block = table_block(lines, i, end, spec, leads[k].clone());
+        block.repeated = repeated.iter().filter(|&&j| j > i && j - i - 1 < block.body.len()).map(|&j| j - i - 1).collect();
+        tables.push(block);
     }
 
     // The last heading of each part number is the real one: the 目录 lists them first.
@@ -305,7 +343,87 @@ pub fn most_common<T: PartialEq>(it: impl Iterator<Item = T>) -> Option<T> {
     counts.into_iter().find(|c| c.1 == max).map(|c| c.0)
 }
 
-fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static TableSpec) -> TableBlock<'a> {
+/// Does the title at line `i` continue the table titled at line `pi`? The same table (spec
+/// and printed title), at the top of the page after the one the table has reached (only
+/// lines of one cell, a running header, before it on its page), the table not closed by a
+/// note, and no other department named in its captions. Returns the lines it repeats: the
+/// title and the table matter up to the next row of cells.
+fn continuation(lines: &[Line], pi: usize, pspec: &'static TableSpec, i: usize, spec: &TableSpec) -> Option<Vec<usize>> {
+    if pspec.id != spec.id || title_text(&lines[pi]) != title_text(&lines[i]) {
+        return None;
+    }
+    let page = lines[i].page?;
+    // The matter set above the repeated title is repeated too.
+    let above = lead(lines, pi + 1, i);
+    let before = &lines[pi..above.start];
+    if before.iter().any(|l| l.page == Some(page) && l.filled() >= 2) {
+        return None;
+    }
+    let reached = before.iter().rev().find(|l| l.filled() >= 2).and_then(|l| l.page)?;
+    if reached + 1 != page {
+        return None;
+    }
+    let prev = table_block(lines, pi, above.start, pspec, pi..pi);
+    if prev.note.is_some() {
+        return None;
+    }
+    for l in &lines[above.clone()] {
+        if let (Some(d), Some(c)) = (&prev.department, l.cells.iter().find_map(|c| caption_department(c))) {
+            if &c != d {
+                return None;
+            }
+        }
+    }
+    let mut repeated: Vec<usize> = above.chain([i]).collect();
+    for (j, l) in lines.iter().enumerate().skip(i + 1) {
+        let filled: Vec<&String> = l.cells.iter().filter(|c| !c.trim().is_empty()).collect();
+        if filled.is_empty() {
+            continue;
+        }
+        if !filled.iter().all(|c| matter(c)) {
+            break;
+        }
+        if let (Some(d), Some(c)) = (&prev.department, l.cells.iter().find_map(|c| caption_department(c))) {
+            if &c != d {
+                return None;
+            }
+        }
+        repeated.push(j);
+    }
+    Some(repeated)
+}
+
+/// The department a caption cell names (部门：…, 编制单位：…); `单位：万元` names a unit.
+fn caption_department(cell: &str) -> Option<String> {
+    let p = plain_text(cell);
+    let c = dept_re().captures(&p)?;
+    let name = c[1].trim();
+    (!["元", "万元", "亿元"].iter().any(|u| name.starts_with(u))).then(|| name.to_string())
+}
+
+/// The table matter printed above a title (公开07表, 编制部门：… | 单位：元 set over the
+/// title): the lines of nothing but matter right above it on its page, after the previous
+/// table's last row (`from`: never that table's own captions under its title).
+fn lead(lines: &[Line], from: usize, i: usize) -> std::ops::Range<usize> {
+    let mut a = i;
+    while a > from {
+        let l = &lines[a - 1];
+        let filled: Vec<&String> = l.cells.iter().filter(|c| !c.trim().is_empty()).collect();
+        if !filled.is_empty() && (l.page != lines[i].page || !filled.iter().all(|c| matter(c))) {
+            break;
+        }
+        a -= 1;
+    }
+    // Blank lines above the matter are nobody's.
+    while a < i && lines[a].filled() == 0 {
+        a += 1;
+    }
+    // Matter reaching back to the previous title is that table's own caption.
+    let rows_between = lines[from..a].iter().any(|l| l.cells.iter().any(|c| !c.trim().is_empty() && !matter(c)));
+    if rows_between { a..i } else { i..i }
+}
+
+fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static TableSpec, lead: std::ops::Range<usize>) -> TableBlock<'a> {
     let mut printed_number = None;
     let mut unit_header = None;
     let mut unit_note = None;
@@ -321,6 +439,19 @@ fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static Table
     }
     if let Some(c) = unit_re().captures(&head) {
         unit_header = Some(c[1].to_string());
+    }
+    // Matter printed above the title is this table's.
+    for l in &lines[lead] {
+        let t = l.text();
+        if let (None, Some(c)) = (&printed_number, number_re().captures(&t)) {
+            printed_number = Some(format!("公开{}表", gongkai_model::fold_width(&c[1])));
+        }
+        if let (None, Some(c)) = (&unit_header, unit_re().captures(&t)) {
+            unit_header = Some(c[1].to_string());
+        }
+        if department.is_none() {
+            department = l.cells.iter().find_map(|c| caption_department(c));
+        }
     }
     for (j, l) in lines.iter().enumerate().take(end).skip(i + 1) {
         let t = l.text();
@@ -381,6 +512,7 @@ fn table_block<'a>(lines: &'a [Line], i: usize, end: usize, spec: &'static Table
         unit_note,
         department,
         body: &lines[i + 1..body_end],
+        repeated: Vec::new(),
         note: (!note.is_empty()).then(|| note.join("\n")),
         empty_statement,
         start: lines[i].at(),
@@ -479,6 +611,9 @@ mod tests {
             "收入决算表\t公开02表\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
             "收入决算表（公开02表）\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
             "公开02表\t收入决算表\t单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
+            // A caption clipped by its cell (`单位：` without its value) is still table matter.
+            "收入决算表\t部门：某局\t单位：\n公开02表\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
+            "收入决算表\t编制部门：某局\t单\n公开02表\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
         ] {
             let ls = lines(doc);
             let s = segment(&ls);
@@ -488,5 +623,20 @@ mod tests {
             assert_eq!(t.printed_number.as_deref(), Some("公开02表"), "{doc}");
             assert_eq!(t.unit_header.as_deref(), Some("万元"), "{doc}");
         }
+    }
+
+    /// Captions set above the title (公开NN表, 编制部门 | 单位) are the table's below them, not
+    /// the end of the table above.
+    #[test]
+    fn matter_printed_above_a_title_belongs_to_the_table_below() {
+        let doc = "收入决算表\n单位：元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t100\t100\n\
+                   公开07表\n编制部门：某局\t单位：万元\n支出决算表\n项目\t本年支出合计\t基本支出\n\t合计\t1.00\t1.00\n";
+        let ls = lines(doc);
+        let s = segment(&ls);
+        assert_eq!(s.tables.len(), 2);
+        let (a, b) = (&s.tables[0], &s.tables[1]);
+        assert_eq!((a.unit_header.as_deref(), a.printed_number.as_deref()), (Some("元"), None));
+        assert_eq!(a.body.len(), 3, "{:?}", a.body);
+        assert_eq!((b.unit_header.as_deref(), b.printed_number.as_deref(), b.department.as_deref()), (Some("万元"), Some("公开07表"), Some("某局")));
     }
 }

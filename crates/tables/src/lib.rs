@@ -4,6 +4,7 @@
 //! row and column keys of the facts contract.
 
 mod columns;
+mod position;
 mod rows;
 mod scramble;
 
@@ -52,6 +53,15 @@ pub(crate) fn numbering(l: &Line) -> Option<Vec<(usize, u32)>> {
 /// Build the canonical table. `doc_unit` is the unit the rest of the document agrees on,
 /// used only where the table's own header and note state none.
 pub fn build(block: &TableBlock<'_>, doc_unit: Option<&str>, warnings: &mut Vec<String>) -> Table {
+    // The title and captions printed again at the top of a continuation page are not rows.
+    let kept: Option<Vec<Line>> = (!block.repeated.is_empty()).then(|| {
+        block.body.iter().enumerate().filter(|(j, _)| !block.repeated.contains(j)).map(|(_, l)| l.clone()).collect()
+    });
+    let base: &[Line] = kept.as_deref().unwrap_or(block.body);
+    // Every cell in the column it sits over, whatever grid its page printed.
+    let placed = position::place(base);
+    let local = TableBlock { body: placed.as_deref().unwrap_or(base), repeated: Vec::new(), ..block.clone() };
+    let block = &local;
     let spec = block.spec;
     let (unit, unit_source) = match (&block.unit_header, &block.unit_note, doc_unit) {
         (Some(u), _, _) => (Some(u.clone()), Some("header")),

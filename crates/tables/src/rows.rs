@@ -47,8 +47,46 @@ fn data_start(l: &Line) -> bool {
     opens_with_code || (!filled.is_empty() && filled.iter().all(|c| rowish(c) || cell_amount(c).is_ok()))
 }
 
-/// Split a table body into header lines, the numbering row and data lines.
-fn layout<'a>(body: &'a [Line]) -> Layouted<'a> {
+/// A header row printed again further down (spreadsheet print titles repeat the header on
+/// every page): no number, no code, and every filled cell a word of the table's header
+/// (its printed header texts, header words, the parts of its column keys); a line of one
+/// filled cell only where it repeats a header line exactly.
+fn repeats_header(l: &Line, header: &[&Line], vocab: &[String]) -> bool {
+    let filled: Vec<(usize, String)> =
+        l.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty()).map(|(i, c)| (i, norm(c))).collect();
+    if filled.is_empty() || l.cells.iter().any(|c| code_cell(c).is_some() || cell_amount(c).is_ok_and(|a| a.is_some())) {
+        return false;
+    }
+    let same = |h: &&Line| {
+        let hf: Vec<(usize, String)> =
+            h.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty()).map(|(i, c)| (i, norm(c))).collect();
+        hf == filled
+    };
+    header.iter().any(same)
+        || (filled.len() >= 2 && filled.iter().all(|(_, t)| vocab.contains(t) || catalogue().is_header_word(t)))
+}
+
+/// The words a header of this table prints: its header lines' cells and its column keys' parts.
+fn header_vocab(header: &[&Line], keys: &[String], drop_bands: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = header.iter().flat_map(|l| l.cells.iter().map(|c| norm(c))).filter(|c| !c.is_empty()).collect();
+    v.extend(keys.iter().flat_map(|k| k.split('/').map(str::to_string)));
+    v.extend(drop_bands.iter().cloned());
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Split a table body into header lines, the numbering row and data lines; a header row
+/// repeated on a continuation page is a header there too, not data.
+fn layout<'a>(body: &'a [Line], keys: &[String], drop_bands: &[String]) -> Layouted<'a> {
+    let mut lay = layout_first(body);
+    let vocab = header_vocab(&lay.header, keys, drop_bands);
+    let header = lay.header.clone();
+    lay.body.retain(|l| !repeats_header(l, &header, &vocab) && numbering(l).is_none());
+    lay
+}
+
+fn layout_first<'a>(body: &'a [Line]) -> Layouted<'a> {
     // A header opens with a header word (项目, 科目编码 …), the 栏次 row, or — in a ruled
     // grid — its first row of text without amounts (a 三公 table heads with its bands).
     let start = body.iter().position(|l| {
@@ -89,8 +127,12 @@ fn value_columns(lay: &Layouted<'_>, keys: &[String], drop_bands: &[String]) -> 
     let mut amounts = vec![false; width];
     let mut text = vec![false; width];
     for l in &lay.body {
+        // Text in a row of numbers marks a label column; a line without a number (a caption
+        // printed again on a continuation page) says nothing about the columns.
+        let numbers = l.cells.iter().any(|c| cell_amount(c).is_ok_and(|a| a.is_some()));
         for (i, c) in l.cells.iter().enumerate() {
             match cell_amount(c) {
+                Err(()) if !numbers => {}
                 Ok(Some(a)) if a.scale() > 0 => amounts[i] = true,
                 Ok(_) => {}
                 Err(()) => text[i] = !catalogue().is_header_word(&norm(c)) || text[i],
@@ -142,12 +184,12 @@ fn where_(l: &Line) -> String {
 
 pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Row>) {
     let spec = block.spec;
-    let lay = layout(block.body);
     let keys: Vec<String> = if spec.layout == Layout::TwoSided {
         spec.sides.iter().flat_map(|s| s.columns.iter().cloned()).collect()
     } else {
         spec.columns.clone()
     };
+    let lay = layout(block.body, &keys, &spec.drop_bands);
     let vcols = value_columns(&lay, &keys, &spec.drop_bands);
     if vcols.is_empty() {
         if block.empty_statement.is_none() {
@@ -155,6 +197,12 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
         }
         return (vec![], vec![]);
     }
+    let joined = split_rows(&lay, &vcols);
+    let lay = Layouted {
+        header: lay.header.clone(),
+        numbers: lay.numbers.clone(),
+        body: lay.body.iter().enumerate().filter_map(|(k, l)| joined.get(&k).map_or(Some(*l), |j| j.as_ref())).collect(),
+    };
     match spec.layout {
         Layout::TwoSided => two_sided(block, &lay, &vcols, w),
         _ => {
@@ -175,18 +223,60 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
     }
 }
 
+/// Rows a page break split: the first line of a page holding nothing but amount fragments
+/// (no code, no label), each under a filled cell of the last line of the page before, is
+/// the rest of that row (a cell wrapped past the page's end: `2961680` | `0`). Returns, by
+/// index into the body, the joined row (in place of that last line) and `None` for the
+/// fragment line.
+fn split_rows(lay: &Layouted<'_>, vcols: &[(usize, Option<u32>)]) -> std::collections::HashMap<usize, Option<Line>> {
+    let mut out = std::collections::HashMap::new();
+    let filled = |l: &Line| l.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty()).map(|(i, _)| i).collect::<Vec<_>>();
+    // Blank lines (a spacer row) are no row.
+    let seen: Vec<usize> = (0..lay.body.len()).filter(|&k| lay.body[k].filled() > 0).collect();
+    for w in seen.windows(2) {
+        let (p, k) = (w[0], w[1]);
+        let (prev, l) = (lay.body[p], lay.body[k]);
+        let (Some(a), Some(b)) = (prev.page, l.page) else { continue };
+        if a + 1 != b || out.contains_key(&p) {
+            continue;
+        }
+        let cells = filled(l);
+        let only_values = !cells.is_empty() && cells.iter().all(|i| vcols.iter().any(|v| v.0 == *i));
+        if !only_values || l.cells.len() != prev.cells.len() {
+            continue;
+        }
+        let mut joined = prev.clone();
+        let ok = cells.iter().all(|&i| {
+            let (head, tail) = (prev.cells[i].trim(), l.cells[i].trim());
+            let whole = format!("{head}{tail}");
+            let fits = !head.is_empty() && cell_amount(&whole).is_ok_and(|a| a.is_some());
+            joined.cells[i] = whole;
+            fits
+        });
+        if ok {
+            out.insert(p, Some(joined));
+            out.insert(k, None);
+        }
+    }
+    out
+}
+
 fn skip_line(l: &Line, cols: &[ValueCol]) -> bool {
     l.filled() == 0 || numbering(l).is_some() || (is_header_line(l) && values(l, cols).map_or(true, |v| v.is_empty()))
 }
 
 fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec<Row> {
     let first_value = cols.iter().map(|c| c.idx).min().unwrap_or(0);
-    let mut rows = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     let mut last_parts: Vec<String> = Vec::new();
+    let mut prev_page: Option<u32> = None;
     for l in &lay.body {
         if skip_line(l, cols) {
             continue;
         }
+        // The first line of a page below its header, before any row of it.
+        let opens_page = l.page.is_some() && l.page != prev_page;
+        prev_page = l.page;
         let cells = match values(l, cols) {
             Ok(c) => c,
             Err(bad) => {
@@ -236,6 +326,12 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec
             continue;
         }
         if cells.is_empty() && code.is_empty() {
+            // The rest of a label wrapped over a page break (a row the page split) opens the
+            // next page: it ends the label of the coded row above.
+            if let Some(prev) = rows.last_mut().filter(|r| opens_page && r.code.is_some() && r.at.page.zip(l.page).is_some_and(|(a, b)| a + 1 == b)) {
+                prev.label.push_str(&label);
+                continue;
+            }
             // A label with no numbers: a caption or a garbled header, not a row.
             continue;
         }
@@ -454,10 +550,18 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
             if end < s + 2 {
                 continue;
             }
+            // A merged label covers this group's amount cell: the label names the amount
+            // after it (公用经费合计 merged over two groups), not one here.
+            let covered = |i: usize| l.spans.get(i) == Some(&0);
+            if covered(end - 1) {
+                continue;
+            }
             let raw = l.cells[end - 1].as_str();
             let mut parts: Vec<String> = Vec::new();
             let mut name = String::new();
-            for c in &l.cells[s..end - 1] {
+            // A label merged in from the group to the left is this group's label.
+            let inherited = covered(s).then(|| l.covering(s).unwrap_or("").to_string());
+            for c in inherited.iter().chain(&l.cells[s + usize::from(inherited.is_some())..end - 1]) {
                 match code_cell(c) {
                     Some(d) if d.len() == 1 => parts.push(format!("0{d}")),
                     Some(d) => parts.push(d),

@@ -1,0 +1,393 @@
+//! Table geometry by position: synthetic pages (glyphs and rulings, as the PDF
+//! interpreter yields them) through the grid builder, the segmenter and the table
+//! builder, and lines with boxes in grid-column units (as markup and spreadsheet readers
+//! yield them). Cells belong to columns by where they sit, header rows are headers
+//! wherever they are printed, and a merged cell's text goes to what it spans.
+
+use gongkai_extract::lattice::page_lines;
+use gongkai_extract::pdf::{Glyph, Page, Rect};
+use gongkai_extract::{CellBox, Line};
+use gongkai_model::Table;
+
+const ROW_H: f32 = 20.0;
+
+/// Glyphs of `s` from `x` on baseline `y`: CJK 10 pt wide, ASCII 5 pt.
+fn glyphs(s: &str, x: f32, y: f32) -> Vec<Glyph> {
+    let mut out = Vec::new();
+    let mut at = x;
+    for c in s.chars() {
+        let width = if c.is_ascii() { 5.0 } else { 10.0 };
+        out.push(Glyph { text: c.to_string().as_str().into(), x: at, y, width, size: 10.0, turn: 0 });
+        at += width;
+    }
+    out
+}
+
+/// A page builder: free text lines and ruled grids. A grid row is a list of
+/// (text, columns spanned) over the grid's column edges `xs`.
+struct PageBuilder {
+    page: Page,
+}
+
+impl PageBuilder {
+    fn new(number: u32) -> Self {
+        PageBuilder { page: Page { number, width: 842.0, height: 595.0, ..Page::default() } }
+    }
+    fn text(mut self, s: &str, x: f32, y: f32) -> Self {
+        self.page.glyphs.extend(glyphs(s, x, y));
+        self
+    }
+    fn grid(mut self, xs: &[f32], top: f32, rows: &[Vec<(&str, usize)>]) -> Self {
+        let (left, right) = (xs[0], *xs.last().unwrap());
+        for (r, row) in rows.iter().enumerate() {
+            let (y_top, y_bot) = (top - r as f32 * ROW_H, top - (r + 1) as f32 * ROW_H);
+            self.page.rules.push(Rect { x0: left, y0: y_top, x1: right, y1: y_top });
+            let mut c = 0;
+            for &(text, span) in row {
+                // A cell's left edge is ruled; the edges inside a merged cell are not.
+                self.page.rules.push(Rect { x0: xs[c], y0: y_bot, x1: xs[c], y1: y_top });
+                if !text.is_empty() {
+                    // Amounts right-aligned, labels left-aligned, as office suites print them.
+                    let w: f32 = text.chars().map(|ch| if ch.is_ascii() { 5.0 } else { 10.0 }).sum();
+                    let x = if text.is_ascii() { xs[c + span] - 3.0 - w } else { xs[c] + 3.0 };
+                    self.page.glyphs.extend(glyphs(text, x, y_bot + 6.0));
+                }
+                c += span;
+            }
+            assert_eq!(c, xs.len() - 1, "row {r} covers every column");
+            self.page.rules.push(Rect { x0: right, y0: y_bot, x1: right, y1: y_top });
+        }
+        let bottom = top - rows.len() as f32 * ROW_H;
+        self.page.rules.push(Rect { x0: left, y0: bottom, x1: right, y1: bottom });
+        self
+    }
+    fn lines(self) -> Vec<Line> {
+        page_lines(&self.page)
+    }
+}
+
+fn one(s: &str) -> (&str, usize) {
+    (s, 1)
+}
+
+/// Segment the lines and build every table found, with the warnings.
+fn tables(lines: &[Line]) -> (Vec<Table>, Vec<String>) {
+    let seg = gongkai_segment::segment(lines);
+    let mut warnings = Vec::new();
+    let tables = seg.tables.iter().map(|b| gongkai_tables::build(b, None, &mut warnings)).collect();
+    (tables, warnings)
+}
+
+/// (row key, [(column key, value)]) of a table, in order.
+fn cells(t: &Table) -> Vec<(String, Vec<(String, String)>)> {
+    t.rows
+        .iter()
+        .map(|r| (r.key.clone(), r.cells.iter().map(|c| (c.col.clone(), c.value.to_string())).collect()))
+        .collect()
+}
+
+fn row(key: &str, cols: &[(&str, &str)]) -> (String, Vec<(String, String)>) {
+    (key.to_string(), cols.iter().map(|(c, v)| (c.to_string(), v.to_string())).collect())
+}
+
+/// 类 | 款 | 项 | 科目名称 | three value columns.
+const XS7: [f32; 8] = [40.0, 70.0, 100.0, 130.0, 330.0, 430.0, 530.0, 630.0];
+
+fn expenditure_header() -> Vec<Vec<(&'static str, usize)>> {
+    vec![
+        vec![("项目", 4), one("本年支出合计"), one("基本支出"), one("项目支出")],
+        vec![("科目编码", 3), one("科目名称"), one(""), one(""), one("")],
+        vec![one("类"), one("款"), one("项"), one(""), one(""), one(""), one("")],
+    ]
+}
+
+/// The last page holds only the 合计 row, its label merged over 类/款/项/科目名称: a grid of
+/// 4 cells where the table has 7. Its cells go to the columns they sit over.
+#[test]
+fn a_total_row_alone_on_a_continuation_page_with_its_own_grid() {
+    let mut rows = expenditure_header();
+    rows.push(vec![one("201"), one(""), one(""), one("一般公共服务支出"), one("10.00"), one("6.00"), one("4.00")]);
+    rows.push(vec![one("201"), one("01"), one("01"), one("行政运行"), one("10.00"), one("6.00"), one("4.00")]);
+    let mut lines = PageBuilder::new(1)
+        .text("支出决算表", 300.0, 540.0)
+        .text("单位：万元", 560.0, 520.0)
+        .grid(&XS7, 500.0, &rows)
+        .lines();
+    let last = [XS7[0], XS7[4], XS7[5], XS7[6], XS7[7]];
+    lines.extend(PageBuilder::new(2).grid(&last, 500.0, &[vec![one("合计"), one("10.00"), one("6.00"), one("4.00")]]).lines());
+    let (ts, w) = tables(&lines);
+    assert_eq!(ts.len(), 1);
+    let all = [("本年支出合计", "10.00"), ("基本支出", "6.00"), ("项目支出", "4.00")];
+    assert_eq!(cells(&ts[0]), vec![row("201", &all), row("2010101", &all), row("合计", &all)], "{w:#?}");
+    assert_eq!(ts[0].rows[2].at.page, Some(2));
+    assert_eq!(ts[0].rows[2].label, "合计");
+    assert!(w.is_empty(), "{w:#?}");
+}
+
+/// The same continuation, from a reader whose boxes are grid columns and whose merged cell
+/// is one cell (no placeholder cells, no spans): a markup table's colspan.
+#[test]
+fn cells_in_grid_column_units_go_to_the_columns_they_cover() {
+    let cell = |s: &str| s.to_string();
+    let b = |x0: f32, x1: f32| CellBox { x0, x1, top: 0.0, bottom: 0.0 };
+    let line = |cells: Vec<String>, boxes: Vec<CellBox>| Line { line: None, page: None, cells, spans: vec![], boxes };
+    let unit = |n: usize| (0..n).map(|i| b(i as f32, i as f32 + 1.0)).collect::<Vec<_>>();
+    let mut lines = vec![
+        line(vec![cell("支出决算表")], vec![b(0.0, 7.0)]),
+        line(vec![cell("单位：万元")], vec![b(6.0, 7.0)]),
+        line(vec![cell("项目"), cell("本年支出合计"), cell("基本支出"), cell("项目支出")], vec![b(0.0, 4.0), b(4.0, 5.0), b(5.0, 6.0), b(6.0, 7.0)]),
+        line(["类", "款", "项", "科目名称", "", "", ""].map(cell).to_vec(), unit(7)),
+        line(["201", "", "", "一般公共服务支出", "10.00", "6.00", "4.00"].map(cell).to_vec(), unit(7)),
+        line(["201", "01", "01", "行政运行", "10.00", "", "4.00"].map(cell).to_vec(), unit(7)),
+        // 合计 over the four label columns, and a blank 基本支出 cell omitted altogether.
+        line(vec![cell("合计"), cell("10.00"), cell("4.00")], vec![b(0.0, 4.0), b(4.0, 5.0), b(6.0, 7.0)]),
+    ];
+    for (i, l) in lines.iter_mut().enumerate() {
+        l.line = Some(i as u32 + 1);
+    }
+    let (ts, w) = tables(&lines);
+    assert_eq!(ts.len(), 1);
+    let full = [("本年支出合计", "10.00"), ("基本支出", "6.00"), ("项目支出", "4.00")];
+    let part = [("本年支出合计", "10.00"), ("项目支出", "4.00")];
+    assert_eq!(cells(&ts[0]), vec![row("201", &full), row("2010101", &part), row("合计", &part)], "{w:#?}");
+}
+
+/// Spreadsheet print titles: the header rows are printed again on the next page, and the
+/// amounts are whole 元. The repeated header is a header there too; every value column
+/// stays one, and the rows under it are read.
+#[test]
+fn header_rows_repeated_on_a_continuation_page_with_whole_yuan_amounts() {
+    let mut p1 = expenditure_header();
+    p1.push(vec![one("201"), one(""), one(""), one("一般公共服务支出"), one("300000"), one("200000"), one("100000")]);
+    p1.push(vec![one("201"), one("01"), one("01"), one("行政运行"), one("300000"), one("200000"), one("100000")]);
+    let mut p2 = expenditure_header();
+    p2.push(vec![one("208"), one(""), one(""), one("社会保障和就业支出"), one("50000"), one("50000"), one("")]);
+    p2.push(vec![one("208"), one("05"), one("05"), one("机关事业单位基本养老保险缴费支出"), one("50000"), one("50000"), one("")]);
+    p2.push(vec![("合计", 4), one("350000"), one("250000"), one("100000")]);
+    let mut lines = PageBuilder::new(1)
+        .text("支出决算表", 300.0, 540.0)
+        .text("单位：元", 560.0, 520.0)
+        .grid(&XS7, 500.0, &p1)
+        .lines();
+    lines.extend(PageBuilder::new(2).grid(&XS7, 500.0, &p2).lines());
+    let expect = vec![
+        row("201", &[("本年支出合计", "300000"), ("基本支出", "200000"), ("项目支出", "100000")]),
+        row("2010101", &[("本年支出合计", "300000"), ("基本支出", "200000"), ("项目支出", "100000")]),
+        row("208", &[("本年支出合计", "50000"), ("基本支出", "50000")]),
+        row("2080505", &[("本年支出合计", "50000"), ("基本支出", "50000")]),
+        row("合计", &[("本年支出合计", "350000"), ("基本支出", "250000"), ("项目支出", "100000")]),
+    ];
+    let (ts, w) = tables(&lines);
+    assert_eq!(cells(&ts[0]), expect, "{w:#?}");
+    assert!(w.is_empty(), "{w:#?}");
+
+    // The same table as tab-separated text (no boxes): the repeated header is a header too.
+    let text = "支出决算表\n单位：元\n项目\t\t\t\t本年支出合计\t基本支出\t项目支出\n科目编码\t\t\t科目名称\t\t\t\n类\t款\t项\t\t\t\t\n\
+                201\t\t\t一般公共服务支出\t300000\t200000\t100000\n201\t01\t01\t行政运行\t300000\t200000\t100000\n\
+                项目\t\t\t\t本年支出合计\t基本支出\t项目支出\n科目编码\t\t\t科目名称\t\t\t\n类\t款\t项\t\t\t\t\n\
+                208\t\t\t社会保障和就业支出\t50000\t50000\t\n208\t05\t05\t机关事业单位基本养老保险缴费支出\t50000\t50000\t\n\
+                合计\t\t\t\t350000\t250000\t100000\n";
+    let lines = gongkai_extract::read_text(text.as_bytes()).unwrap().lines;
+    let (ts, w) = tables(&lines);
+    assert_eq!(cells(&ts[0]), expect, "{w:#?}");
+}
+
+/// A two-sided summary continued with its header repeated and whole-元 amounts.
+#[test]
+fn a_repeated_header_of_a_two_sided_summary_is_no_row() {
+    let xs = [40.0, 240.0, 340.0, 540.0, 640.0];
+    let head = || vec![("收入", 2), ("支出", 2)];
+    let head2 = || vec![one("项目"), one("决算数"), one("项目"), one("决算数")];
+    let p1 = vec![head(), head2(), vec![one("一、财政拨款收入"), one("5000"), one("一、一般公共服务支出"), one("5000")]];
+    let p2 = vec![head(), head2(), vec![one("本年收入合计"), one("5000"), one("本年支出合计"), one("5000")]];
+    let mut lines = PageBuilder::new(1).text("收入支出决算总表", 300.0, 540.0).text("单位：元", 560.0, 520.0).grid(&xs, 500.0, &p1).lines();
+    lines.extend(PageBuilder::new(2).grid(&xs, 500.0, &p2).lines());
+    let (ts, w) = tables(&lines);
+    let keys: Vec<(&str, Vec<String>)> =
+        ts[0].rows.iter().map(|r| (r.key.as_str(), r.cells.iter().map(|c| c.value.to_string()).collect())).collect();
+    assert_eq!(
+        keys,
+        vec![("收入/财政拨款收入", vec!["5000".to_string()]), ("收入/本年收入合计", vec!["5000".into()]), ("201", vec!["5000".into()]), ("支出/本年支出合计", vec!["5000".into()])],
+        "{w:#?}"
+    );
+    assert!(w.is_empty(), "{w:#?}");
+}
+
+/// The side-by-side 基本支出 detail closes with `人员经费合计 | 2,880.38 | 公用经费合计
+/// (merged over two groups) | 102.30`: the merged label names the amount it leads to.
+#[test]
+fn a_closing_label_merged_over_two_groups_names_its_amount() {
+    let xs = [40.0, 80.0, 200.0, 270.0, 310.0, 430.0, 500.0, 540.0, 660.0, 730.0];
+    let head = vec![
+        one("科目编码"),
+        one("科目名称"),
+        one("决算数"),
+        one("科目编码"),
+        one("科目名称"),
+        one("决算数"),
+        one("科目编码"),
+        one("科目名称"),
+        one("决算数"),
+    ];
+    let rows = vec![
+        head,
+        vec![one("301"), one("工资福利支出"), one("2,880.38"), one("302"), one("商品和服务支出"), one("102.30"), one("310"), one("资本性支出"), one("0.00")],
+        vec![one("30101"), one("基本工资"), one("2,880.38"), one("30201"), one("办公费"), one("102.30"), one(""), one(""), one("")],
+        vec![("人员经费合计", 2), one("2,880.38"), ("公用经费合计", 5), one("102.30")],
+    ];
+    let lines = PageBuilder::new(1)
+        .text("一般公共预算财政拨款基本支出决算表", 200.0, 540.0)
+        .text("单位：万元", 600.0, 520.0)
+        .grid(&xs, 500.0, &rows)
+        .lines();
+    let (ts, w) = tables(&lines);
+    let got: Vec<(String, String)> = ts[0].rows.iter().map(|r| (r.key.clone(), r.cells[0].value.to_string())).collect();
+    let want: Vec<(String, String)> = [
+        ("301", "2880.38"),
+        ("30101", "2880.38"),
+        ("302", "102.30"),
+        ("30201", "102.30"),
+        ("310", "0.00"),
+        ("人员经费合计", "2880.38"),
+        ("公用经费合计", "102.30"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(got, want, "{w:#?}");
+    assert!(w.is_empty(), "{w:#?}");
+}
+
+/// A table printed without rulings whose last page holds only the 合计 line: its text runs
+/// go to the columns of the first page by where they sit, a blank column staying blank.
+#[test]
+fn a_borderless_total_line_alone_on_the_last_page() {
+    let p = |n| PageBuilder::new(n);
+    let mut lines = p(1)
+        .text("支出决算表", 300.0, 540.0)
+        .text("单位：万元", 560.0, 520.0)
+        .text("项目", 40.0, 500.0)
+        .text("本年支出合计", 330.0, 500.0)
+        .text("基本支出", 440.0, 500.0)
+        .text("项目支出", 540.0, 500.0)
+        .text("201", 40.0, 480.0)
+        .text("一般公共服务支出", 100.0, 480.0)
+        .text("10.00", 390.0, 480.0)
+        .text("6.00", 495.0, 480.0)
+        .text("4.00", 595.0, 480.0)
+        .text("20101", 40.0, 460.0)
+        .text("人大事务", 100.0, 460.0)
+        .text("10.00", 390.0, 460.0)
+        .text("6.00", 495.0, 460.0)
+        .text("4.00", 595.0, 460.0)
+        .lines();
+    lines.extend(p(2).text("合计", 100.0, 500.0).text("10.00", 390.0, 500.0).text("4.00", 595.0, 500.0).lines());
+    let (ts, w) = tables(&lines);
+    let all = [("本年支出合计", "10.00"), ("基本支出", "6.00"), ("项目支出", "4.00")];
+    assert_eq!(
+        cells(&ts[0]),
+        vec![row("201", &all), row("20101", &all), row("合计", &[("本年支出合计", "10.00"), ("项目支出", "4.00")])],
+        "{w:#?}"
+    );
+}
+
+/// The 基本支出 closing row from a reader whose merged cells are single cells with wide
+/// boxes (grid columns): the same rows as from the ruled page.
+#[test]
+fn a_merged_closing_label_in_grid_column_units() {
+    let b = |x0: usize, x1: usize| CellBox { x0: x0 as f32, x1: x1 as f32, top: 0.0, bottom: 0.0 };
+    let line = |cells: &[&str], boxes: Vec<CellBox>| Line {
+        line: None,
+        page: None,
+        cells: cells.iter().map(|s| s.to_string()).collect(),
+        spans: vec![],
+        boxes,
+    };
+    let unit: Vec<CellBox> = (0..9).map(|i| b(i, i + 1)).collect();
+    let lines = vec![
+        line(&["一般公共预算财政拨款基本支出决算表"], vec![b(0, 9)]),
+        line(&["单位：万元"], vec![b(8, 9)]),
+        line(&["科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数"], unit.clone()),
+        line(&["301", "工资福利支出", "2,880.38", "302", "商品和服务支出", "102.30", "310", "资本性支出", ""], unit.clone()),
+        line(&["人员经费合计", "2,880.38", "公用经费合计", "102.30"], vec![b(0, 2), b(2, 3), b(3, 8), b(8, 9)]),
+    ];
+    let (ts, w) = tables(&lines);
+    let got: Vec<(String, String)> = ts[0].rows.iter().map(|r| (r.key.clone(), r.cells[0].value.to_string())).collect();
+    let want = [("301", "2880.38"), ("302", "102.30"), ("人员经费合计", "2880.38"), ("公用经费合计", "102.30")];
+    assert_eq!(got, want.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>(), "{w:#?}");
+    assert!(w.is_empty(), "{w:#?}");
+}
+
+/// Print titles that include the title rows: the next page starts with the table's title,
+/// unit and header again. It is the same table continued, not a second one.
+#[test]
+fn a_title_repeated_at_the_top_of_the_next_page_continues_the_table() {
+    let mut p1 = expenditure_header();
+    p1.push(vec![one("201"), one(""), one(""), one("一般公共服务支出"), one("300000"), one("200000"), one("100000")]);
+    let mut p2 = expenditure_header();
+    p2.push(vec![("合计", 4), one("300000"), one("200000"), one("100000")]);
+    let page = |n: u32, rows: &[Vec<(&str, usize)>]| {
+        PageBuilder::new(n).text("支出决算表", 300.0, 540.0).text("单位：元", 560.0, 520.0).grid(&XS7, 500.0, rows).lines()
+    };
+    let mut lines = page(1, &p1);
+    lines.extend(page(2, &p2));
+    let (ts, w) = tables(&lines);
+    assert_eq!(ts.len(), 1, "{:#?}", ts.iter().map(|t| &t.id).collect::<Vec<_>>());
+    let all = [("本年支出合计", "300000"), ("基本支出", "200000"), ("项目支出", "100000")];
+    assert_eq!(cells(&ts[0]), vec![row("201", &all), row("合计", &all)], "{w:#?}");
+    assert_eq!((ts[0].provenance.start.page, ts[0].provenance.end.page), (Some(1), Some(2)));
+}
+
+/// A browser splits a tall row over a page break: the row's borders run to the bottom of
+/// the page with no ruling under them, and the rest of its wrapped label opens the next
+/// page under the repeated header. The row keeps its amounts and its whole label.
+#[test]
+fn a_row_split_by_a_page_break_keeps_its_cells_and_its_label() {
+    let xs = [40.0, 110.0, 230.0, 330.0, 430.0, 530.0];
+    let head = || vec![one("科目编码"), one("科目名称"), one("本年支出合计"), one("基本支出"), one("项目支出")];
+    let mut p1 = PageBuilder::new(1).text("支出决算表", 300.0, 540.0).text("单位：万元", 560.0, 520.0).grid(&xs, 500.0, &[head()]);
+    // The split row: borders down to y = 440, no ruling under it.
+    for &x in &xs {
+        p1.page.rules.push(Rect { x0: x, y0: 440.0, x1: x, y1: 480.0 });
+    }
+    p1 = p1.text("2150899", 43.0, 466.0).text("其他支持中小企业", 113.0, 466.0).text("发展和管", 113.0, 450.0);
+    p1 = p1.text("9.00", 307.0, 466.0).text("9.00", 507.0, 466.0);
+    let mut lines = p1.lines();
+    let p2 = vec![head(), vec![one(""), one("理支出"), one(""), one(""), one("")], vec![one(""), one("合计"), one("9.00"), one(""), one("9.00")]];
+    lines.extend(PageBuilder::new(2).grid(&xs, 500.0, &p2).lines());
+    let (ts, w) = tables(&lines);
+    let both = [("本年支出合计", "9.00"), ("项目支出", "9.00")];
+    assert_eq!(cells(&ts[0]), vec![row("2150899", &both), row("合计", &both)], "{w:#?}");
+    assert_eq!(ts[0].rows[0].label, "其他支持中小企业发展和管理支出");
+    assert!(w.is_empty(), "{w:#?}");
+}
+
+/// A page break splits the last row of a page, its amount wrapped in a narrow column
+/// (`2961680` on this page, `0` at the top of the next): the fragments below a filled
+/// cell of that row, with no label of their own, are the rest of it.
+#[test]
+fn an_amount_wrapped_past_the_page_break_is_joined() {
+    let xs = [40.0, 240.0, 300.0, 500.0, 560.0];
+    let head = vec![("收入", 2), ("支出", 2)];
+    let head2 = vec![one("项目"), one("决算数"), one("项目"), one("决算数")];
+    let p1 = vec![
+        head,
+        head2,
+        vec![one("一、财政拨款收入"), one("29616800"), one("一、一般公共服务支出"), one("29616800")],
+        vec![one("收入总计"), one("29616800"), one("支出总计"), one("2961680")],
+    ];
+    let mut lines = PageBuilder::new(1).text("收入支出决算总表", 300.0, 540.0).text("单位：元", 560.0, 520.0).grid(&xs, 500.0, &p1).lines();
+    lines.extend(PageBuilder::new(2).grid(&xs, 500.0, &[vec![one(""), one(""), one(""), one("0")]]).lines());
+    let (ts, w) = tables(&lines);
+    let got: Vec<(String, String)> = ts[0].rows.iter().map(|r| (r.key.clone(), r.cells[0].value.to_string())).collect();
+    let want = [("收入/财政拨款收入", "29616800"), ("收入/总计", "29616800"), ("201", "29616800"), ("支出/总计", "29616800")];
+    assert_eq!(got, want.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>(), "{w:#?}");
+    assert!(w.is_empty(), "{w:#?}");
+    // A line with text of its own (a label), or whose join makes no amount, is no fragment.
+    for frag in [vec![one("二、其他收入"), one(""), one(""), one("0")], vec![one(""), one(""), one(""), one("元")]] {
+        let mut lines = PageBuilder::new(1).text("收入支出决算总表", 300.0, 540.0).text("单位：元", 560.0, 520.0).grid(&xs, 500.0, &p1[..3]).lines();
+        lines.extend(PageBuilder::new(2).grid(&xs, 500.0, &[frag]).lines());
+        let (ts, _) = tables(&lines);
+        assert_eq!(ts[0].rows.iter().find(|r| r.key == "201").unwrap().cells[0].value.to_string(), "29616800");
+    }
+}
