@@ -1,7 +1,6 @@
 //! `gongkai`: convert Chinese budget and final-accounts disclosures to exact JSON and facts.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -94,13 +93,36 @@ Example:\n  gongkai check samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt -
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
     },
-    /// Print the facts of one file (JSON Lines) to stdout.
-    #[command(long_about = "Print one fact per non-blank table cell as JSON Lines:\n  \
-{\"table\":\"income\",\"row\":\"2010550\",\"col\":\"本年收入合计\",\"value\":\"4.65\",\"unit\":\"万元\",…}\n\n\
-Example:\n  gongkai facts samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt > facts.jsonl")]
+    /// Facts of many inputs in one table: JSON Lines or CSV (stdout or --out), or Parquet (--out).
+    #[command(long_about = "Convert the inputs (files, and directories searched recursively for .pdf/.txt) in parallel\n\
+and write all their facts, in sorted input order, into one table: one row per non-blank table cell,\n\
+the facts contract's fields (table, row, col, value, unit), then the document's (amount, label, code,\n\
+level, page, line, table_number, table_title, doc, file, department, year, kind, scope).\n\
+A canonical .json written by `convert` may be named as an input: it is read as it stands.\n\
+  jsonl    one JSON object per fact; `amount` is a JSON number with the printed digits\n\
+  csv      UTF-8 with a header row\n\
+  parquet  `amount` DECIMAL(38,6) with an integer `scale` (printed decimals), text dictionary-encoded;\n\
+           needs --out\n\
+Without --format the extension of --out decides (.jsonl, .csv, .parquet), else jsonl.\n\
+--out is written atomically (temporary name, then rename). A file that fails is reported on stderr\n\
+with its kind and cause, and the table goes on without it.\n\
+Exit code: 0 when every input was read, 1 when some failed, 2 when none could be read or on a usage error.\n\n\
+Examples:\n  gongkai facts samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt | head\n  \
+gongkai facts ~/downloads/henan --out henan.parquet\n  \
+duckdb -c \"SELECT department, year, sum(amount) FROM 'henan.parquet' WHERE table = 'three_public' GROUP BY ALL\"")]
     Facts {
-        /// A .pdf or .txt disclosure.
-        file: PathBuf,
+        /// Files or directories (.pdf, .txt; or canonical .json documents).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output format (default: from the extension of --out, else jsonl).
+        #[arg(long, value_parser = ["jsonl", "csv", "parquet"])]
+        format: Option<String>,
+        /// Output file (default: stdout; Parquet needs a file).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Files converted at once (default: all cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
     },
 }
 
@@ -111,7 +133,7 @@ fn main() -> ExitCode {
             convert(&inputs, &out, &Batch { jobs, quiet, timeout: Duration::from_secs(timeout.max(1)), max_memory, resume })
         }
         Cmd::Worker { file, out, stem } => worker(&file, &out, &stem),
-        Cmd::Facts { file } => facts(&file),
+        Cmd::Facts { inputs, format, out, jobs } => facts(&inputs, format.as_deref(), out.as_deref(), jobs),
         Cmd::Check { file, format } => check(&file, &format),
     };
     match r {
@@ -123,24 +145,41 @@ fn main() -> ExitCode {
     }
 }
 
-fn facts(file: &Path) -> Result<ExitCode> {
-    let bytes = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    match gongkai::convert_bytes(&bytes, &name) {
-        Ok(doc) => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = out.write_all(gongkai::facts_jsonl(&doc).as_bytes());
-            for w in &doc.warnings {
-                eprintln!("warning: {}: {w}", file.display());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            eprintln!("error: {}: {e} [{}]", file.display(), e.kind());
-            Ok(ExitCode::from(2))
-        }
+fn facts(inputs: &[PathBuf], format: Option<&str>, out: Option<&Path>, jobs: Option<usize>) -> Result<ExitCode> {
+    use gongkai::table::{collect_inputs, write_facts_table, write_facts_table_file, InputError};
+    use gongkai::TableFormat;
+    let format: TableFormat = match format {
+        Some(f) => f.parse().map_err(anyhow::Error::msg)?,
+        None => out.and_then(TableFormat::from_extension).unwrap_or(TableFormat::Jsonl),
+    };
+    let files = collect_inputs(inputs).context("cannot read the inputs")?;
+    if files.is_empty() {
+        anyhow::bail!("no .pdf or .txt file found in the inputs");
     }
+    let report = |e: &InputError| eprintln!("error: {}: {} [{}]", e.file.display(), e.message, e.kind);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build()?;
+    let summary = pool.install(|| -> Result<_> {
+        Ok(match out {
+            Some(path) => write_facts_table_file(&files, format, path, report).with_context(|| format!("cannot write {}", path.display()))?,
+            None if format == TableFormat::Parquet => anyhow::bail!("Parquet is written to a file: give --out FILE.parquet"),
+            // A closed pipe (`| head`) ends the output; it is not an error worth reporting.
+            None => match write_facts_table(&files, format, std::io::stdout(), report) {
+                Ok((_, s)) => s,
+                Err(e) if e.is_broken_pipe() => return Ok(None),
+                Err(e) => return Err(e.into()),
+            },
+        }
+        .into())
+    })?;
+    let Some(summary) = summary else { return Ok(ExitCode::SUCCESS) };
+    if let Some(path) = out {
+        eprintln!("{} facts of {} of {} inputs written to {}", summary.facts, summary.documents, files.len(), path.display());
+    }
+    Ok(match (summary.documents, summary.errors.len()) {
+        (_, 0) => ExitCode::SUCCESS,
+        (0, _) => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    })
 }
 
 fn check(file: &Path, format: &str) -> Result<ExitCode> {
