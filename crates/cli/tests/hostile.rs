@@ -183,14 +183,19 @@ fn resume_skips_complete_outputs_and_redoes_changed_inputs() {
 #[test]
 fn a_broken_index_is_rebuilt_and_nothing_is_lost() {
     let good = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.pdf")).unwrap();
-    let want = gongkai::facts_jsonl(&gongkai::convert_bytes(&good, "j.pdf").unwrap());
+    // Facts name their document by its sha256, which the damage changes; all else is equal.
+    let facts = |mut doc: gongkai_model::Document| {
+        doc.source.sha256.clear();
+        gongkai::facts_jsonl(&doc)
+    };
+    let want = facts(gongkai::convert_bytes(&good, "j.pdf").unwrap());
     let at = good.windows(9).rposition(|w| w == b"startxref").unwrap();
     let wrong_offset = [&good[..at], b"startxref\n999999\n%%EOF\n".as_slice()].concat();
     let xref = good.windows(7).rposition(|w| w == b"xref\n0 ").unwrap();
     let no_index = [&good[..xref], b"trailer\n<<>>\n%%EOF\n".as_slice()].concat();
     for (what, bytes) in [("wrong startxref", wrong_offset), ("no xref table", no_index)] {
         let doc = gongkai::convert_bytes(&bytes, "j.pdf").unwrap_or_else(|e| panic!("{what}: {e}"));
-        assert!(gongkai::facts_jsonl(&doc) == want, "{what}: facts differ");
+        assert!(facts(doc) == want, "{what}: facts differ");
     }
 }
 
