@@ -44,6 +44,10 @@ def convert_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatc
 
 
 def run(spark: SparkSession, input_dir: str, output_dir: str, glob: str = "*.{pdf,txt}") -> None:
+    # The Python workers unpickle convert_batches by its module: ship this file to them
+    # (spark-submit ships the main script; an import from a notebook or a test does not).
+    if __name__ != "__main__":
+        spark.sparkContext.addPyFile(os.path.abspath(__file__))
     files = (
         spark.read.format("binaryFile")
         .option("pathGlobFilter", glob)
