@@ -146,7 +146,7 @@ fn main() -> ExitCode {
 }
 
 fn facts(inputs: &[PathBuf], format: Option<&str>, out: Option<&Path>, jobs: Option<usize>) -> Result<ExitCode> {
-    use gongkai::table::{collect_inputs, write_facts_table, write_facts_table_file, InputError};
+    use gongkai::table::{collect_inputs, write_facts_table, write_facts_table_file, Notice};
     use gongkai::TableFormat;
     let format: TableFormat = match format {
         Some(f) => f.parse().map_err(anyhow::Error::msg)?,
@@ -156,7 +156,10 @@ fn facts(inputs: &[PathBuf], format: Option<&str>, out: Option<&Path>, jobs: Opt
     if files.is_empty() {
         anyhow::bail!("no .pdf or .txt file found in the inputs");
     }
-    let report = |e: &InputError| eprintln!("error: {}: {} [{}]", e.file.display(), e.message, e.kind);
+    let report = |n: Notice<'_>| match n {
+        Notice::Failed(e) => eprintln!("error: {}: {} [{}]", e.file.display(), e.message, e.kind),
+        Notice::Warning { file, warning } => eprintln!("warning: {}: {warning}", file.display()),
+    };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build()?;
     let summary = pool.install(|| -> Result<_> {
         Ok(match out {

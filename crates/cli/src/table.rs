@@ -17,6 +17,14 @@ pub struct InputError {
     pub message: String,
 }
 
+/// What a table run tells as it goes: an input that failed, or a converter's warning
+/// about an input whose facts were written (unread glyphs, an unknown table, …).
+#[derive(Debug, Clone, Copy)]
+pub enum Notice<'a> {
+    Failed(&'a InputError),
+    Warning { file: &'a Path, warning: &'a str },
+}
+
 /// What a table run did.
 #[derive(Debug, Default)]
 pub struct TableSummary {
@@ -79,27 +87,30 @@ pub fn load(file: &Path) -> Result<Document, InputError> {
 
 /// Writes the facts of `files` (in this order) into `out` as one table. Inputs are
 /// converted in parallel on the current rayon pool, a window at a time, so memory stays
-/// bounded by the window, not the corpus. A file that fails is passed to `on_error`, and
-/// the table goes on without it.
+/// bounded by the window, not the corpus. A file that fails is passed to `notify`, and
+/// the table goes on without it; so are the warnings of the files that converted.
 pub fn write_facts_table<W: Write + Send>(
     files: &[PathBuf],
     format: Format,
     out: W,
-    mut on_error: impl FnMut(&InputError),
+    mut notify: impl FnMut(Notice<'_>),
 ) -> Result<(W, TableSummary), TableError> {
     let mut w = TableWriter::new(format, out)?;
     let mut summary = TableSummary::default();
     let window = (rayon::current_num_threads() * 8).max(16);
     for chunk in files.chunks(window) {
         let docs: Vec<Result<Document, InputError>> = chunk.par_iter().map(|f| load(f)).collect();
-        for d in docs {
+        for (file, d) in chunk.iter().zip(docs) {
             match d {
                 Ok(doc) => {
                     w.push(&doc)?;
                     summary.documents += 1;
+                    for warning in &doc.warnings {
+                        notify(Notice::Warning { file, warning });
+                    }
                 }
                 Err(e) => {
-                    on_error(&e);
+                    notify(Notice::Failed(&e));
                     summary.errors.push(e);
                 }
             }
@@ -115,7 +126,7 @@ pub fn write_facts_table_file(
     files: &[PathBuf],
     format: Format,
     path: &Path,
-    on_error: impl FnMut(&InputError),
+    notify: impl FnMut(Notice<'_>),
 ) -> Result<TableSummary, TableError> {
     let tmp = path.with_file_name(format!(
         ".{}.tmp{}",
@@ -124,7 +135,7 @@ pub fn write_facts_table_file(
     ));
     let run = || -> Result<TableSummary, TableError> {
         let f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        let (f, summary) = write_facts_table(files, format, f, on_error)?;
+        let (f, summary) = write_facts_table(files, format, f, notify)?;
         f.into_inner().map_err(|e| TableError::Io(e.into_error()))?.sync_all()?;
         std::fs::rename(&tmp, path)?;
         Ok(summary)
