@@ -915,7 +915,8 @@ fn convert_one(file: &Path, out: &Path, name: &str, run: &str, full_disk: bool) 
     let json = gongkai::document_json(&doc);
     let facts = gongkai::facts_jsonl(&doc);
     if full_disk {
-        simulate_full_disk(facts.len());
+        // The smaller output fits, the larger does not: the disk fills in the middle of the pair.
+        simulate_full_disk(json.len().min(facts.len()));
     }
     write_pair(out, run, name, &[json.as_bytes(), facts.as_bytes()]).map_err(|e| fail("io", e))?;
     let warnings = group_pages(doc.warnings.clone());

@@ -141,14 +141,36 @@ Example:\n  gongkai review samples --out review/ && xdg-open review/index.html")
         #[arg(long, short)]
         out: PathBuf,
     },
-    /// Print the facts of one file (JSON Lines) to stdout.
-    #[command(long_about = "Print one fact per non-blank table cell as JSON Lines:\n  \
-{\"table\":\"income\",\"row\":\"2010550\",\"col\":\"本年收入合计\",\"value\":\"4.65\",\"unit\":\"万元\",…}\n\n\
-FILE may also be a canonical document written by `convert` (.json).\n\n\
-Example:\n  gongkai facts samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt > facts.jsonl")]
+    /// Facts of many inputs in one table: JSON Lines or CSV (stdout or --out), or Parquet (--out).
+    #[command(long_about = "Convert the inputs (files, and directories searched recursively for .pdf/.txt) in parallel\n\
+and write all their facts, in sorted input order, into one table: one row per non-blank table cell,\n\
+the facts contract's fields (table, row, col, value, unit), then the document's (amount, label, code,\n\
+level, page, line, table_number, table_title, doc, file, department, year, kind, scope).\n\
+A canonical .json written by `convert` may be named as an input: it is read as it stands.\n\
+  jsonl    one JSON object per fact; `amount` is a JSON number with the printed digits\n\
+  csv      UTF-8 with a header row\n\
+  parquet  `amount` DECIMAL(38,6) with an integer `scale` (printed decimals), text dictionary-encoded;\n\
+           needs --out\n\
+Without --format the extension of --out decides (.jsonl, .csv, .parquet), else jsonl.\n\
+--out is written atomically (temporary name, then rename). A file that fails is reported on stderr\n\
+with its kind and cause, and the table goes on without it.\n\
+Exit code: 0 when every input was read, 1 when some failed, 2 when none could be read or on a usage error.\n\n\
+Examples:\n  gongkai facts samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt | head\n  \
+gongkai facts ~/downloads/henan --out henan.parquet\n  \
+duckdb -c \"SELECT department, year, sum(amount) FROM 'henan.parquet' WHERE table = 'three_public' GROUP BY ALL\"")]
     Facts {
-        /// A .pdf or .txt disclosure, or a canonical .json document.
-        file: PathBuf,
+        /// Files or directories (.pdf, .txt; or canonical .json documents).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output format (default: from the extension of --out, else jsonl).
+        #[arg(long, value_parser = ["jsonl", "csv", "parquet"])]
+        format: Option<String>,
+        /// Output file (default: stdout; Parquet needs a file).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Files converted at once (default: all cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
     },
 }
 
@@ -169,9 +191,9 @@ fn main() -> ExitCode {
             }
         }
         Cmd::Worker { file, out, name, run } => Ok(batch::worker(&file, &out, &name, &run)),
-        Cmd::Facts { file } => {
+        Cmd::Facts { inputs, format, out, jobs } => {
             quiet_broken_pipe();
-            facts(&file)
+            facts(&inputs, format.as_deref(), out.as_deref(), jobs)
         }
         Cmd::Check { files, corpus, format } => {
             quiet_broken_pipe();
@@ -244,16 +266,48 @@ fn load_checked(file: &Path) -> std::result::Result<gongkai_model::Document, Str
     Ok(d)
 }
 
-fn facts(file: &Path) -> Result<ExitCode> {
-    let doc = match read_document(file) {
-        Ok((d, _)) => d,
-        Err(code) => return Ok(code),
+fn facts(inputs: &[PathBuf], format: Option<&str>, out: Option<&Path>, jobs: Option<usize>) -> Result<ExitCode> {
+    use gongkai::table::{write_facts_table, write_facts_table_file, Notice};
+    use gongkai::TableFormat;
+    let format: TableFormat = match format {
+        Some(f) => f.parse().map_err(anyhow::Error::msg)?,
+        None => out.and_then(TableFormat::from_extension).unwrap_or(TableFormat::Jsonl),
     };
-    std::io::stdout().lock().write_all(gongkai::facts_jsonl(&doc).as_bytes())?;
-    for w in batch::group_pages(doc.warnings.clone()) {
-        let _ = writeln!(std::io::stderr(), "warning: {}: {}", file.display(), batch::summarise(&w));
+    let (found, failures) = batch::collect(inputs);
+    for f in &failures {
+        eprintln!("error: {}: {} [{}]", f.file.display(), f.message, f.kind);
     }
-    Ok(ExitCode::SUCCESS)
+    let files: Vec<PathBuf> = found.into_iter().map(|i| i.path).collect();
+    if files.is_empty() {
+        anyhow::bail!("no input file found in the inputs");
+    }
+    let report = |n: Notice<'_>| match n {
+        Notice::Failed(e) => eprintln!("error: {}: {} [{}]", e.file.display(), e.message, e.kind),
+        Notice::Warning { file, warning } => eprintln!("warning: {}: {warning}", file.display()),
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build()?;
+    let summary = pool.install(|| -> Result<_> {
+        Ok(match out {
+            Some(path) => write_facts_table_file(&files, format, path, report).with_context(|| format!("cannot write {}", path.display()))?,
+            None if format == TableFormat::Parquet => anyhow::bail!("Parquet is written to a file: give --out FILE.parquet"),
+            // A closed pipe (`| head`) ends the output; it is not an error worth reporting.
+            None => match write_facts_table(&files, format, std::io::stdout(), report) {
+                Ok((_, s)) => s,
+                Err(e) if e.is_broken_pipe() => return Ok(None),
+                Err(e) => return Err(e.into()),
+            },
+        }
+        .into())
+    })?;
+    let Some(summary) = summary else { return Ok(ExitCode::SUCCESS) };
+    if let Some(path) = out {
+        eprintln!("{} facts of {} of {} inputs written to {}", summary.facts, summary.documents, files.len(), path.display());
+    }
+    Ok(match (summary.documents, summary.errors.len() + failures.len()) {
+        (_, 0) => ExitCode::SUCCESS,
+        (0, _) => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    })
 }
 
 /// Each file on its own; the exit code is the worst file's (2 unreadable, 1 errors).

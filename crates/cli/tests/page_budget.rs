@@ -46,7 +46,9 @@ fn the_good_pages_of_a_file_with_a_form_bomb_page_give_the_same_facts() {
     let n = doc.get_pages().len();
     // Appended last, the page numbers of the good pages stay as they were.
     let mixed = gongkai::convert_bytes(&with_bomb_page(&bytes, n), "j.pdf").unwrap();
-    assert_eq!(gongkai::facts_jsonl(&mixed), gongkai::facts_jsonl(&alone));
+    // The facts name their source by its sha256, which the extra page changes.
+    let facts = |d: &gongkai_model::Document| gongkai::facts_jsonl(d).replace(&d.source.sha256, "");
+    assert_eq!(facts(&mixed), facts(&alone));
     assert_eq!(mixed.tables, alone.tables);
     let bomb = n + 1;
     assert!(

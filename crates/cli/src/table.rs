@@ -1,0 +1,146 @@
+//! Facts of many inputs in one table (`gongkai facts`, `convert --facts-table`, the
+//! Python package): inputs converted in parallel, written in sorted input order, so the
+//! same inputs give the same bytes however many threads ran.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use gongkai_facts_table::{Format, TableError, TableWriter};
+use gongkai_model::{Document, SCHEMA};
+use rayon::prelude::*;
+
+/// Why one input yielded no facts: its path, the error kind (as `convert` names them) and the cause.
+#[derive(Debug, Clone)]
+pub struct InputError {
+    pub file: PathBuf,
+    pub kind: String,
+    pub message: String,
+}
+
+/// What a table run tells as it goes: an input that failed, or a converter's warning
+/// about an input whose facts were written (unread glyphs, an unknown table, …).
+#[derive(Debug, Clone, Copy)]
+pub enum Notice<'a> {
+    Failed(&'a InputError),
+    Warning { file: &'a Path, warning: &'a str },
+}
+
+/// What a table run did.
+#[derive(Debug, Default)]
+pub struct TableSummary {
+    pub documents: usize,
+    pub facts: u64,
+    pub errors: Vec<InputError>,
+}
+
+/// Every input file: a directory gives its `.pdf` and `.txt` files (recursively, links to
+/// files followed), a named file is taken as it is; sorted, each once.
+pub fn collect_inputs(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in inputs {
+        if std::fs::metadata(p)?.is_dir() {
+            walk(p, &mut files)?;
+        } else {
+            files.push(p.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.path());
+    for e in entries {
+        let p = e.path();
+        let ft = e.file_type()?;
+        if ft.is_dir() {
+            walk(&p, out)?;
+        } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
+            let ext = p.extension().map(|x| x.to_string_lossy().to_lowercase());
+            if matches!(ext.as_deref(), Some("pdf" | "txt")) {
+                out.push(p);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One input as a canonical document: a canonical `.json` written by `convert` is taken
+/// as it stands (so a facts table can be built from a batch's outputs); anything else is
+/// converted. A panic is caught and reported as `internal`.
+pub fn load(file: &Path) -> Result<Document, InputError> {
+    let fail = |kind: &str, message: String| InputError { file: file.to_path_buf(), kind: kind.into(), message };
+    let bytes = std::fs::read(file).map_err(|e| fail("io", format!("cannot read: {e}")))?;
+    if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        return serde_json::from_slice::<Document>(&bytes)
+            .ok()
+            .filter(|d| d.schema == SCHEMA)
+            .ok_or_else(|| fail("not_a_document", format!("not a canonical document ({SCHEMA})")));
+    }
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    std::panic::catch_unwind(|| crate::convert_bytes(&bytes, &name))
+        .map_err(|_| fail("internal", "internal error (panic) while converting; please report this file".into()))?
+        .map_err(|e| fail(e.kind(), e.to_string()))
+}
+
+/// Writes the facts of `files` (in this order) into `out` as one table. Inputs are
+/// converted in parallel on the current rayon pool, a window at a time, so memory stays
+/// bounded by the window, not the corpus. A file that fails is passed to `notify`, and
+/// the table goes on without it; so are the warnings of the files that converted.
+pub fn write_facts_table<W: Write + Send>(
+    files: &[PathBuf],
+    format: Format,
+    out: W,
+    mut notify: impl FnMut(Notice<'_>),
+) -> Result<(W, TableSummary), TableError> {
+    let mut w = TableWriter::new(format, out)?;
+    let mut summary = TableSummary::default();
+    let window = (rayon::current_num_threads() * 8).max(16);
+    for chunk in files.chunks(window) {
+        let docs: Vec<Result<Document, InputError>> = chunk.par_iter().map(|f| load(f)).collect();
+        for (file, d) in chunk.iter().zip(docs) {
+            match d {
+                Ok(doc) => {
+                    w.push(&doc)?;
+                    summary.documents += 1;
+                    for warning in &doc.warnings {
+                        notify(Notice::Warning { file, warning });
+                    }
+                }
+                Err(e) => {
+                    notify(Notice::Failed(&e));
+                    summary.errors.push(e);
+                }
+            }
+        }
+    }
+    summary.facts = w.facts();
+    Ok((w.finish()?, summary))
+}
+
+/// Writes the table to `path` atomically (a temporary name beside it, then rename): the
+/// file is complete or absent. The format is `format`, else the one `path`'s extension names.
+pub fn write_facts_table_file(
+    files: &[PathBuf],
+    format: Format,
+    path: &Path,
+    notify: impl FnMut(Notice<'_>),
+) -> Result<TableSummary, TableError> {
+    let tmp = path.with_file_name(format!(
+        ".{}.tmp{}",
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        std::process::id()
+    ));
+    let run = || -> Result<TableSummary, TableError> {
+        let f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let (f, summary) = write_facts_table(files, format, f, notify)?;
+        f.into_inner().map_err(|e| TableError::Io(e.into_error()))?.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        Ok(summary)
+    };
+    run().inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}

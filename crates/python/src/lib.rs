@@ -1,0 +1,114 @@
+//! `gongkai._native`: the pipeline for Python. The `gongkai` package (python/gongkai)
+//! wraps it: `convert` returns the CLI's canonical JSON, `facts` an Arrow IPC stream that
+//! pyarrow reads without copying, `check` the findings. Every call releases the GIL
+//! while it reads and converts, so Python threads (and Spark's workers) run in parallel.
+
+use std::path::PathBuf;
+
+use gongkai::table::{collect_inputs, load, InputError};
+use gongkai_model::{Document, SCHEMA};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use rayon::prelude::*;
+
+create_exception!(_native, ConvertError, PyValueError, "A file could not be converted: args are (message, kind, file).");
+
+fn convert_error(e: InputError) -> PyErr {
+    let file = e.file.display().to_string();
+    ConvertError::new_err((format!("{file}: {} [{}]", e.message, e.kind), e.kind, file))
+}
+
+/// A canonical document as it stands (`schema` is ours), else the bytes converted.
+fn document_from_bytes(data: &[u8], name: &str) -> Result<Document, InputError> {
+    if let Some(d) = stored(data) {
+        return Ok(d);
+    }
+    let fail = |kind: &str, message: String| InputError { file: PathBuf::from(name), kind: kind.into(), message };
+    std::panic::catch_unwind(|| gongkai::convert_bytes(data, name))
+        .map_err(|_| fail("internal", "internal error (panic) while converting; please report this file".into()))?
+        .map_err(|e| fail(e.kind(), e.to_string()))
+}
+
+fn stored(data: &[u8]) -> Option<Document> {
+    serde_json::from_slice::<Document>(data).ok().filter(|d| d.schema == SCHEMA)
+}
+
+/// The canonical document of a file, as the JSON text `gongkai convert` writes.
+#[pyfunction]
+fn convert_path(py: Python<'_>, path: PathBuf) -> PyResult<String> {
+    py.detach(|| load(&path).map(|d| gongkai::document_json(&d))).map_err(convert_error)
+}
+
+/// The canonical document of a file's bytes (`name` is recorded as its file name).
+#[pyfunction]
+fn convert_bytes(py: Python<'_>, data: &[u8], name: &str) -> PyResult<String> {
+    py.detach(|| document_from_bytes(data, name).map(|d| gongkai::document_json(&d))).map_err(convert_error)
+}
+
+/// The findings of the checks (JSON array), for a file or a canonical document's bytes.
+#[pyfunction]
+fn check_bytes(py: Python<'_>, data: &[u8], name: &str) -> PyResult<String> {
+    py.detach(|| {
+        // A stored document is checked as it stands (its tables may have been edited).
+        let findings = match stored(data) {
+            Some(d) => gongkai_check::check(&d),
+            None => document_from_bytes(data, name)?.findings,
+        };
+        Ok(serde_json::to_string(&findings).expect("findings serialize"))
+    })
+    .map_err(convert_error)
+}
+
+type Errors = Vec<(String, String, String)>;
+
+fn table(py: Python<'_>, docs: Vec<Result<Document, InputError>>) -> PyResult<(Py<PyBytes>, Errors)> {
+    let mut ok = Vec::new();
+    let mut errors = Vec::new();
+    for d in docs {
+        match d {
+            Ok(d) => ok.push(d),
+            Err(e) => errors.push((e.file.display().to_string(), e.kind, e.message)),
+        }
+    }
+    let ipc = py.detach(|| gongkai_facts_table::ipc_stream(&ok)).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok((PyBytes::new(py, &ipc).unbind(), errors))
+}
+
+fn pool(jobs: Option<usize>) -> PyResult<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build().map_err(|e| PyOSError::new_err(e.to_string()))
+}
+
+/// The facts of files and directories (searched for .pdf/.txt) as an Arrow IPC stream,
+/// converted in parallel, in sorted input order; plus the inputs that failed.
+#[pyfunction]
+#[pyo3(signature = (paths, jobs = None))]
+fn facts_paths(py: Python<'_>, paths: Vec<PathBuf>, jobs: Option<usize>) -> PyResult<(Py<PyBytes>, Errors)> {
+    let files = py.detach(|| collect_inputs(&paths)).map_err(|e| PyOSError::new_err(format!("cannot read the inputs: {e}")))?;
+    let pool = pool(jobs)?;
+    let docs = py.detach(|| pool.install(|| files.par_iter().map(|f| load(f)).collect::<Vec<_>>()));
+    table(py, docs)
+}
+
+/// The facts of (name, bytes) pairs, in the order given (what a Spark partition holds).
+#[pyfunction]
+#[pyo3(signature = (items, jobs = None))]
+fn facts_bytes(py: Python<'_>, items: Vec<(String, Vec<u8>)>, jobs: Option<usize>) -> PyResult<(Py<PyBytes>, Errors)> {
+    let pool = pool(jobs)?;
+    let docs = py.detach(|| pool.install(|| items.par_iter().map(|(n, b)| document_from_bytes(b, n)).collect::<Vec<_>>()));
+    table(py, docs)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(convert_path, m)?)?;
+    m.add_function(wrap_pyfunction!(convert_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(check_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(facts_paths, m)?)?;
+    m.add_function(wrap_pyfunction!(facts_bytes, m)?)?;
+    m.add("ConvertError", m.py().get_type::<ConvertError>())?;
+    m.add("SCHEMA", SCHEMA)?;
+    m.add("AMOUNT_SCALE", gongkai_facts_table::AMOUNT_SCALE)?;
+    Ok(())
+}
