@@ -47,6 +47,9 @@ def test_facts_are_the_cli_facts_typed_exactly(root, gongkai_bin):
     assert len(got) == len(want) == 3 * 910
     for g, w in zip(got, want):
         for k, v in w.items():
+            if k in ("bbox", "ocr"):
+                # Boxes and OCR readings are in the JSON facts only, not the typed table.
+                continue
             if k == "amount":
                 # The JSON number has the printed digits; the decimal is the same number.
                 assert g[k] == decimal.Decimal(w["value"]), (g, w)
