@@ -286,9 +286,8 @@ def single_row(pt, t, opts, unit, whole):
     paths = [k.split("/") for k in keys]
     if opts["three_public"] == "category-first":
         # category bands above, 预算数/决算数 below (as Shanghai prints), same keys
-        order = sorted(range(len(keys)), key=lambda i: (paths[i][1:], paths[i][0]))
         cats = []
-        for i in order:
+        for i in range(len(keys)):
             if paths[i][1:] not in cats:
                 cats.append(paths[i][1:])
         order = [i for c in cats for i in range(len(keys)) if paths[i][1:] == c]

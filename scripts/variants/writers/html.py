@@ -61,10 +61,13 @@ th, td.h {{ text-align: center; }}
                 cur = []
         chunks.append(cur)
         for k, chunk in enumerate(chunks):
-            cls = ' class="brk"' if k else ""
+            if k:
+                # the break as an empty paragraph before the table: LibreOffice Writer's HTML
+                # import hangs on a table that carries break-before itself
+                out.append('<p class="brk"></p>')
             width = sum(t.widths) * fs
             # border/cellspacing attributes too: Writer's HTML import ignores CSS borders
-            out.append(f'<table{cls} border="1" cellspacing="0" cellpadding="2" style="width:{width:.1f}pt"><colgroup>{cols}</colgroup>')
+            out.append(f'<table border="1" cellspacing="0" cellpadding="2" style="width:{width:.1f}pt"><colgroup>{cols}</colgroup>')
             if o["repeat_header"] == "yes":
                 out.append("<thead>" + _rows(t.header, "th") + "</thead>")
             elif k == 0:
