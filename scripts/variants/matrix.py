@@ -42,8 +42,9 @@ def make_variant(i, seed, goldens, bases, posts, forced=None, chain_forced=None)
     golden = goldens[i % len(goldens)]
     base = rng.choices(bases, weights=[producers.WEIGHTS.get(b, 2) for b in bases])[0]
     chain = [base]
-    if posts and rng.random() < producers.POST_SHARE:
-        chain.append(rng.choice(posts))
+    usable = [p for p in posts if (base, p) not in producers.UNUSABLE]
+    if usable and rng.random() < producers.POST_SHARE:
+        chain.append(rng.choice(usable))
     opts = layout.choose(rng, golden)
     if chain_forced:
         chain = chain_forced
@@ -151,7 +152,7 @@ def text_survives(v):
     as WinAnsi without ToUnicode): no reader can recover those words, and the right answer
     is the error `unmapped_fonts`, not facts."""
     import shutil
-    if not shutil.which("pdftotext"):
+    if not shutil.which("pdftotext") or not v.pdf.endswith(".pdf"):
         return True
     r = subprocess.run(["pdftotext", v.pdf, "-"], capture_output=True, timeout=120)
     text = "".join(r.stdout.decode("utf-8", "replace").split())
@@ -221,8 +222,9 @@ def covering(known, v):
     """The known entries that explain a failing variant, or [] when any of its failures is
     unexplained: each failing table must be named by a matching entry (an entry without
     `tables` explains every table and errors)."""
-    hits = [i for i, e in enumerate(known) if covers(e, v)]
     ts, err = failing_tables(v)
+    hits = [i for i, e in enumerate(known) if covers(e, v)
+            and (not e.get("tables") or ts & set(e["tables"]))]
     for t in ts:
         if not any(not known[i].get("tables") or t in known[i]["tables"] for i in hits):
             return []

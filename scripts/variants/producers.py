@@ -37,6 +37,10 @@ TEXT_POST = {
     "raw-text": ["pdftotext", "-raw"],
 }
 DEFAULT = list(BASE) + list(POST)
+# (producer, post-processor) pairs whose output is no longer the document: Ghostscript rewrites
+# the widths of the Word-like writer's TrueType subset (reportlab-made) as 3906/1000 em while
+# positioning each glyph explicitly, so every glyph box is 3.9 em wide (pdftotext garbles it too)
+UNUSABLE = {("wordlike", "gs")}
 # how often each producer is drawn: fast ones more often (CI's time budget)
 WEIGHTS = {"calc": 3, "writer": 1, "chromium": 1, "wordlike": 3, "reportlab-cid": 3, "reportlab-ttf": 3}
 POST_SHARE = 0.3

@@ -43,6 +43,22 @@ def _plain_row(ncols, pieces):
     return "".join(out) + "</table:table-row>"
 
 
+def _beside_split(t, o, fs):
+    """Columns the title takes when the captions sit beside it; widens the last column so the
+    captions fit in the rest (Calc clips a merged cell's text)."""
+    n = len(t.widths)
+    title_em = len(t.title) * (fs + 5) / fs + 1
+    caps_em = len("　　".join(t.captions)) + 2
+    k, width = 0, 0.0
+    while k < n - 1 and width < title_em:
+        width += t.widths[k]
+        k += 1
+    rest = sum(t.widths[k:])
+    if rest < caps_em:
+        t.widths[-1] += caps_em - rest
+    return k
+
+
 def sheet(t, o, fs):
     n = t.ncols
     out = [f'<table:table table:name="{escape(t.id)}" table:style-name="ta1">']
@@ -58,7 +74,7 @@ def sheet(t, o, fs):
         out.append(_plain_row(n, [(t.title, n, "title")]))
         out.append(_plain_row(n, [(caps, n, "plain")]))
     else:
-        right = max(1, min(3, n // 3))
+        right = n - _beside_split(t, o, fs)
         out.append(_plain_row(n, [(t.title, n - right, "title"), (caps, right, "plain")]))
     if o["repeat_header"] == "yes":
         out.append("<table:table-header-rows>")
@@ -81,6 +97,9 @@ def write(variant, path):
     border = "0.5pt solid #000000"
     cols = []
     for t in variant.tables:
+        if o["caption"] == "beside":
+            t.widths = list(t.widths)
+            _beside_split(t, o, fs)
         for i, w in enumerate(t.widths):
             mm = w * fs * 0.3528 + 1.5
             cols.append(f'<style:style style:name="co{id(t)}_{i}" style:family="table-column">'
