@@ -336,7 +336,7 @@ def _reportlab(variant, path, cjk):
     cv = canvas.Canvas(path, pagesize=(pages[0].w, pages[0].h), invariant=1)
     for p in pages:
         if p.rotate:
-            cv.setPageSize((p.h, p.w))
+            cv.setPageSize((p.w, p.h))  # reportlab swaps the media box of a page rotated by 90
             cv.setPageRotation(90)
             cv.transform(0, 1, -1, 0, p.h, 0)
         else:
