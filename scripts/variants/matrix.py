@@ -58,6 +58,11 @@ def make_variant(i, seed, goldens, bases, posts, forced=None, chain_forced=None)
         opts["rules"] = "n/a"
         if opts["orientation"] == "rotate":
             opts["orientation"] = "landscape"
+    if base in ("writer", "docx"):
+        # Writer's HTML import ignores CSS page breaks and @page sizes, and lays each table
+        # chunk out with its own column widths: it prints one portrait flow
+        opts["page_breaks"] = opts["total_alone"] = "n/a"
+        opts["orientation"] = "portrait"
     if "pdftocairo" in chain and opts["orientation"] == "rotate":
         # pdftocairo -pdf writes a /Rotate page unrotated, clipping the landscape content
         # to the portrait media box: what it prints is not the document any more
