@@ -2,12 +2,13 @@
 //! over this; tests call it directly.
 
 use gongkai_extract::pdf::PdfError;
-use gongkai_extract::{read_pdf, read_text, ExtractError};
+use gongkai_extract::{read_pdf, read_text, ExtractError, LaidOut};
 use gongkai_model::{Document, Metadata, Source, SCHEMA};
 use gongkai_segment::most_common;
 use sha2::{Digest, Sha256};
 
 pub use gongkai_emit::{document_json, facts, facts_jsonl};
+pub use gongkai_ocr::{EngineKind as OcrEngine, Mode as OcrMode, Options as OcrOptions};
 
 /// Why a file could not be converted. `kind()` is the stable machine-readable name.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,8 @@ pub enum ConvertError {
     Extract(#[from] ExtractError),
     #[error("not a disclosure: no known table (收入支出决算总表, 收入决算表, …) was found")]
     NotDisclosure,
+    #[error("OCR of the scanned pages failed: {0}")]
+    Ocr(#[from] gongkai_ocr::OcrError),
 }
 
 impl ConvertError {
@@ -30,6 +33,7 @@ impl ConvertError {
             ConvertError::Extract(ExtractError::NoText(_)) => "no_text_layer",
             ConvertError::Extract(ExtractError::Unmapped(_)) => "unmapped_fonts",
             ConvertError::NotDisclosure => "not_a_disclosure",
+            ConvertError::Ocr(_) => "ocr",
         }
     }
 }
@@ -41,6 +45,58 @@ fn looks_like_pdf(bytes: &[u8], file_name: &str) -> bool {
 /// Convert one input. `file_name` is recorded in the output (no directory).
 pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertError> {
     let laid = if looks_like_pdf(bytes, file_name) { read_pdf(bytes)? } else { read_text(bytes)? };
+    from_lines(bytes, file_name, laid)
+}
+
+/// Convert one input with options: `ocr.mode` says which pages of a PDF are read by OCR
+/// (auto: pages without a text layer and pages whose fonts have no Unicode mapping).
+/// Every amount read by OCR is then proven, corrected or named by the identities
+/// (`gongkai_ocr::prove`).
+pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Result<Document, ConvertError> {
+    if ocr.mode == OcrMode::Never || !looks_like_pdf(bytes, file_name) || bytes.is_empty() {
+        return convert_bytes(bytes, file_name);
+    }
+    let opened = gongkai_extract::pdf::open_repaired(bytes).map_err(ExtractError::from)?;
+    let pages = gongkai_extract::pdf::pages(&opened.doc);
+    let targets: Vec<u32> = pages
+        .iter()
+        .filter(|p| {
+            let readable = p.glyphs.iter().any(|g| !g.text.trim().is_empty());
+            ocr.mode == OcrMode::Always || (!readable && p.images > 0) || p.unmapped > 0
+        })
+        .map(|p| p.number)
+        .collect();
+    if targets.is_empty() {
+        return convert_bytes(bytes, file_name);
+    }
+    let read = gongkai_ocr::ocr_pages(bytes, &targets, ocr)?;
+    let engine = match ocr.engine {
+        OcrEngine::Paddle => "paddle",
+        OcrEngine::Tesseract => "tesseract",
+    };
+    let mut warnings: Vec<String> = opened.repair.iter().map(|r| format!("damaged file: {r}")).collect();
+    let mut lines = Vec::new();
+    for p in &pages {
+        match read.iter().find(|o| o.page.number == p.number) {
+            Some(o) => {
+                warnings.push(format!("page {}: read by OCR ({engine}, {} dpi, skew {:.2}°)", p.number, ocr.dpi, o.skew));
+                lines.extend(gongkai_extract::lattice::page_lines(&o.page));
+            }
+            None => {
+                warnings.extend(p.problems.iter().map(|m| format!("page {}: {m}", p.number)));
+                lines.extend(gongkai_extract::lattice::page_lines(p));
+            }
+        }
+    }
+    let laid = LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings, damaged: opened.repair.clone() };
+    let mut doc = from_lines(bytes, file_name, laid)?;
+    let cells: Vec<gongkai_ocr::CellReading> = read.into_iter().flat_map(|o| o.cells).collect();
+    gongkai_ocr::prove(&mut doc, &cells, &targets, engine);
+    Ok(doc)
+}
+
+/// Lines to the canonical document: segment, tables, checks.
+fn from_lines(bytes: &[u8], file_name: &str, laid: LaidOut) -> Result<Document, ConvertError> {
     let seg = gongkai_segment::segment(&laid.lines);
     if seg.tables.is_empty() {
         // A damaged file that yields no table failed because of the damage: say so.

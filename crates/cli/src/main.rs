@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
@@ -26,6 +26,36 @@ gongkai facts samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt | head"
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
+}
+
+/// OCR of scanned pages (see the README's section on scans).
+#[derive(Args, Clone, Copy)]
+struct OcrArgs {
+    /// When to OCR: `auto` (pages without a text layer or with unmappable fonts), `always`, `never`.
+    #[arg(long = "ocr", default_value = "auto")]
+    mode: gongkai::OcrMode,
+    /// OCR engine: `paddle` (PP-OCRv4 through onnxruntime) or `tesseract`.
+    #[arg(long = "ocr-engine", default_value = "paddle")]
+    engine: gongkai::OcrEngine,
+}
+
+impl OcrArgs {
+    fn options(self) -> gongkai::OcrOptions {
+        gongkai::OcrOptions { mode: self.mode, engine: self.engine, ..Default::default() }
+    }
+    /// The same options as worker arguments.
+    fn to_args(self) -> [String; 4] {
+        let m = match self.mode {
+            gongkai::OcrMode::Auto => "auto",
+            gongkai::OcrMode::Always => "always",
+            gongkai::OcrMode::Never => "never",
+        };
+        let e = match self.engine {
+            gongkai::OcrEngine::Paddle => "paddle",
+            gongkai::OcrEngine::Tesseract => "tesseract",
+        };
+        ["--ocr".into(), m.into(), "--ocr-engine".into(), e.into()]
+    }
 }
 
 #[derive(Subcommand)]
@@ -67,6 +97,8 @@ Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
         /// Skip inputs whose two outputs already exist and are newer than the input.
         #[arg(long)]
         resume: bool,
+        #[command(flatten)]
+        ocr: OcrArgs,
     },
     /// Convert one file in a separate process (used by `convert`; not for direct use).
     #[command(hide = true)]
@@ -76,6 +108,8 @@ Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
         out: PathBuf,
         #[arg(long)]
         stem: String,
+        #[command(flatten)]
+        ocr: OcrArgs,
     },
     /// Check every identity of one file: table sums, column sums, summaries, cross-table equalities.
     #[command(long_about = "Check the accounting identities of a disclosure: 类 = Σ款 = Σ项 and 合计 = Σ类 in every column, \
@@ -93,6 +127,8 @@ Example:\n  gongkai check samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt -
         /// `text` (a readable report) or `json` (one array of findings).
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
+        #[command(flatten)]
+        ocr: OcrArgs,
     },
     /// Print the facts of one file (JSON Lines) to stdout.
     #[command(long_about = "Print one fact per non-blank table cell as JSON Lines:\n  \
@@ -101,18 +137,20 @@ Example:\n  gongkai facts samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt >
     Facts {
         /// A .pdf or .txt disclosure.
         file: PathBuf,
+        #[command(flatten)]
+        ocr: OcrArgs,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.cmd {
-        Cmd::Convert { inputs, out, jobs, quiet, timeout, max_memory, resume } => {
-            convert(&inputs, &out, &Batch { jobs, quiet, timeout: Duration::from_secs(timeout.max(1)), max_memory, resume })
+        Cmd::Convert { inputs, out, jobs, quiet, timeout, max_memory, resume, ocr } => {
+            convert(&inputs, &out, &Batch { jobs, quiet, timeout: Duration::from_secs(timeout.max(1)), max_memory, resume, ocr })
         }
-        Cmd::Worker { file, out, stem } => worker(&file, &out, &stem),
-        Cmd::Facts { file } => facts(&file),
-        Cmd::Check { file, format } => check(&file, &format),
+        Cmd::Worker { file, out, stem, ocr } => worker(&file, &out, &stem, &ocr.options()),
+        Cmd::Facts { file, ocr } => facts(&file, &ocr.options()),
+        Cmd::Check { file, format, ocr } => check(&file, &format, &ocr.options()),
     };
     match r {
         Ok(code) => code,
@@ -123,10 +161,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn facts(file: &Path) -> Result<ExitCode> {
+fn facts(file: &Path, ocr: &gongkai::OcrOptions) -> Result<ExitCode> {
     let bytes = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    match gongkai::convert_bytes(&bytes, &name) {
+    match gongkai::convert_bytes_with(&bytes, &name, ocr) {
         Ok(doc) => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth reporting.
@@ -143,7 +181,7 @@ fn facts(file: &Path) -> Result<ExitCode> {
     }
 }
 
-fn check(file: &Path, format: &str) -> Result<ExitCode> {
+fn check(file: &Path, format: &str, ocr: &gongkai::OcrOptions) -> Result<ExitCode> {
     let bytes = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // A canonical document written by `convert` is checked as it stands (its tables may
@@ -154,7 +192,7 @@ fn check(file: &Path, format: &str) -> Result<ExitCode> {
             d.findings = gongkai_check::check(&d);
             d
         }
-        None => match gongkai::convert_bytes(&bytes, &name) {
+        None => match gongkai::convert_bytes_with(&bytes, &name, ocr) {
             Ok(d) => d,
             Err(e) => {
                 eprintln!("error: {}: {e} [{}]", file.display(), e.kind());
@@ -293,6 +331,7 @@ struct Batch {
     timeout: Duration,
     max_memory: u64,
     resume: bool,
+    ocr: OcrArgs,
 }
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -401,7 +440,7 @@ fn convert(inputs: &[PathBuf], out: &Path, opt: &Batch) -> Result<ExitCode> {
 fn run_worker(exe: &Path, file: &Path, out: &Path, stem: &str, opt: &Batch) -> std::result::Result<(), Failure> {
     let fail = |kind: &str, message: String| Failure { file: file.to_path_buf(), kind: kind.into(), message };
     let mut cmd = std::process::Command::new(exe);
-    cmd.arg("worker").arg(file).arg("--out").arg(out).arg("--stem").arg(stem);
+    cmd.arg("worker").arg(file).arg("--out").arg(out).arg("--stem").arg(stem).args(opt.ocr.to_args());
     cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null());
     #[cfg(unix)]
     {
@@ -457,7 +496,7 @@ fn run_worker(exe: &Path, file: &Path, out: &Path, stem: &str, opt: &Batch) -> s
 }
 
 /// The worker: convert one file, print the outcome as one JSON line.
-fn worker(file: &Path, out: &Path, stem: &str) -> Result<ExitCode> {
+fn worker(file: &Path, out: &Path, stem: &str, ocr: &gongkai::OcrOptions) -> Result<ExitCode> {
     // A testing aid: GONGKAI_TEST_FAULT=hang:<name> or abort:<name> makes the worker for
     // files whose name contains <name> hang or abort, so the batch's timeout and crash
     // handling are tested on a real process.
@@ -469,7 +508,7 @@ fn worker(file: &Path, out: &Path, stem: &str) -> Result<ExitCode> {
             _ => {}
         }
     }
-    let line = match convert_one(file, out, stem) {
+    let line = match convert_one(file, out, stem, ocr) {
         Ok(()) => serde_json::json!({"ok": true}),
         Err(f) => serde_json::json!({"ok": false, "kind": f.kind, "error": f.message}),
     };
@@ -477,12 +516,12 @@ fn worker(file: &Path, out: &Path, stem: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn convert_one(file: &Path, out: &Path, stem: &str) -> std::result::Result<(), Failure> {
+fn convert_one(file: &Path, out: &Path, stem: &str, ocr: &gongkai::OcrOptions) -> std::result::Result<(), Failure> {
     let fail = |kind: &str, message: String| Failure { file: file.to_path_buf(), kind: kind.into(), message };
     let bytes = fs::read(file).map_err(|e| fail("io", format!("cannot read: {e}")))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // A panic in one file must not cost the others: it is reported as an internal error.
-    let doc = std::panic::catch_unwind(|| gongkai::convert_bytes(&bytes, &name))
+    let doc = std::panic::catch_unwind(|| gongkai::convert_bytes_with(&bytes, &name, ocr))
         .map_err(|_| fail("internal", "internal error (panic) while converting; please report this file".into()))?
         .map_err(|e| fail(e.kind(), e.to_string()))?;
     write_atomic(&out.join(format!("{stem}.json")), gongkai::document_json(&doc).as_bytes())

@@ -84,7 +84,7 @@ mod tests {
                     level: Some("项".into()),
                     label: "事业运行".into(),
                     line_number: None,
-                    cells: vec![Cell { col: "本年收入合计".into(), value: parse_amount("4.65").unwrap() }],
+                    cells: vec![Cell { col: "本年收入合计".into(), value: parse_amount("4.65").unwrap(), ocr: None }],
                     at: Location { page: Some(7), line: None },
                 }],
                 empty_statement: None,

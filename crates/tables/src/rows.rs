@@ -116,7 +116,7 @@ fn values(l: &Line, cols: &[ValueCol]) -> Result<Vec<Cell>, String> {
     for c in cols {
         let raw = l.cells.get(c.idx).map(String::as_str).unwrap_or("");
         match cell_amount(raw) {
-            Ok(Some(v)) => out.push(Cell { col: c.key.clone(), value: v }),
+            Ok(Some(v)) => out.push(Cell { col: c.key.clone(), value: v, ocr: None }),
             Ok(None) => {}
             Err(()) => return Err(raw.to_string()),
         }
@@ -416,7 +416,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                         grouped.resize(e.group + 1, Vec::new());
                     }
                     if let Some(v) = e.value {
-                        grouped[e.group].push(econ_row(&e.code, &e.name, Cell { col: key.clone(), value: v }, l.at()));
+                        grouped[e.group].push(econ_row(&e.code, &e.name, Cell { col: key.clone(), value: v, ocr: None }, l.at()));
                     }
                 }
             }
@@ -476,7 +476,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                 }
             };
             let Some(v) = v else { continue };
-            let cell = Cell { col: key.clone(), value: v };
+            let cell = Cell { col: key.clone(), value: v, ocr: None };
             match code {
                 Some(code) => {
                     if grouped.len() <= g {
