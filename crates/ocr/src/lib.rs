@@ -9,6 +9,7 @@
 //! and recorded, any other is an error finding naming the cell.
 
 pub mod engine;
+pub mod labels;
 pub mod page;
 pub mod prove;
 pub mod raster;

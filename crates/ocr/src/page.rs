@@ -188,21 +188,51 @@ pub fn read_page(img: &Gray, dpi: u32, number: u32, engine: &dyn Engine) -> Resu
             }
         }
     }
+    // Specks read as characters around an amount ("0.00時·"): dropped, and the amount
+    // kept at a low confidence, so that only the identities can prove it.
+    for (job, r) in jobs.iter().zip(readings.iter_mut()) {
+        if job.cell.is_none() {
+            continue;
+        }
+        let keep = |c: char| c.is_ascii_digit() || ",.-".contains(c);
+        let kept: String = r.text.chars().filter(|&c| keep(c)).collect();
+        let dropped = r.text.chars().filter(|&c| !keep(c) && !c.is_whitespace()).count();
+        if dropped > 0 && dropped <= 2 && kept.chars().count() >= 3 && gongkai_model::parse_amount(&kept).is_some() {
+            let chars: Vec<f32> = r.text.chars().zip(&r.chars).filter(|(c, _)| keep(*c)).map(|(_, &p)| p.min(0.5)).collect();
+            *r = Reading { text: kept, chars };
+        }
+    }
     let mut page = Page { number, width: w as f32 * s, height: hpt, rules, images: 1, ..Page::default() };
-    let mut per_cell: Vec<Option<CellReading>> = vec![None; cells.len()];
+    // A cell's lines joined (a wrapped label is one label), then matched to the catalogue.
+    let mut per_cell: Vec<Option<(CellReading, Rect)>> = vec![None; cells.len()];
     for (job, r) in jobs.iter().zip(&readings) {
-        let text: String = r.text.trim().to_string();
+        let text = r.text.trim();
         if text.is_empty() {
             continue;
         }
-        place(&mut page.glyphs, &text, &job.rect);
-        if let Some(ci) = job.cell {
-            let c = per_cell[ci].get_or_insert(CellReading { page: number, text: String::new(), chars: Vec::new() });
-            c.text.push_str(&r.text);
-            c.chars.extend(&r.chars);
+        match job.cell {
+            Some(ci) => {
+                let (c, rect) = per_cell[ci].get_or_insert((CellReading { page: number, text: String::new(), chars: Vec::new() }, job.rect));
+                c.text.push_str(text);
+                c.chars.extend(r.text.chars().zip(&r.chars).filter(|(ch, _)| !ch.is_whitespace()).map(|(_, &p)| p));
+                rect.x0 = rect.x0.min(job.rect.x0);
+                rect.x1 = rect.x1.max(job.rect.x1);
+            }
+            None => {
+                let text = crate::labels::nearest(text).unwrap_or_else(|| text.to_string());
+                place(&mut page.glyphs, &text, &job.rect);
+            }
         }
     }
-    Ok(OcrPage { page, cells: per_cell.into_iter().flatten().collect(), skew })
+    let mut out = Vec::new();
+    for (mut c, rect) in per_cell.into_iter().flatten() {
+        if let Some(fixed) = crate::labels::nearest(&c.text) {
+            c.text = fixed;
+        }
+        place(&mut page.glyphs, &c.text, &rect);
+        out.push(c);
+    }
+    Ok(OcrPage { page, cells: out, skew })
 }
 
 fn is_cjk(c: char) -> bool {
