@@ -168,8 +168,8 @@ impl Engine for Paddle {
         for batch in order.chunks(16) {
             let bw = batch.iter().map(|&i| scaled[i].w).max().unwrap_or(8).max(REC_H);
             let n = batch.len();
-            // Normalized to [-1, 1]; the padding is 0 (mid-gray), as PaddleOCR pads.
-            let mut data = vec![0f32; n * 3 * REC_H * bw];
+            // Normalized to [-1, 1]; the padding is paper (white), so nothing is read into it.
+            let mut data = vec![1f32; n * 3 * REC_H * bw];
             for (b, &i) in batch.iter().enumerate() {
                 let g = &scaled[i];
                 for y in 0..REC_H {
