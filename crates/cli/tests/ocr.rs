@@ -88,3 +88,58 @@ fn a_scan_reads_as_its_text_layer_and_nothing_is_wrong_unflagged() {
         assert!(doc.warnings.iter().any(|w| w.contains("read by OCR")));
     }
 }
+
+/// The identities as an error-correcting code, on the Jiaozuo text taken as if read by
+/// OCR: a last digit misread with low confidence is corrected back (and recorded), the
+/// same misread with high confidence is not changed but named by an error finding, and
+/// every other reading is proven.
+#[test]
+fn identities_correct_a_low_confidence_digit_and_flag_a_confident_misread() {
+    let text = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt")).unwrap();
+    let truth = gongkai::convert_bytes(&text, "j.txt").unwrap();
+    // The income table's first 项 row in class 201 with an amount of three digits or more.
+    let (ti, ri, ci) = truth
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.id == "income")
+        .flat_map(|(ti, t)| t.rows.iter().enumerate().map(move |(ri, r)| (ti, ri, r)))
+        .filter(|(_, _, r)| r.code.as_deref().is_some_and(|c| c.starts_with("201") && c.len() == 7))
+        .find_map(|(ti, ri, r)| r.cells.iter().position(|c| c.value.0.to_string().len() >= 4 && !c.value.is_zero()).map(|ci| (ti, ri, ci)))
+        .expect("a 项 amount");
+    let printed = truth.tables[ti].rows[ri].cells[ci].value.0.to_string();
+    let mut misread: Vec<char> = printed.chars().collect();
+    let last = misread.len() - 1;
+    misread[last] = char::from(b'0' + (misread[last] as u8 - b'0' + 3) % 10);
+    let misread: String = misread.into_iter().collect();
+    for (conf, corrected) in [(0.4f32, true), (0.999, false)] {
+        let mut doc = truth.clone();
+        let mut readings = Vec::new();
+        for t in doc.tables.iter_mut() {
+            for r in t.rows.iter_mut() {
+                r.at.page = Some(1);
+                for c in &r.cells {
+                    let s = c.value.0.to_string();
+                    readings.push(gongkai_ocr::CellReading { page: 1, chars: vec![0.999; s.chars().count()], text: s });
+                }
+            }
+        }
+        let cell = &mut doc.tables[ti].rows[ri].cells[ci];
+        cell.value = gongkai_model::parse_amount(&misread).unwrap();
+        let mut chars = vec![0.999; misread.chars().count()];
+        chars[last] = conf;
+        readings.push(gongkai_ocr::CellReading { page: 1, text: misread.clone(), chars });
+        gongkai_ocr::prove(&mut doc, &readings, &[1], "test");
+        let cell = &doc.tables[ti].rows[ri].cells[ci];
+        let ocr = cell.ocr.as_ref().unwrap();
+        assert_eq!(ocr.read, misread);
+        let named = doc.findings.iter().any(|f| f.rule == "ocr.unproven" && f.row.as_deref() == Some(&doc.tables[ti].rows[ri].key) && f.col.as_deref() == Some(&cell.col));
+        if corrected {
+            assert_eq!(cell.value.0.to_string(), printed, "corrected back");
+            assert!(ocr.corrected && ocr.proven && !named);
+        } else {
+            assert_eq!(cell.value.0.to_string(), misread, "a confident reading is kept");
+            assert!(!ocr.corrected && !ocr.proven && named);
+        }
+    }
+}

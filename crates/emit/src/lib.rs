@@ -18,6 +18,9 @@ pub struct Fact<'a> {
     pub page: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// A fact read by OCR: the reading, its confidence, corrected, proven (the contract allows it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<&'a gongkai_model::OcrRead>,
 }
 
 /// Facts in document order: tables as printed, rows top-down, columns left to right.
@@ -35,6 +38,7 @@ pub fn facts(doc: &Document) -> Vec<Fact<'_>> {
                     label: &r.label,
                     page: r.at.page,
                     line: r.at.line,
+                    ocr: c.ocr.as_ref(),
                 });
             }
         }
