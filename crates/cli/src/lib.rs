@@ -56,6 +56,16 @@ pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Re
     if ocr.mode == OcrMode::Never || !looks_like_pdf(bytes, file_name) || bytes.is_empty() {
         return convert_bytes(bytes, file_name);
     }
+    // Auto: a file whose every page has a text layer takes the text path, read once.
+    if ocr.mode == OcrMode::Auto {
+        match read_pdf(bytes) {
+            Ok(laid) if !laid.warnings.iter().any(|w| w.contains("image only (a scan)") || w.contains("no Unicode mapping")) => {
+                return from_lines(bytes, file_name, laid)
+            }
+            Ok(_) | Err(ExtractError::NoText(_)) | Err(ExtractError::Unmapped(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let opened = gongkai_extract::pdf::open_repaired(bytes).map_err(ExtractError::from)?;
     let pages = gongkai_extract::pdf::pages(&opened.doc);
     let targets: Vec<u32> = pages
