@@ -62,8 +62,24 @@ fn distance(a: &[char], b: &[char], cap: usize) -> usize {
     prev[b.len()]
 }
 
-/// The catalogue's label for a misread one, keeping a leading ordinal (`十三、`) as read.
+/// The catalogue's label for a misread one, keeping a leading ordinal (`十三、`) as read;
+/// a label the catalogue knows only without its closing 收入 / 支出 (the summary's
+/// `…财政拨款收入`) is matched without it.
 pub fn nearest(text: &str) -> Option<String> {
+    if let Some(n) = nearest_whole(text) {
+        return Some(n);
+    }
+    for suffix in ["收入", "支出"] {
+        if let Some(stem) = text.trim_end().strip_suffix(suffix) {
+            if let Some(n) = nearest_whole(stem) {
+                return Some(n + suffix);
+            }
+        }
+    }
+    None
+}
+
+fn nearest_whole(text: &str) -> Option<String> {
     let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
     // The ordinal prefix: up to the first 、 within the first 5 characters.
     let cut = t.iter().take(5).position(|&c| c == '、').map(|i| i + 1).unwrap_or(0);
@@ -71,7 +87,7 @@ pub fn nearest(text: &str) -> Option<String> {
     if body.len() < 4 || !body.iter().any(|&c| is_cjk(c)) {
         return None;
     }
-    let cap = if body.len() >= 8 { 2 } else { 1 };
+    let cap = if body.len() >= 10 { 2 } else { 1 };
     let vocab = vocabulary();
     if vocab.iter().any(|v| v.as_slice() == body) {
         return None;
@@ -105,6 +121,7 @@ mod tests {
         assert_eq!(super::nearest("一般公共服务攴出").as_deref(), Some("一般公共服务支出"));
         assert_eq!(super::nearest("二十二、灾害防治及应急管埋支出").as_deref(), Some("二十二、灾害防治及应急管理支出"));
         assert_eq!(super::nearest("一般公共服务支出"), None);
+        assert_eq!(super::nearest("国有资本经营预算财攻拨款收入").as_deref(), Some("国有资本经营预算财政拨款收入"));
         assert_eq!(super::nearest("5,896.65"), None);
     }
 }

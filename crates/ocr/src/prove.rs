@@ -2,7 +2,8 @@
 //!
 //! A cell takes part in the identities whose outcome moves when the cell does (found by
 //! moving it one unit of its last digit: no list of terms is kept twice). A reading is
-//! proven when it takes part in at least one identity and all of them hold exactly. A
+//! proven when an identity it takes part in holds exactly and none fails beyond rounding
+//! (every one exactly, when a character of it was read with low confidence). A
 //! reading that is not proven is corrected when exactly one substitution of a single
 //! low-confidence digit, in it or in any cell sharing an identity with it, makes every
 //! identity it takes part in hold exactly and breaks none; otherwise it is kept as
@@ -87,13 +88,28 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
         cell_mut(doc, *at).value = v;
         part.push(moved(&base, &after));
     }
-    let proven = |base: &[Outcome], p: &[usize]| !p.is_empty() && p.iter().all(|&i| base.get(i).is_some_and(|o| o.holds_exactly));
+    // Proven: an identity it takes part in holds exactly (which pins the value given the
+    // other terms: a misread would have to be cancelled by another to the last digit),
+    // and none fails beyond rounding. A difference within rounding elsewhere is the
+    // document's own 尾差, not a misread (one that small is caught by the exact identity).
+    // A reading with a doubtful character needs every identity to hold exactly: one
+    // misread digit could otherwise happen to cancel a 尾差.
+    let confident: Vec<bool> = cells.iter().map(|(_, _, ch)| ch.iter().all(|&c| c >= LOW)).collect();
+    let proven_k = |base: &[Outcome], k: usize| {
+        let p = &part[k];
+        let exact = |i: &usize| base.get(*i).is_some_and(|o| o.holds_exactly);
+        if confident[k] {
+            p.iter().any(exact) && p.iter().all(|&i| base.get(i).is_some_and(|o| o.finding.severity != Severity::Error))
+        } else {
+            !p.is_empty() && p.iter().all(exact)
+        }
+    };
     // Corrections: one low-confidence digit of one cell, rounds until nothing changes.
     for _round in 0..4 {
         let exact = base.iter().filter(|o| o.holds_exactly).count();
         let mut found: Vec<(usize, Amount, Vec<usize>)> = Vec::new();
         for (k, (at, read, chars)) in cells.iter().enumerate() {
-            if proven(&base, &part[k]) || part[k].is_empty() || doc.tables[at.0].rows[at.1].cells[at.2].ocr.as_ref().is_some_and(|o| o.corrected) {
+            if proven_k(&base, k) || part[k].is_empty() || doc.tables[at.0].rows[at.1].cells[at.2].ocr.as_ref().is_some_and(|o| o.corrected) {
                 continue;
             }
             // Only an identity that fails beyond rounding calls for a correction: a
@@ -149,7 +165,7 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
     }
     let mut extra: Vec<Finding> = Vec::new();
     for (k, (at, read, _)) in cells.iter().enumerate() {
-        let ok = proven(&base, &part[k]);
+        let ok = proven_k(&base, k);
         let table = doc.tables[at.0].id.clone();
         let row = &doc.tables[at.0].rows[at.1];
         let (key, page) = (row.key.clone(), row.at.page);
