@@ -98,6 +98,11 @@ pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Re
             }
         }
     }
+    // A scan on which OCR reads nothing is still a file without text.
+    if lines.iter().all(|l| l.filled() == 0) {
+        let list: Vec<String> = targets.iter().map(u32::to_string).collect();
+        return Err(ExtractError::NoText(format!("image-only pages (scans) {} of {}; OCR read no text on them", list.join(", "), pages.len())).into());
+    }
     let laid = LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings, damaged: opened.repair.clone() };
     let mut doc = from_lines(bytes, file_name, laid)?;
     let cells: Vec<gongkai_ocr::CellReading> = read.into_iter().flat_map(|o| o.cells).collect();

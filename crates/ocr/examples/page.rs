@@ -12,6 +12,11 @@ fn main() {
     let t_render = t.elapsed();
     let p = gongkai_ocr::read_page(&img, dpi, page, e.as_ref()).unwrap();
     let t_read = t.elapsed();
+    if std::env::var_os("CELLS").is_some() {
+        for c in &p.cells {
+            println!("{:?} {:?}", c.text, c.chars);
+        }
+    }
     for l in gongkai_extract::lattice::page_lines(&p.page) {
         println!("{}", l.cells.join("|"));
     }

@@ -202,6 +202,33 @@ pub fn read_page(img: &Gray, dpi: u32, number: u32, engine: &dyn Engine) -> Resu
             *r = Reading { text: kept, chars };
         }
     }
+    // An amount whose least confident character makes it no number ("5,500..0"): that
+    // character is replaced by a digit that makes it one and marked doubtful (confidence
+    // 0), so only the identities can prove or correct it; the row is not lost.
+    for (job, r) in jobs.iter().zip(readings.iter_mut()) {
+        let t: Vec<char> = r.text.chars().collect();
+        if job.cell.is_none() || t.len() < 3 || t.len() != r.chars.len() || !t.iter().all(|c| c.is_ascii_digit() || ",.-".contains(*c)) {
+            continue;
+        }
+        if gongkai_model::parse_amount(&r.text).is_some() || t.iter().filter(|c| c.is_ascii_digit()).count() < 2 {
+            continue;
+        }
+        // The least confident character whose replacement makes a number.
+        let mut order: Vec<usize> = (0..t.len()).collect();
+        order.sort_by(|&a, &b| r.chars[a].total_cmp(&r.chars[b]));
+        let fix = order.into_iter().find_map(|p| {
+            ('0'..='9').find_map(|d| {
+                let mut u = t.clone();
+                u[p] = d;
+                let u: String = u.into_iter().collect();
+                gongkai_model::parse_amount(&u).filter(|a| a.scale() == 2).map(|_| (p, u))
+            })
+        });
+        if let Some((p, u)) = fix {
+            r.text = u;
+            r.chars[p] = 0.0;
+        }
+    }
     let mut page = Page { number, width: w as f32 * s, height: hpt, rules, images: 1, ..Page::default() };
     // A cell's lines joined (a wrapped label is one label), then matched to the catalogue.
     let mut per_cell: Vec<Option<(CellReading, Rect)>> = vec![None; cells.len()];
