@@ -124,7 +124,7 @@ impl Paddle {
             b.with_name("gongkai").build().map_err(|e| e.to_string())
         });
         let env = env.clone().map_err(OcrError::Engine)?;
-        let session = Self::session(&env, &model).map_err(|e| OcrError::Engine(format!("loading {}: {e}", model.display())))?;
+        let session = Self::session(&env, &model).map_err(|e| OcrError::Engine(format!("loading {}: {e}; {PIP_HINT}", model.display())))?;
         // The character list is the model's own metadata (PaddleOCR's ppocr_keys_v1), a
         // space after it (use_space_char); index 0 is the CTC blank.
         let chars = session.metadata().ok().and_then(|m| m.custom("character"));
