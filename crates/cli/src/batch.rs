@@ -62,6 +62,8 @@ pub struct Options {
     pub max_memory: u64,
     pub resume: bool,
     pub fail_on: Option<FailOn>,
+    /// Arguments every worker is given besides its file (the OCR options).
+    pub worker_args: Vec<String>,
 }
 
 /// One input file: where it is, and its path relative to the input root it was found under.
@@ -806,7 +808,7 @@ pub fn summary(entries: &[Entry], total: usize, skipped: usize, out: &Path) -> V
 fn run_worker(exe: &Path, f: &Input, out: &Path, name: &str, run: &str, opt: &Options) -> std::result::Result<Report, Failure> {
     let fail = |kind: &str, message: String| Failure { file: f.path.clone(), kind: kind.into(), message };
     let mut cmd = std::process::Command::new(exe);
-    cmd.arg("worker").arg(&f.path).arg("--out").arg(out).arg("--name").arg(name).arg("--run").arg(run);
+    cmd.arg("worker").arg(&f.path).arg("--out").arg(out).arg("--name").arg(name).arg("--run").arg(run).args(&opt.worker_args);
     cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null());
     #[cfg(unix)]
     {
@@ -882,7 +884,7 @@ fn run_worker(exe: &Path, f: &Input, out: &Path, name: &str, run: &str, opt: &Op
 }
 
 /// The worker: convert one file, write its two outputs as a pair, print a [`Report`].
-pub fn worker(file: &Path, out: &Path, name: &str, run: &str) -> ExitCode {
+pub fn worker(file: &Path, out: &Path, name: &str, run: &str, ocr: &gongkai::OcrOptions) -> ExitCode {
     // A testing aid: GONGKAI_TEST_FAULT=<what>:<name> makes the worker for files whose
     // name contains <name> hang, abort, or find the disk full after its first output,
     // so the batch's handling is tested on a real process and a real write error.
@@ -896,7 +898,7 @@ pub fn worker(file: &Path, out: &Path, name: &str, run: &str) -> ExitCode {
         Some("abort") => std::process::abort(),
         _ => {}
     }
-    let report = match convert_one(file, out, name, run, fault.as_deref() == Some("full")) {
+    let report = match convert_one(file, out, name, run, ocr, fault.as_deref() == Some("full")) {
         Ok(r) => r,
         Err(f) => Report { ok: false, kind: Some(f.kind), error: Some(summarise(&f.message)), ..Default::default() },
     };
@@ -904,12 +906,12 @@ pub fn worker(file: &Path, out: &Path, name: &str, run: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn convert_one(file: &Path, out: &Path, name: &str, run: &str, full_disk: bool) -> std::result::Result<Report, Failure> {
+fn convert_one(file: &Path, out: &Path, name: &str, run: &str, ocr: &gongkai::OcrOptions, full_disk: bool) -> std::result::Result<Report, Failure> {
     let fail = |kind: &str, message: String| Failure { file: file.to_path_buf(), kind: kind.into(), message };
     let bytes = fs::read(file).map_err(|e| fail("io", format!("cannot read: {e}")))?;
     let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // A panic in one file must not cost the others: it is reported as an internal error.
-    let doc = std::panic::catch_unwind(|| gongkai::convert_bytes(&bytes, &file_name))
+    let doc = std::panic::catch_unwind(|| gongkai::convert_bytes_with(&bytes, &file_name, ocr))
         .map_err(|_| fail("internal", "internal error (panic) while converting; please report this file".into()))?
         .map_err(|e| fail(e.kind(), e.to_string()))?;
     let json = gongkai::document_json(&doc);

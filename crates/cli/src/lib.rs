@@ -2,7 +2,7 @@
 //! over this; tests call it directly.
 
 use gongkai_extract::pdf::PdfError;
-use gongkai_extract::{read_any_report, ExtractError};
+use gongkai_extract::{read_any_report, read_pdf, ExtractError, LaidOut};
 use gongkai_model::{Document, Metadata, Source, SCHEMA};
 use gongkai_segment::most_common;
 use sha2::{Digest, Sha256};
@@ -13,6 +13,7 @@ pub use gongkai_emit::{document_json, facts, facts_jsonl};
 pub use gongkai_facts_table::Format as TableFormat;
 
 pub mod review;
+pub use gongkai_ocr::{EngineKind as OcrEngine, Mode as OcrMode, Options as OcrOptions};
 
 /// Why a file could not be converted. `kind()` is the stable machine-readable name.
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +22,8 @@ pub enum ConvertError {
     Extract(#[from] ExtractError),
     #[error("not a disclosure: no known table (收入支出决算总表, 收入决算表, …) was found")]
     NotDisclosure,
+    #[error("OCR of the scanned pages failed: {0}")]
+    Ocr(#[from] gongkai_ocr::OcrError),
 }
 
 impl ConvertError {
@@ -36,14 +39,88 @@ impl ConvertError {
             ConvertError::Extract(ExtractError::Unmapped(_)) => "unmapped_fonts",
             ConvertError::Extract(ExtractError::Unsupported(_)) => "unsupported_format",
             ConvertError::NotDisclosure => "not_a_disclosure",
+            ConvertError::Ocr(_) => "ocr",
         }
     }
+}
+
+/// A PDF header within the first 1024 bytes: the only inputs OCR can read.
+fn looks_like_pdf(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(1024 + 5)].windows(5).any(|w| w == b"%PDF-")
 }
 
 /// Convert one input. `file_name` is recorded in the output (no directory).
 pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertError> {
     // The reader is chosen from the bytes (gongkai_extract::detect), never the extension.
     let (laid, unmapped) = read_any_report(bytes, file_name)?;
+    from_lines(bytes, file_name, laid, unmapped)
+}
+
+/// Convert one input with options: `ocr.mode` says which pages of a PDF are read by OCR
+/// (auto: pages without a text layer and pages whose fonts have no Unicode mapping).
+/// Every amount read by OCR is then proven, corrected or named by the identities
+/// (`gongkai_ocr::prove`).
+pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Result<Document, ConvertError> {
+    if ocr.mode == OcrMode::Never || !looks_like_pdf(bytes) || bytes.is_empty() {
+        return convert_bytes(bytes, file_name);
+    }
+    // Auto: a file whose every page has a text layer takes the text path, read once.
+    if ocr.mode == OcrMode::Auto {
+        match read_pdf(bytes) {
+            Ok(laid) if !laid.warnings.iter().any(|w| w.contains("image only (a scan)") || w.contains("no Unicode mapping")) => {
+                return from_lines(bytes, file_name, laid, None)
+            }
+            Ok(_) | Err(ExtractError::NoText(_)) | Err(ExtractError::Unmapped(_)) => {}
+            // Not readable as a PDF: the readers by content decide (a text quoting `%PDF-`).
+            Err(_) => return convert_bytes(bytes, file_name),
+        }
+    }
+    let opened = gongkai_extract::pdf::open_repaired(bytes).map_err(ExtractError::from)?;
+    let pages = gongkai_extract::pdf::pages(&opened.doc);
+    let targets: Vec<u32> = pages
+        .iter()
+        .filter(|p| {
+            let readable = p.glyphs.iter().any(|g| !g.text.trim().is_empty());
+            ocr.mode == OcrMode::Always || (!readable && p.images > 0) || p.unmapped > 0
+        })
+        .map(|p| p.number)
+        .collect();
+    if targets.is_empty() {
+        return convert_bytes(bytes, file_name);
+    }
+    let read = gongkai_ocr::ocr_pages(bytes, &targets, ocr)?;
+    let engine = match ocr.engine {
+        OcrEngine::Paddle => "paddle",
+        OcrEngine::Tesseract => "tesseract",
+    };
+    let mut warnings: Vec<String> = opened.repair.iter().map(|r| format!("damaged file: {r}")).collect();
+    let mut lines = Vec::new();
+    for p in &pages {
+        match read.iter().find(|o| o.page.number == p.number) {
+            Some(o) => {
+                warnings.push(format!("page {}: read by OCR ({engine}, {} dpi, skew {:.2}°)", p.number, ocr.dpi, o.skew));
+                lines.extend(gongkai_extract::lattice::page_lines(&o.page));
+            }
+            None => {
+                warnings.extend(p.problems.iter().map(|m| format!("page {}: {m}", p.number)));
+                lines.extend(gongkai_extract::lattice::page_lines(p));
+            }
+        }
+    }
+    // A scan on which OCR reads nothing is still a file without text.
+    if lines.iter().all(|l| l.filled() == 0) {
+        let list: Vec<String> = targets.iter().map(u32::to_string).collect();
+        return Err(ExtractError::NoText(format!("image-only pages (scans) {} of {}; OCR read no text on them", list.join(", "), pages.len())).into());
+    }
+    let laid = LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings, damaged: opened.repair.clone() };
+    let mut doc = from_lines(bytes, file_name, laid, None)?;
+    let cells: Vec<gongkai_ocr::CellReading> = read.into_iter().flat_map(|o| o.cells).collect();
+    gongkai_ocr::prove(&mut doc, &cells, &targets, engine);
+    Ok(doc)
+}
+
+/// Lines to the canonical document: segment, tables, checks.
+fn from_lines(bytes: &[u8], file_name: &str, laid: LaidOut, unmapped: Option<ExtractError>) -> Result<Document, ConvertError> {
     let seg = gongkai_segment::segment(&laid.lines);
     if seg.tables.is_empty() {
         // A damaged file that yields no table failed because of the damage: say so.

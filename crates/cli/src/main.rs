@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
@@ -24,6 +24,36 @@ gongkai facts samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt | head"
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
+}
+
+/// OCR of scanned pages (see the README's section on scans).
+#[derive(Args, Clone, Copy)]
+struct OcrArgs {
+    /// When to OCR: `auto` (pages without a text layer or with unmappable fonts), `always`, `never`.
+    #[arg(long = "ocr", default_value = "auto")]
+    mode: gongkai::OcrMode,
+    /// OCR engine: `paddle` (PP-OCRv4 through onnxruntime) or `tesseract`.
+    #[arg(long = "ocr-engine", default_value = "paddle")]
+    engine: gongkai::OcrEngine,
+}
+
+impl OcrArgs {
+    fn options(self) -> gongkai::OcrOptions {
+        gongkai::OcrOptions { mode: self.mode, engine: self.engine, ..Default::default() }
+    }
+    /// The same options as worker arguments.
+    fn to_args(self) -> [String; 4] {
+        let m = match self.mode {
+            gongkai::OcrMode::Auto => "auto",
+            gongkai::OcrMode::Always => "always",
+            gongkai::OcrMode::Never => "never",
+        };
+        let e = match self.engine {
+            gongkai::OcrEngine::Paddle => "paddle",
+            gongkai::OcrEngine::Tesseract => "tesseract",
+        };
+        ["--ocr".into(), m.into(), "--ocr-engine".into(), e.into()]
+    }
 }
 
 #[derive(Subcommand)]
@@ -83,6 +113,8 @@ Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
         /// After converting, check the documents in OUT against each other, as `check OUT --corpus` does.
         #[arg(long)]
         corpus: bool,
+        #[command(flatten)]
+        ocr: OcrArgs,
     },
     /// Convert one file in a separate process (used by `convert`; not for direct use).
     #[command(hide = true)]
@@ -94,6 +126,8 @@ Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
         name: String,
         #[arg(long)]
         run: String,
+        #[command(flatten)]
+        ocr: OcrArgs,
     },
     /// Check every identity of one file: table sums, column sums, summaries, cross-table equalities.
     #[command(long_about = "Check the accounting identities of a disclosure: 类 = Σ款 = Σ项 and 合计 = Σ类 in every column, \
@@ -122,6 +156,8 @@ gongkai check out/ --corpus")]
         /// `text` (a readable report) or `json` (one array of findings).
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
+        #[command(flatten)]
+        ocr: OcrArgs,
     },
     /// Write static HTML review pages: each page as read, the rebuilt tables, the findings.
     #[command(long_about = "Write one self-contained HTML page per input and an index.html into OUT (no server,\n\
@@ -171,36 +207,47 @@ duckdb -c \"SELECT department, year, sum(amount) FROM 'henan.parquet' WHERE tabl
         /// Files converted at once (default: all cores).
         #[arg(long, short)]
         jobs: Option<usize>,
+        #[command(flatten)]
+        ocr: OcrArgs,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.cmd {
-        Cmd::Convert { inputs, out, jobs, quiet, verbose, timeout, max_memory, resume, fail_on, corpus } => {
+        Cmd::Convert { inputs, out, jobs, quiet, verbose, timeout, max_memory, resume, fail_on, corpus, ocr } => {
             let verbosity = if quiet { batch::Verbosity::Quiet } else if verbose { batch::Verbosity::Verbose } else { batch::Verbosity::Normal };
             let fail_on = fail_on.as_deref().map(|f| if f == "warning" { batch::FailOn::Warning } else { batch::FailOn::Error });
-            let opt = batch::Options { jobs: jobs.map(|j| j as usize), verbosity, timeout: Duration::from_secs(timeout), max_memory, resume, fail_on };
+            let opt = batch::Options {
+                jobs: jobs.map(|j| j as usize),
+                verbosity,
+                timeout: Duration::from_secs(timeout),
+                max_memory,
+                resume,
+                fail_on,
+                worker_args: ocr.to_args().to_vec(),
+            };
             let code = batch::run(&inputs, &out, &opt);
             match code {
                 // The documents of the run (and any others in OUT) against each other; the
                 // exit code says a cross-document error only where the batch itself was fine.
-                Ok(c) if corpus && c == ExitCode::SUCCESS => check_corpus(std::slice::from_ref(&out), "text", quiet),
-                Ok(c) if corpus && c != ExitCode::from(130) => check_corpus(std::slice::from_ref(&out), "text", quiet).map(|_| c),
+                Ok(c) if corpus && c == ExitCode::SUCCESS => check_corpus(std::slice::from_ref(&out), "text", quiet, &ocr.options()),
+                Ok(c) if corpus && c != ExitCode::from(130) => check_corpus(std::slice::from_ref(&out), "text", quiet, &ocr.options()).map(|_| c),
                 other => other,
             }
         }
-        Cmd::Worker { file, out, name, run } => Ok(batch::worker(&file, &out, &name, &run)),
-        Cmd::Facts { inputs, format, out, jobs } => {
+        Cmd::Worker { file, out, name, run, ocr } => Ok(batch::worker(&file, &out, &name, &run, &ocr.options())),
+        Cmd::Facts { inputs, format, out, jobs, ocr } => {
             quiet_broken_pipe();
-            facts(&inputs, format.as_deref(), out.as_deref(), jobs)
+            facts(&inputs, format.as_deref(), out.as_deref(), jobs, &ocr.options())
         }
-        Cmd::Check { files, corpus, format } => {
+        Cmd::Check { files, corpus, format, ocr } => {
             quiet_broken_pipe();
+            let ocr = ocr.options();
             if corpus {
-                check_corpus(&files, &format, false)
+                check_corpus(&files, &format, false, &ocr)
             } else {
-                check_each(&files, &format)
+                check_each(&files, &format, &ocr)
             }
         }
         Cmd::Review { inputs, out } => review(&inputs, &out),
@@ -227,7 +274,7 @@ fn quiet_broken_pipe() {
 /// The document of FILE: a canonical document written by `convert`, as it stands (its
 /// tables may have been edited or come from elsewhere; `true`), or the conversion of
 /// anything else. Err: the message, naming the file.
-fn load_document(file: &Path) -> std::result::Result<(gongkai_model::Document, bool), String> {
+fn load_document(file: &Path, ocr: &gongkai::OcrOptions) -> std::result::Result<(gongkai_model::Document, bool), String> {
     let fail = |msg: String| format!("{}: {}", file.display(), batch::summarise(&msg));
     // A FIFO or a device is never opened (reading a FIFO waits for a writer).
     match fs::metadata(file) {
@@ -246,27 +293,27 @@ fn load_document(file: &Path) -> std::result::Result<(gongkai_model::Document, b
             return Err(fail(format!("not a canonical document ({})", gongkai_model::SCHEMA)));
         }
     }
-    gongkai::convert_bytes(&bytes, &name).map(|d| (d, false)).map_err(|e| fail(format!("{e} [{}]", e.kind())))
+    gongkai::convert_bytes_with(&bytes, &name, ocr).map(|d| (d, false)).map_err(|e| fail(format!("{e} [{}]", e.kind())))
 }
 
 /// [`load_document`] with errors printed and exit code 2.
-fn read_document(file: &Path) -> std::result::Result<(gongkai_model::Document, bool), ExitCode> {
-    load_document(file).map_err(|msg| {
+fn read_document(file: &Path, ocr: &gongkai::OcrOptions) -> std::result::Result<(gongkai_model::Document, bool), ExitCode> {
+    load_document(file, ocr).map_err(|msg| {
         let _ = writeln!(std::io::stderr(), "error: {msg}");
         ExitCode::from(2)
     })
 }
 
 /// A document to check: a stored one has its findings computed afresh.
-fn load_checked(file: &Path) -> std::result::Result<gongkai_model::Document, String> {
-    let (mut d, stored) = load_document(file)?;
+fn load_checked(file: &Path, ocr: &gongkai::OcrOptions) -> std::result::Result<gongkai_model::Document, String> {
+    let (mut d, stored) = load_document(file, ocr)?;
     if stored {
         d.findings = gongkai_check::check(&d);
     }
     Ok(d)
 }
 
-fn facts(inputs: &[PathBuf], format: Option<&str>, out: Option<&Path>, jobs: Option<usize>) -> Result<ExitCode> {
+fn facts(inputs: &[PathBuf], format: Option<&str>, out: Option<&Path>, jobs: Option<usize>, ocr: &gongkai::OcrOptions) -> Result<ExitCode> {
     use gongkai::table::{write_facts_table, write_facts_table_file, Notice};
     use gongkai::TableFormat;
     let format: TableFormat = match format {
@@ -288,10 +335,10 @@ fn facts(inputs: &[PathBuf], format: Option<&str>, out: Option<&Path>, jobs: Opt
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build()?;
     let summary = pool.install(|| -> Result<_> {
         Ok(match out {
-            Some(path) => write_facts_table_file(&files, format, path, report).with_context(|| format!("cannot write {}", path.display()))?,
+            Some(path) => write_facts_table_file(&files, format, path, ocr, report).with_context(|| format!("cannot write {}", path.display()))?,
             None if format == TableFormat::Parquet => anyhow::bail!("Parquet is written to a file: give --out FILE.parquet"),
             // A closed pipe (`| head`) ends the output; it is not an error worth reporting.
-            None => match write_facts_table(&files, format, std::io::stdout(), report) {
+            None => match write_facts_table(&files, format, std::io::stdout(), ocr, report) {
                 Ok((_, s)) => s,
                 Err(e) if e.is_broken_pipe() => return Ok(None),
                 Err(e) => return Err(e.into()),
@@ -311,18 +358,18 @@ fn facts(inputs: &[PathBuf], format: Option<&str>, out: Option<&Path>, jobs: Opt
 }
 
 /// Each file on its own; the exit code is the worst file's (2 unreadable, 1 errors).
-fn check_each(files: &[PathBuf], format: &str) -> Result<ExitCode> {
+fn check_each(files: &[PathBuf], format: &str, ocr: &gongkai::OcrOptions) -> Result<ExitCode> {
     let mut worst = 0u8;
     for f in files {
-        let c = check(f, format)?;
+        let c = check(f, format, ocr)?;
         let rank = if c == ExitCode::from(2) { 2 } else if c == ExitCode::SUCCESS { 0 } else { 1 };
         worst = worst.max(rank);
     }
     Ok(ExitCode::from(worst))
 }
 
-fn check(file: &Path, format: &str) -> Result<ExitCode> {
-    let doc = match read_document(file) {
+fn check(file: &Path, format: &str, ocr: &gongkai::OcrOptions) -> Result<ExitCode> {
+    let doc = match read_document(file, ocr) {
         Ok((mut d, stored)) => {
             if stored {
                 d.findings = gongkai_check::check(&d);
@@ -421,7 +468,7 @@ fn place_text(p: &gongkai_check::Place) -> String {
 
 /// `check --corpus`: every document's own checks (one line each), then the documents
 /// against each other. Exit 1 on a cross-document error, 2 when a file could not be read.
-fn check_corpus(inputs: &[PathBuf], format: &str, quiet: bool) -> Result<ExitCode> {
+fn check_corpus(inputs: &[PathBuf], format: &str, quiet: bool, ocr: &gongkai::OcrOptions) -> Result<ExitCode> {
     use std::fmt::Write as _;
     let (files, failures) = inputs_with_documents(inputs);
     for f in &failures {
@@ -430,7 +477,7 @@ fn check_corpus(inputs: &[PathBuf], format: &str, quiet: bool) -> Result<ExitCod
     let mut docs = Vec::new();
     let mut unreadable = failures.len();
     for f in &files {
-        match load_checked(f) {
+        match load_checked(f, ocr) {
             Ok(d) => docs.push((f, d)),
             Err(e) => {
                 eprintln!("error: {e}");

@@ -71,6 +71,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// as it stands (so a facts table can be built from a batch's outputs); anything else is
 /// converted. A panic is caught and reported as `internal`.
 pub fn load(file: &Path) -> Result<Document, InputError> {
+    load_with(file, &crate::OcrOptions::default())
+}
+
+/// [`load`] with OCR options (the default: scanned pages read by OCR).
+pub fn load_with(file: &Path, ocr: &crate::OcrOptions) -> Result<Document, InputError> {
     let fail = |kind: &str, message: String| InputError { file: file.to_path_buf(), kind: kind.into(), message };
     let bytes = std::fs::read(file).map_err(|e| fail("io", format!("cannot read: {e}")))?;
     if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
@@ -80,7 +85,7 @@ pub fn load(file: &Path) -> Result<Document, InputError> {
             .ok_or_else(|| fail("not_a_document", format!("not a canonical document ({SCHEMA})")));
     }
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    std::panic::catch_unwind(|| crate::convert_bytes(&bytes, &name))
+    std::panic::catch_unwind(|| crate::convert_bytes_with(&bytes, &name, ocr))
         .map_err(|_| fail("internal", "internal error (panic) while converting; please report this file".into()))?
         .map_err(|e| fail(e.kind(), e.to_string()))
 }
@@ -93,13 +98,14 @@ pub fn write_facts_table<W: Write + Send>(
     files: &[PathBuf],
     format: Format,
     out: W,
+    ocr: &crate::OcrOptions,
     mut notify: impl FnMut(Notice<'_>),
 ) -> Result<(W, TableSummary), TableError> {
     let mut w = TableWriter::new(format, out)?;
     let mut summary = TableSummary::default();
     let window = (rayon::current_num_threads() * 8).max(16);
     for chunk in files.chunks(window) {
-        let docs: Vec<Result<Document, InputError>> = chunk.par_iter().map(|f| load(f)).collect();
+        let docs: Vec<Result<Document, InputError>> = chunk.par_iter().map(|f| load_with(f, ocr)).collect();
         for (file, d) in chunk.iter().zip(docs) {
             match d {
                 Ok(doc) => {
@@ -126,6 +132,7 @@ pub fn write_facts_table_file(
     files: &[PathBuf],
     format: Format,
     path: &Path,
+    ocr: &crate::OcrOptions,
     notify: impl FnMut(Notice<'_>),
 ) -> Result<TableSummary, TableError> {
     let tmp = path.with_file_name(format!(
@@ -135,7 +142,7 @@ pub fn write_facts_table_file(
     ));
     let run = || -> Result<TableSummary, TableError> {
         let f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        let (f, summary) = write_facts_table(files, format, f, notify)?;
+        let (f, summary) = write_facts_table(files, format, f, ocr, notify)?;
         f.into_inner().map_err(|e| TableError::Io(e.into_error()))?.sync_all()?;
         std::fs::rename(&tmp, path)?;
         Ok(summary)

@@ -52,6 +52,9 @@ pub struct Fact<'a> {
     /// The printed cell's box on its page (PDF inputs): `[x0, y0, x1, y1]`, points.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox: Option<[f32; 4]>,
+    /// A fact read by OCR: the reading, its confidence, corrected, proven (the contract allows it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<&'a gongkai_model::OcrRead>,
 }
 
 /// A JSON number written from the decimal's own digits (`0.00`, `-12`, `371514655.00`).
@@ -90,6 +93,7 @@ pub fn facts(doc: &Document) -> Vec<Fact<'_>> {
                     kind: m.kind.as_deref(),
                     scope: m.scope.as_deref(),
                     bbox: c.bbox,
+                    ocr: c.ocr.as_ref(),
                 });
             }
         }
@@ -140,7 +144,7 @@ mod tests {
                     level: Some("项".into()),
                     label: "事业运行".into(),
                     line_number: None,
-                    cells: vec![Cell { col: "本年收入合计".into(), value: parse_amount("4.65").unwrap(), bbox: None }],
+                    cells: vec![Cell { col: "本年收入合计".into(), value: parse_amount("4.65").unwrap(), bbox: None, ocr: None }],
                     at: Location { page: Some(7), line: None },
                 }],
                 empty_statement: None,

@@ -664,3 +664,26 @@ mod tests {
         assert_eq!(got, ["|", "总计|", "收入决算表", "||", "|合计|"]);
     }
 }
+
+/// The cells of the grids the rulings form, each merged cell once, as rectangles in the
+/// rulings' coordinates (y up): the one grid builder, for callers that bring their own
+/// rulings (rulings found in a scan's raster) and read each cell themselves.
+pub fn grid_cells(rules: &[Rule]) -> Vec<crate::pdf::Rect> {
+    let mut out = Vec::new();
+    // The limits still apply; a scan's raster rulings past them give no grid (the OCR
+    // engine then reads the page's text line by line).
+    let mut refused = Vec::new();
+    for g in grids(rules, 0, &mut refused) {
+        let nc = g.cols();
+        let mut ext: std::collections::BTreeMap<usize, (usize, usize, usize, usize)> = Default::default();
+        for (i, &id) in g.cell_of.iter().enumerate() {
+            let (r, c) = (i / nc, i % nc);
+            let e = ext.entry(id).or_insert((r, c, r, c));
+            *e = (e.0.min(r), e.1.min(c), e.2.max(r), e.3.max(c));
+        }
+        for (r0, c0, r1, c1) in ext.into_values() {
+            out.push(crate::pdf::Rect { x0: g.xs[c0], x1: g.xs[c1 + 1], y0: g.ys[r1 + 1], y1: g.ys[r0] });
+        }
+    }
+    out
+}

@@ -33,7 +33,7 @@ fn doc(file: &str, values: &[(&str, &str)]) -> Document {
                     level: Some("项".into()),
                     label: label.to_string(),
                     line_number: None,
-                    cells: vec![Cell { col: "本年收入合计".into(), value: parse_amount(v).unwrap(), bbox: None }],
+                    cells: vec![Cell { col: "本年收入合计".into(), value: parse_amount(v).unwrap(), bbox: None, ocr: None }],
                     at: Location { page: Some(3), line: None },
                 })
                 .collect(),

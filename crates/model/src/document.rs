@@ -157,6 +157,21 @@ pub struct Cell {
     /// page as displayed (after /Rotate), origin bottom-left; the page is its row's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bbox: Option<[f32; 4]>,
+    /// How OCR read the cell, for a cell read from a scan (absent for text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<OcrRead>,
+}
+
+/// An OCR reading of a cell: what the engine read, its confidence (the least confident
+/// character's, 0..1), whether the document's identities corrected it (then `value`
+/// is the corrected amount) and whether they prove it (every identity it takes part in
+/// holds exactly).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OcrRead {
+    pub read: String,
+    pub confidence: f32,
+    pub corrected: bool,
+    pub proven: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]

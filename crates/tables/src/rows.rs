@@ -158,7 +158,7 @@ fn values(l: &Line, cols: &[ValueCol]) -> Result<Vec<Cell>, String> {
     for c in cols {
         let raw = l.cells.get(c.idx).map(String::as_str).unwrap_or("");
         match cell_amount(raw) {
-            Ok(Some(v)) => out.push(Cell { col: c.key.clone(), value: v, bbox: cell_bbox(l, c.idx) }),
+            Ok(Some(v)) => out.push(Cell { col: c.key.clone(), value: v, bbox: cell_bbox(l, c.idx), ocr: None }),
             Ok(None) => {}
             Err(()) => return Err(raw.to_string()),
         }
@@ -520,7 +520,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                         grouped.resize(e.group + 1, Vec::new());
                     }
                     if let Some(v) = e.value {
-                        grouped[e.group].push(econ_row(&e.code, &e.name, Cell { col: key.clone(), value: v, bbox: None }, l.at()));
+                        grouped[e.group].push(econ_row(&e.code, &e.name, Cell { col: key.clone(), value: v, bbox: None, ocr: None }, l.at()));
                     }
                 }
             }
@@ -588,7 +588,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                 }
             };
             let Some(v) = v else { continue };
-            let cell = Cell { col: key.clone(), value: v, bbox: cell_bbox(l, end - 1) };
+            let cell = Cell { col: key.clone(), value: v, bbox: cell_bbox(l, end - 1), ocr: None };
             match code {
                 Some(code) => {
                     if grouped.len() <= g {

@@ -1,0 +1,145 @@
+//! OCR end to end on a scan made here (scripts/make-scans: 200 dpi, gray, JPEG q75, 0.5°
+//! skew, speckle noise, img2pdf) of the summary table of the bundled Jiaozuo PDF: every
+//! cell read equals the text layer's, or is named by an error finding; nothing is wrong
+//! without one. Both engines where installed; skipped, with the reason, where the
+//! scan tools or an engine are absent.
+
+use gongkai::{OcrEngine, OcrMode, OcrOptions};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A scan of pages 2-3 (the 收入支出决算总表) at 200 dpi, or why it cannot be made.
+fn scan() -> Result<Vec<u8>, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.pdf");
+    let o = Command::new(root().join("scripts/make-scans"))
+        .args(["--dpi", "200", "--pages", "2-3", "--out"])
+        .arg(dir.path())
+        .arg(&pdf)
+        .output()
+        .map_err(|e| format!("scripts/make-scans did not run: {e}"))?;
+    if !o.status.success() {
+        return Err(format!("scripts/make-scans failed (needs python3 with Pillow, pdftoppm, img2pdf): {}", String::from_utf8_lossy(&o.stderr)));
+    }
+    std::fs::read(dir.path().join("jiaozuo-2024-final-accounts-200dpi.pdf")).map_err(|e| e.to_string())
+}
+
+fn cells(doc: &gongkai_model::Document, table: &str) -> BTreeMap<(String, String), gongkai_model::Cell> {
+    doc.tables
+        .iter()
+        .filter(|t| t.id == table)
+        .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter().map(move |c| ((r.key.clone(), c.col.clone()), c.clone()))))
+        .collect()
+}
+
+#[test]
+fn a_scan_reads_as_its_text_layer_and_nothing_is_wrong_unflagged() {
+    let bytes = match scan() {
+        Ok(b) => b,
+        Err(why) => return eprintln!("skipped: {why}"),
+    };
+    // Without OCR a scan is what it was: no text layer.
+    let never = gongkai::convert_bytes_with(&bytes, "scan.pdf", &OcrOptions { mode: OcrMode::Never, ..Default::default() });
+    assert_eq!(never.err().map(|e| e.kind()), Some("no_text_layer"));
+
+    let text = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.pdf")).unwrap();
+    let truth = cells(&gongkai::convert_bytes(&text, "t.pdf").unwrap(), "income_expenditure_summary");
+    assert_eq!(truth.len(), 42);
+    for engine in [OcrEngine::Paddle, OcrEngine::Tesseract] {
+        let opts = OcrOptions { mode: OcrMode::Auto, engine, ..Default::default() };
+        let doc = match gongkai::convert_bytes_with(&bytes, "scan.pdf", &opts) {
+            Ok(d) => d,
+            Err(e) if e.kind() == "ocr" => {
+                eprintln!("skipped {engine:?}: {e}");
+                continue;
+            }
+            Err(e) => panic!("{engine:?}: {e}"),
+        };
+        let got = cells(&doc, "income_expenditure_summary");
+        let unproven: Vec<_> = doc.findings.iter().filter(|f| f.rule == "ocr.unproven").collect();
+        let (mut right, mut flagged) = (0, 0);
+        for (k, c) in &truth {
+            let Some(g) = got.get(k) else { continue };
+            let ocr = g.ocr.as_ref().expect("a cell read by OCR carries its reading");
+            assert!(ocr.confidence >= 0.0 && ocr.confidence <= 1.0);
+            if g.value == c.value {
+                right += 1;
+            } else {
+                // Wrong: it must be unproven and named by an error finding.
+                assert!(!ocr.proven, "{engine:?}: {k:?} read {} (truth {}) and called proven", g.value.0, c.value.0);
+                assert!(unproven.iter().any(|f| f.row.as_deref() == Some(&k.0) && f.col.as_deref() == Some(&k.1)), "{engine:?}: {k:?} wrong and not named");
+            }
+            if !ocr.proven {
+                flagged += 1;
+            }
+        }
+        eprintln!("{engine:?}: {right} of {} cells right, {flagged} flagged", truth.len());
+        // A cell the text layer does not have (a row label misread beyond the catalogue's
+        // reach) is never proven: the totals it should be part of do not hold.
+        for (k, g) in got.iter().filter(|(k, _)| !truth.contains_key(*k)) {
+            assert!(!g.ocr.as_ref().unwrap().proven, "{engine:?}: extra cell {k:?} called proven");
+        }
+        assert!(right * 10 >= truth.len() * 9, "{engine:?}: only {right} of {} right", truth.len());
+        assert!(doc.warnings.iter().any(|w| w.contains("read by OCR")));
+    }
+}
+
+/// The identities as an error-correcting code, on the Jiaozuo text taken as if read by
+/// OCR: a last digit misread with low confidence is corrected back (and recorded), the
+/// same misread with high confidence is not changed but named by an error finding, and
+/// every other reading is proven.
+#[test]
+fn identities_correct_a_low_confidence_digit_and_flag_a_confident_misread() {
+    let text = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt")).unwrap();
+    let truth = gongkai::convert_bytes(&text, "j.txt").unwrap();
+    // The income table's first 项 row in class 201 with an amount of three digits or more.
+    let (ti, ri, ci) = truth
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.id == "income")
+        .flat_map(|(ti, t)| t.rows.iter().enumerate().map(move |(ri, r)| (ti, ri, r)))
+        .filter(|(_, _, r)| r.code.as_deref().is_some_and(|c| c.starts_with("201") && c.len() == 7))
+        .find_map(|(ti, ri, r)| r.cells.iter().position(|c| c.value.0.to_string().len() >= 4 && !c.value.is_zero()).map(|ci| (ti, ri, ci)))
+        .expect("a 项 amount");
+    let printed = truth.tables[ti].rows[ri].cells[ci].value.0.to_string();
+    let mut misread: Vec<char> = printed.chars().collect();
+    let last = misread.len() - 1;
+    misread[last] = char::from(b'0' + (misread[last] as u8 - b'0' + 3) % 10);
+    let misread: String = misread.into_iter().collect();
+    for (conf, corrected) in [(0.4f32, true), (0.999, false)] {
+        let mut doc = truth.clone();
+        let mut readings = Vec::new();
+        for t in doc.tables.iter_mut() {
+            for r in t.rows.iter_mut() {
+                r.at.page = Some(1);
+                for c in &r.cells {
+                    let s = c.value.0.to_string();
+                    readings.push(gongkai_ocr::CellReading { page: 1, chars: vec![0.999; s.chars().count()], text: s });
+                }
+            }
+        }
+        let cell = &mut doc.tables[ti].rows[ri].cells[ci];
+        cell.value = gongkai_model::parse_amount(&misread).unwrap();
+        let mut chars = vec![0.999; misread.chars().count()];
+        chars[last] = conf;
+        readings.push(gongkai_ocr::CellReading { page: 1, text: misread.clone(), chars });
+        gongkai_ocr::prove(&mut doc, &readings, &[1], "test");
+        let cell = &doc.tables[ti].rows[ri].cells[ci];
+        let ocr = cell.ocr.as_ref().unwrap();
+        assert_eq!(ocr.read, misread);
+        let named = doc.findings.iter().any(|f| f.rule == "ocr.unproven" && f.row.as_deref() == Some(&doc.tables[ti].rows[ri].key) && f.col.as_deref() == Some(&cell.col));
+        if corrected {
+            assert_eq!(cell.value.0.to_string(), printed, "corrected back");
+            assert!(ocr.corrected && ocr.proven && !named);
+        } else {
+            assert_eq!(cell.value.0.to_string(), misread, "a confident reading is kept");
+            assert!(!ocr.corrected && !ocr.proven && named);
+        }
+    }
+}

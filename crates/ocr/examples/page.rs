@@ -1,0 +1,24 @@
+//! Read one page of a scan and print its lines (cells separated by `|`) and the time:
+//! `cargo run --release -p gongkai-ocr --example page -- FILE.pdf PAGE [paddle|tesseract] [DPI]`
+fn main() {
+    let a: Vec<String> = std::env::args().collect();
+    let (file, page) = (&a[1], a[2].parse().unwrap());
+    let engine = a.get(3).map(|s| s.parse().unwrap()).unwrap_or_default();
+    let dpi = a.get(4).map(|s| s.parse().unwrap()).unwrap_or(300);
+    let t = std::time::Instant::now();
+    let e = gongkai_ocr::engine::open(engine).unwrap();
+    let t_open = t.elapsed();
+    let img = gongkai_ocr::render(std::path::Path::new(file), page, dpi).unwrap();
+    let t_render = t.elapsed();
+    let p = gongkai_ocr::read_page(&img, dpi, page, e.as_ref()).unwrap();
+    let t_read = t.elapsed();
+    if std::env::var_os("CELLS").is_some() {
+        for c in &p.cells {
+            println!("{:?} {:?}", c.text, c.chars);
+        }
+    }
+    for l in gongkai_extract::lattice::page_lines(&p.page) {
+        println!("{}", l.cells.join("|"));
+    }
+    eprintln!("skew {:.2}°, {} rulings, {} cells read; open {:?} render {:?} read {:?}", p.skew, p.page.rules.len(), p.cells.len(), t_open, t_render - t_open, t_read - t_render);
+}

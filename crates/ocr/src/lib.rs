@@ -1,0 +1,95 @@
+//! OCR of scanned pages, proven by the document's own arithmetic.
+//!
+//! A page without a text layer is rendered (poppler's `pdftoppm`, gray), straightened,
+//! its rulings found in the raster and given to the one grid builder
+//! (`gongkai_extract::lattice`); every cell is read on its own by an [`engine`] and its
+//! text placed where it was printed, so the rest of the pipeline reads the page as it
+//! reads any PDF. Then every amount read is checked by the identities ([`prove`]): a
+//! reading they prove is kept, one they correct by a single character is corrected
+//! and recorded, any other is an error finding naming the cell.
+
+pub mod engine;
+pub mod labels;
+pub mod page;
+pub mod prove;
+pub mod raster;
+
+pub use engine::{Engine, EngineKind, Kind, Reading};
+pub use page::{read_page, CellReading, OcrPage};
+pub use prove::prove;
+
+use raster::Gray;
+use std::process::Command;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    #[error("OCR engine unavailable: {0}")]
+    Engine(String),
+    #[error("rendering the page failed: {0}")]
+    Render(String),
+    #[error("io: {0}")]
+    Io(String),
+}
+
+/// When to OCR: `auto` pages without a text layer and pages whose glyphs cannot be
+/// mapped to Unicode; `always` every page; `never` none (a scan is `no_text_layer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(Mode::Auto),
+            "always" => Ok(Mode::Always),
+            "never" => Ok(Mode::Never),
+            _ => Err(format!("unknown OCR mode {s:?} (auto, always or never)")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub mode: Mode,
+    pub engine: EngineKind,
+    /// Resolution the pages are rendered at.
+    pub dpi: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { mode: Mode::Auto, engine: EngineKind::default(), dpi: 300 }
+    }
+}
+
+/// One page of a PDF file rendered gray at `dpi` by poppler.
+pub fn render(pdf: &std::path::Path, page: u32, dpi: u32) -> Result<Gray, OcrError> {
+    let o = Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-gray", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .output()
+        .map_err(|e| OcrError::Render(format!("running pdftoppm: {e}; install it with `apt-get install poppler-utils`")))?;
+    if !o.status.success() {
+        return Err(OcrError::Render(format!("pdftoppm: {}", String::from_utf8_lossy(&o.stderr).trim())));
+    }
+    Gray::from_pgm(&o.stdout).ok_or_else(|| OcrError::Render(format!("pdftoppm gave no image for page {page}")))
+}
+
+/// OCR the given pages (1-based) of a PDF held in memory.
+pub fn ocr_pages(pdf: &[u8], pages: &[u32], opts: &Options) -> Result<Vec<OcrPage>, OcrError> {
+    let engine = engine::open(opts.engine)?;
+    let dir = tempfile::tempdir().map_err(|e| OcrError::Io(e.to_string()))?;
+    let path = dir.path().join("in.pdf");
+    std::fs::write(&path, pdf).map_err(|e| OcrError::Io(e.to_string()))?;
+    let mut out = Vec::new();
+    for &p in pages {
+        let img = render(&path, p, opts.dpi)?;
+        out.push(read_page(&img, opts.dpi, p, engine.as_ref())?);
+    }
+    Ok(out)
+}

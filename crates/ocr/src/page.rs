@@ -1,0 +1,287 @@
+//! One scanned page to a [`Page`] of glyphs and rulings: straightened, its rulings found
+//! in the raster and handed to the one grid builder (`lattice`), each cell cropped with
+//! its rulings removed and read on its own, the text outside the grids read line by
+//! line; the glyphs sit where the text was printed, so `lattice::page_lines` yields the
+//! same lines a PDF with a text layer would.
+
+use crate::engine::{Engine, Kind, Reading};
+use crate::raster::{self, Gray};
+use crate::OcrError;
+use gongkai_extract::pdf::{Glyph, Page, Rect};
+
+/// A grid cell read by OCR: the page, the text (lines joined) and each character's confidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellReading {
+    pub page: u32,
+    pub text: String,
+    pub chars: Vec<f32>,
+}
+
+pub struct OcrPage {
+    pub page: Page,
+    pub cells: Vec<CellReading>,
+    /// The skew that was straightened, degrees.
+    pub skew: f32,
+}
+
+/// A crop to read and where its text goes on the page (points, y up).
+struct Job {
+    crop: Gray,
+    /// Index of the grid cell it belongs to, or None for free text.
+    cell: Option<usize>,
+    rect: Rect,
+}
+
+/// Rows (or columns) holding ink, as runs [start, end), gaps up to `gap` closed.
+fn bands(count: &[usize], min: usize, gap: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, &n) in count.iter().enumerate() {
+        if n < min {
+            continue;
+        }
+        match out.last_mut() {
+            Some(b) if i <= b.1 + gap => b.1 = i + 1,
+            _ => out.push((i, i + 1)),
+        }
+    }
+    out
+}
+
+/// Read one page image rendered at `dpi`.
+pub fn read_page(img: &Gray, dpi: u32, number: u32, engine: &dyn Engine) -> Result<OcrPage, OcrError> {
+    let d = dpi as f32;
+    let ink0 = raster::binarize(img, raster::otsu(img));
+    let skew = raster::skew_angle(&ink0, img.w, img.h, 3.0);
+    let straight;
+    let img = if skew.abs() >= 0.05 {
+        straight = img.rotate(skew);
+        &straight
+    } else {
+        img
+    };
+    let (w, h) = (img.w, img.h);
+    let thr = raster::otsu(img);
+    let mut ink = raster::binarize(img, thr);
+    raster::despeckle(&mut ink, w, h, ((8.0 * (d / 300.0) * (d / 300.0)) as usize).max(2));
+    let (hs, vs) = raster::rulings(&ink, w, h, (d / 4.0) as usize, (d / 30.0) as usize);
+    let s = 72.0 / d;
+    let hpt = h as f32 * s;
+    let mut rules: Vec<Rect> = Vec::new();
+    for st in &hs {
+        let y = hpt - st.at * s;
+        rules.push(Rect { x0: st.lo as f32 * s, x1: st.hi as f32 * s, y0: y, y1: y });
+    }
+    for st in &vs {
+        let x = st.at * s;
+        rules.push(Rect { x0: x, x1: x, y0: hpt - st.hi as f32 * s, y1: hpt - st.lo as f32 * s });
+    }
+    let cells = gongkai_extract::lattice::grid_cells(&rules);
+    let thick = hs.iter().chain(&vs).map(|s| s.thick).max().unwrap_or(2);
+    let inset = thick / 2 + 2 + (d / 150.0) as usize;
+    let to_px = |r: &Rect| -> (usize, usize, usize, usize) {
+        let x0 = (r.x0 / s).max(0.0) as usize;
+        let x1 = ((r.x1 / s) as usize).min(w);
+        let y0 = ((hpt - r.y1) / s).max(0.0) as usize;
+        let y1 = (((hpt - r.y0) / s) as usize).min(h);
+        (x0, y0, x1, y1)
+    };
+    let margin = (d / 25.0) as usize;
+    let min_ink = ((d * d) / 4000.0) as usize;
+    let mut jobs: Vec<Job> = Vec::new();
+    // A cleaned crop of [x0,x1)×[y0,y1): ink kept at its gray, everything else paper.
+    let clean = |x0: usize, y0: usize, x1: usize, y1: usize, mask: &[bool], mw: usize, ox: usize, oy: usize| -> Gray {
+        let (cw, ch) = (x1 - x0 + 2 * margin, y1 - y0 + 2 * margin);
+        let mut g = Gray::new(cw, ch, 255);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                if mask[(y - oy) * mw + (x - ox)] {
+                    g.px[(y - y0 + margin) * cw + (x - x0 + margin)] = img.get(x, y);
+                }
+            }
+        }
+        g
+    };
+    for (ci, r) in cells.iter().enumerate() {
+        let (x0, y0, x1, y1) = to_px(r);
+        if x1 <= x0 + 2 * inset || y1 <= y0 + 2 * inset {
+            continue;
+        }
+        let (cx0, cy0, cx1, cy1) = (x0 + inset, y0 + inset, x1 - inset, y1 - inset);
+        let (cw, ch) = (cx1 - cx0, cy1 - cy0);
+        let mut m: Vec<bool> = (cy0..cy1).flat_map(|y| (cx0..cx1).map(move |x| (x, y))).map(|(x, y)| ink[y * w + x]).collect();
+        // What is left of a ruling at the crop's edge (a line a little off its place):
+        // only near the edge, where no glyph's stroke reaches.
+        let edge = thick + 2;
+        for y in (0..ch.min(edge)).chain(ch.saturating_sub(edge)..ch) {
+            if m[y * cw..(y + 1) * cw].iter().filter(|&&b| b).count() * 10 > cw * 6 {
+                m[y * cw..(y + 1) * cw].iter_mut().for_each(|b| *b = false);
+            }
+        }
+        for x in (0..cw.min(edge)).chain(cw.saturating_sub(edge)..cw) {
+            if (0..ch).filter(|&y| m[y * cw + x]).count() * 10 > ch * 6 {
+                (0..ch).for_each(|y| m[y * cw + x] = false);
+            }
+        }
+        let rows: Vec<usize> = (0..ch).map(|y| m[y * cw..(y + 1) * cw].iter().filter(|&&b| b).count()).collect();
+        if rows.iter().sum::<usize>() < min_ink {
+            continue;
+        }
+        // A label wrapped over lines: each line its own crop.
+        for (by0, by1) in bands(&rows, 1, (d / 60.0) as usize) {
+            if by1 - by0 < (d / 40.0) as usize {
+                continue;
+            }
+            let cols: Vec<usize> = (0..cw).map(|x| (by0..by1).filter(|&y| m[y * cw + x]).count()).collect();
+            let (Some(bx0), Some(bx1)) = (cols.iter().position(|&n| n > 0), cols.iter().rposition(|&n| n > 0)) else { continue };
+            let crop = clean(cx0 + bx0, cy0 + by0, cx0 + bx1 + 1, cy0 + by1, &m, cw, cx0, cy0);
+            let rect = Rect {
+                x0: (cx0 + bx0) as f32 * s,
+                x1: (cx0 + bx1 + 1) as f32 * s,
+                y0: hpt - (cy0 + by1) as f32 * s,
+                y1: hpt - (cy0 + by0) as f32 * s,
+            };
+            jobs.push(Job { crop, cell: Some(ci), rect });
+        }
+    }
+    // Text outside the grids, line by line.
+    let mut free = ink.clone();
+    for r in &cells {
+        let (x0, y0, x1, y1) = to_px(r);
+        let (x0, y0, x1, y1) = (x0.saturating_sub(inset), y0.saturating_sub(inset), (x1 + inset).min(w), (y1 + inset).min(h));
+        for y in y0..y1 {
+            free[y * w + x0..y * w + x1].iter_mut().for_each(|b| *b = false);
+        }
+    }
+    let rows: Vec<usize> = (0..h).map(|y| free[y * w..(y + 1) * w].iter().filter(|&&b| b).count()).collect();
+    for (by0, by1) in bands(&rows, 1, (d / 60.0) as usize) {
+        let bh = by1 - by0;
+        if bh < (d / 30.0) as usize || bh > h / 10 {
+            continue;
+        }
+        let cols: Vec<usize> = (0..w).map(|x| (by0..by1).filter(|&y| free[y * w + x]).count()).collect();
+        for (bx0, bx1) in bands(&cols, 1, 2 * bh) {
+            let n: usize = cols[bx0..bx1].iter().sum();
+            if n < min_ink {
+                continue;
+            }
+            let crop = clean(bx0, by0, bx1, by1, &free, w, 0, 0);
+            let rect = Rect { x0: bx0 as f32 * s, x1: bx1 as f32 * s, y0: hpt - by1 as f32 * s, y1: hpt - by0 as f32 * s };
+            jobs.push(Job { crop, cell: None, rect });
+        }
+    }
+    let crops: Vec<Gray> = jobs.iter().map(|j| j.crop.clone()).collect();
+    if let Some(dir) = std::env::var_os("GONGKAI_OCR_DUMP") {
+        for (i, c) in crops.iter().enumerate() {
+            let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{number}-{i}.pgm")), c.to_pgm());
+        }
+    }
+    let mut readings = engine.read(&crops, Kind::Text)?;
+    // An engine that can narrow its alphabet reads what looks like a number again as one.
+    let numeric: Vec<usize> = (0..jobs.len())
+        .filter(|&i| jobs[i].cell.is_some() && readings[i].text.chars().any(|c| c.is_ascii_digit()) && !readings[i].text.chars().any(is_cjk))
+        .collect();
+    if engine.name() == "tesseract" && !numeric.is_empty() {
+        let again = engine.read(&numeric.iter().map(|&i| crops[i].clone()).collect::<Vec<_>>(), Kind::Amount)?;
+        for (k, &i) in numeric.iter().enumerate() {
+            if !again[k].text.is_empty() {
+                readings[i] = again[k].clone();
+            }
+        }
+    }
+    // Specks read as characters around an amount ("0.00時·"): dropped, and the amount
+    // kept at a low confidence, so that only the identities can prove it.
+    for (job, r) in jobs.iter().zip(readings.iter_mut()) {
+        if job.cell.is_none() {
+            continue;
+        }
+        let keep = |c: char| c.is_ascii_digit() || ",.-".contains(c);
+        let kept: String = r.text.chars().filter(|&c| keep(c)).collect();
+        let dropped = r.text.chars().filter(|&c| !keep(c) && !c.is_whitespace()).count();
+        if dropped > 0 && dropped <= 2 && kept.chars().count() >= 3 && gongkai_model::parse_amount(&kept).is_some() {
+            let chars: Vec<f32> = r.text.chars().zip(&r.chars).filter(|(c, _)| keep(*c)).map(|(_, &p)| p.min(0.5)).collect();
+            *r = Reading { text: kept, chars };
+        }
+    }
+    // An amount whose least confident character makes it no number ("5,500..0"): that
+    // character is replaced by a digit that makes it one and marked doubtful (confidence
+    // 0), so only the identities can prove or correct it; the row is not lost.
+    for (job, r) in jobs.iter().zip(readings.iter_mut()) {
+        let t: Vec<char> = r.text.chars().collect();
+        if job.cell.is_none() || t.len() < 3 || t.len() != r.chars.len() || !t.iter().all(|c| c.is_ascii_digit() || ",.-".contains(*c)) {
+            continue;
+        }
+        if gongkai_model::parse_amount(&r.text).is_some() || t.iter().filter(|c| c.is_ascii_digit()).count() < 2 {
+            continue;
+        }
+        // The least confident character whose replacement makes a number.
+        let mut order: Vec<usize> = (0..t.len()).collect();
+        order.sort_by(|&a, &b| r.chars[a].total_cmp(&r.chars[b]));
+        let fix = order.into_iter().find_map(|p| {
+            ('0'..='9').find_map(|d| {
+                let mut u = t.clone();
+                u[p] = d;
+                let u: String = u.into_iter().collect();
+                gongkai_model::parse_amount(&u).filter(|a| a.scale() == 2).map(|_| (p, u))
+            })
+        });
+        if let Some((p, u)) = fix {
+            r.text = u;
+            r.chars[p] = 0.0;
+        }
+    }
+    let mut page = Page { number, width: w as f32 * s, height: hpt, rules, images: 1, ..Page::default() };
+    // A cell's lines joined (a wrapped label is one label), then matched to the catalogue.
+    let mut per_cell: Vec<Option<(CellReading, Rect)>> = vec![None; cells.len()];
+    for (job, r) in jobs.iter().zip(&readings) {
+        let text = r.text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        match job.cell {
+            Some(ci) => {
+                let (c, rect) = per_cell[ci].get_or_insert((CellReading { page: number, text: String::new(), chars: Vec::new() }, job.rect));
+                c.text.push_str(text);
+                c.chars.extend(r.text.chars().zip(&r.chars).filter(|(ch, _)| !ch.is_whitespace()).map(|(_, &p)| p));
+                rect.x0 = rect.x0.min(job.rect.x0);
+                rect.x1 = rect.x1.max(job.rect.x1);
+            }
+            None => {
+                let text = crate::labels::nearest(text).unwrap_or_else(|| text.to_string());
+                place(&mut page.glyphs, &text, &job.rect);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (mut c, rect) in per_cell.into_iter().flatten() {
+        if let Some(fixed) = crate::labels::nearest(&c.text) {
+            c.text = fixed;
+        }
+        place(&mut page.glyphs, &c.text, &rect);
+        out.push(c);
+    }
+    Ok(OcrPage { page, cells: out, skew })
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{3400}'..='\u{9fff}').contains(&c) || ('\u{f900}'..='\u{faff}').contains(&c)
+}
+
+/// Glyphs for a line of text read in `rect`, side by side from its left edge, on one baseline.
+fn place(out: &mut Vec<Glyph>, text: &str, rect: &Rect) {
+    let units: f32 = text.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum();
+    let hgt = rect.y1 - rect.y0;
+    let size = (0.9 * (rect.x1 - rect.x0) / units.max(0.5)).min(hgt.max(1.0));
+    let y = rect.y0 + (hgt - size) / 2.0;
+    let mut x = rect.x0;
+    for c in text.chars() {
+        let wd = if c.is_ascii() { 0.5 * size } else { size };
+        out.push(Glyph { text: c.to_string().into(), x, y, width: wd, size, turn: 0 });
+        x += wd;
+    }
+}
+
+/// A reading as the confidences of its characters, for tests.
+#[allow(dead_code)]
+fn reading(text: &str, c: f32) -> Reading {
+    Reading { text: text.into(), chars: vec![c; text.chars().count()] }
+}

@@ -1,0 +1,374 @@
+//! A page image and what its pixels say about the table on it: ink against paper, the
+//! skew of the sheet, the ruling lines, specks. Pure pixel work, no OCR.
+
+/// An 8-bit gray image, row-major, 0 black, 255 white.
+#[derive(Debug, Clone)]
+pub struct Gray {
+    pub w: usize,
+    pub h: usize,
+    pub px: Vec<u8>,
+}
+
+impl Gray {
+    pub fn new(w: usize, h: usize, fill: u8) -> Gray {
+        Gray { w, h, px: vec![fill; w * h] }
+    }
+    #[inline]
+    pub fn get(&self, x: usize, y: usize) -> u8 {
+        self.px[y * self.w + x]
+    }
+    /// A binary PGM (P5), as pdftoppm -gray writes it.
+    pub fn from_pgm(b: &[u8]) -> Option<Gray> {
+        let mut fields = Vec::new();
+        let mut i = 0;
+        while fields.len() < 4 && i < b.len() {
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < b.len() && b[i] == b'#' {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            let s = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            fields.push(std::str::from_utf8(&b[s..i]).ok()?.to_string());
+        }
+        if fields.len() < 4 || fields[0] != "P5" || fields[3] != "255" {
+            return None;
+        }
+        let (w, h): (usize, usize) = (fields[1].parse().ok()?, fields[2].parse().ok()?);
+        let data = b.get(i + 1..i + 1 + w * h)?;
+        Some(Gray { w, h, px: data.to_vec() })
+    }
+    pub fn to_pgm(&self) -> Vec<u8> {
+        let mut out = format!("P5\n{} {}\n255\n", self.w, self.h).into_bytes();
+        out.extend_from_slice(&self.px);
+        out
+    }
+    /// The part of the image in [x0, x1) × [y0, y1), clamped.
+    pub fn crop(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> Gray {
+        let (x1, y1) = (x1.min(self.w), y1.min(self.h));
+        let (x0, y0) = (x0.min(x1), y0.min(y1));
+        let mut g = Gray::new(x1 - x0, y1 - y0, 255);
+        for y in y0..y1 {
+            g.px[(y - y0) * g.w..(y - y0 + 1) * g.w].copy_from_slice(&self.px[y * self.w + x0..y * self.w + x1]);
+        }
+        g
+    }
+    /// Bilinear resize.
+    pub fn resize(&self, w: usize, h: usize) -> Gray {
+        let mut g = Gray::new(w.max(1), h.max(1), 255);
+        if self.w == 0 || self.h == 0 {
+            return g;
+        }
+        let sx = self.w as f32 / g.w as f32;
+        let sy = self.h as f32 / g.h as f32;
+        for y in 0..g.h {
+            let fy = ((y as f32 + 0.5) * sy - 0.5).clamp(0.0, (self.h - 1) as f32);
+            let (y0, ty) = (fy as usize, fy.fract());
+            let y1 = (y0 + 1).min(self.h - 1);
+            for x in 0..g.w {
+                let fx = ((x as f32 + 0.5) * sx - 0.5).clamp(0.0, (self.w - 1) as f32);
+                let (x0, tx) = (fx as usize, fx.fract());
+                let x1 = (x0 + 1).min(self.w - 1);
+                let a = self.get(x0, y0) as f32 * (1.0 - tx) + self.get(x1, y0) as f32 * tx;
+                let b = self.get(x0, y1) as f32 * (1.0 - tx) + self.get(x1, y1) as f32 * tx;
+                g.px[y * g.w + x] = (a * (1.0 - ty) + b * ty).round() as u8;
+            }
+        }
+        g
+    }
+    /// Turned by `deg` (counter-clockwise as seen) about the centre, paper behind.
+    pub fn rotate(&self, deg: f32) -> Gray {
+        let (s, c) = deg.to_radians().sin_cos();
+        let (cx, cy) = (self.w as f32 / 2.0, self.h as f32 / 2.0);
+        let mut g = Gray::new(self.w, self.h, 255);
+        for y in 0..self.h {
+            let dy = y as f32 - cy;
+            for x in 0..self.w {
+                let dx = x as f32 - cx;
+                // The source of each output pixel (image y runs down).
+                let sx = c * dx - s * dy + cx;
+                let sy = s * dx + c * dy + cy;
+                if sx < 0.0 || sy < 0.0 || sx >= (self.w - 1) as f32 || sy >= (self.h - 1) as f32 {
+                    continue;
+                }
+                let (x0, y0, tx, ty) = (sx as usize, sy as usize, sx.fract(), sy.fract());
+                let a = self.get(x0, y0) as f32 * (1.0 - tx) + self.get(x0 + 1, y0) as f32 * tx;
+                let b = self.get(x0, y0 + 1) as f32 * (1.0 - tx) + self.get(x0 + 1, y0 + 1) as f32 * tx;
+                g.px[y * self.w + x] = (a * (1.0 - ty) + b * ty).round() as u8;
+            }
+        }
+        g
+    }
+}
+
+/// Otsu's threshold: the gray level that best splits ink from paper.
+pub fn otsu(g: &Gray) -> u8 {
+    let mut hist = [0u64; 256];
+    for &p in &g.px {
+        hist[p as usize] += 1;
+    }
+    let total = g.px.len() as f64;
+    let sum: f64 = hist.iter().enumerate().map(|(i, &n)| i as f64 * n as f64).sum();
+    let (mut wb, mut sb, mut best, mut at) = (0.0, 0.0, 0.0, 128u8);
+    for (t, &n) in hist.iter().enumerate() {
+        wb += n as f64;
+        if wb == 0.0 {
+            continue;
+        }
+        let wf = total - wb;
+        if wf == 0.0 {
+            break;
+        }
+        sb += t as f64 * n as f64;
+        let (mb, mf) = (sb / wb, (sum - sb) / wf);
+        let between = wb * wf * (mb - mf) * (mb - mf);
+        if between > best {
+            best = between;
+            at = t as u8;
+        }
+    }
+    at
+}
+
+/// Ink mask: true where darker than the threshold.
+pub fn binarize(g: &Gray, t: u8) -> Vec<bool> {
+    g.px.iter().map(|&p| p <= t).collect()
+}
+
+/// The skew of the sheet in degrees: the slope of its ink (image y down), which
+/// `Gray::rotate` by the same angle straightens;
+/// from the horizontal projection of the ink: rulings and baselines are sharpest when
+/// straight. Searched within ±`max` degrees, coarse then fine.
+pub fn skew_angle(ink: &[bool], w: usize, h: usize, max: f32) -> f32 {
+    // Every row (sampling rows would favour the unsheared angle: its bins alias), every other column.
+    let pts: Vec<(f32, f32)> = (0..h)
+        .flat_map(|y| (0..w).step_by(2).filter(move |&x| ink[y * w + x]).map(move |x| (x as f32, y as f32)))
+        .collect();
+    if pts.len() < 100 {
+        return 0.0;
+    }
+    let score = |deg: f32| -> f64 {
+        let t = deg.to_radians().tan();
+        let mut bins = vec![0u32; h + w];
+        for &(x, y) in &pts {
+            let yy = (y - (x - w as f32 / 2.0) * t) as isize + (w / 2) as isize;
+            if yy >= 0 && (yy as usize) < bins.len() {
+                bins[yy as usize] += 1;
+            }
+        }
+        bins.iter().map(|&b| (b as f64) * (b as f64)).sum()
+    };
+    let search = |lo: f32, hi: f32, step: f32| -> f32 {
+        let mut best = (f64::MIN, 0.0);
+        let mut a = lo;
+        while a <= hi + 1e-6 {
+            let s = score(a);
+            if s > best.0 {
+                best = (s, a);
+            }
+            a += step;
+        }
+        best.1
+    };
+    let coarse = search(-max, max, 0.2);
+    let fine = search(coarse - 0.2, coarse + 0.2, 0.02);
+    // The ink leans by `fine`: turning the image by it straightens it.
+    fine
+}
+
+/// Ink components smaller than `min_area` pixels (specks, JPEG dust) cleared, in place.
+/// Components are found over runs, so the cost follows the ink, not the page.
+pub fn despeckle(ink: &mut [bool], w: usize, h: usize, min_area: usize) {
+    // Runs of each row: (y, x0, x1 exclusive).
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    let mut row_start = vec![0usize; h + 1];
+    for y in 0..h {
+        row_start[y] = runs.len();
+        let row = &ink[y * w..(y + 1) * w];
+        let mut x = 0;
+        while x < w {
+            if row[x] {
+                let s = x;
+                while x < w && row[x] {
+                    x += 1;
+                }
+                runs.push((y, s, x));
+            } else {
+                x += 1;
+            }
+        }
+    }
+    row_start[h] = runs.len();
+    let mut parent: Vec<usize> = (0..runs.len()).collect();
+    fn find(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    for y in 1..h {
+        let (mut i, ie) = (row_start[y - 1], row_start[y]);
+        let (mut j, je) = (row_start[y], row_start[y + 1]);
+        while i < ie && j < je {
+            let (a, b) = (runs[i], runs[j]);
+            // 8-connected: runs touching diagonally join.
+            if a.1 <= b.2 && b.1 <= a.2 {
+                let (ra, rb) = (find(&mut parent, i), find(&mut parent, j));
+                if ra != rb {
+                    parent[ra.max(rb)] = ra.min(rb);
+                }
+            }
+            if a.2 < b.2 {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+    }
+    let mut area = vec![0usize; runs.len()];
+    for i in 0..runs.len() {
+        let r = find(&mut parent, i);
+        area[r] += runs[i].2 - runs[i].1;
+    }
+    for i in 0..runs.len() {
+        let r = find(&mut parent, i);
+        if area[r] < min_area {
+            let (y, a, b) = runs[i];
+            ink[y * w + a..y * w + b].iter_mut().for_each(|p| *p = false);
+        }
+    }
+}
+
+/// A ruling found in the raster: fixed coordinate (centre of its thickness) and span, in pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stroke {
+    pub at: f32,
+    pub lo: usize,
+    pub hi: usize,
+    pub thick: usize,
+}
+
+/// Long dark runs along one axis: `get(i, j)` is the ink at position `j` of line `i`
+/// (rows for horizontal rulings, columns for vertical ones). Runs at least `min_len`
+/// long (gaps up to `gap` closed) on neighbouring lines that overlap form one stroke;
+/// strokes thicker than `max_thick` are filled areas, not rulings.
+fn strokes(lines: usize, len: usize, get: impl Fn(usize, usize) -> bool, min_len: usize, gap: usize, max_thick: usize) -> Vec<Stroke> {
+    // (first line, last line, lo, hi) of strokes still growing.
+    let mut open: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut done: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for i in 0..lines {
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut j = 0;
+        while j < len {
+            if !get(i, j) {
+                j += 1;
+                continue;
+            }
+            let s = j;
+            let mut e = j;
+            while j < len {
+                if get(i, j) {
+                    e = j;
+                    j += 1;
+                } else if j - e <= gap {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if e + 1 - s >= min_len {
+                runs.push((s, e + 1));
+            }
+            j = e + 1;
+            while j < len && !get(i, j) {
+                j += 1;
+            }
+        }
+        let mut next: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for (s, e) in runs {
+            if let Some(k) = open.iter().position(|o| o.1 + 1 == i && s < o.3 && o.2 < e) {
+                let mut o = open.swap_remove(k);
+                o.1 = i;
+                o.2 = o.2.min(s);
+                o.3 = o.3.max(e);
+                next.push(o);
+            } else if let Some(o) = next.iter_mut().find(|o| s < o.3 && o.2 < e) {
+                o.2 = o.2.min(s);
+                o.3 = o.3.max(e);
+            } else {
+                next.push((i, i, s, e));
+            }
+        }
+        done.append(&mut open);
+        open = next;
+    }
+    done.append(&mut open);
+    done.into_iter()
+        .filter(|d| d.1 + 1 - d.0 <= max_thick)
+        .map(|(a, b, lo, hi)| Stroke { at: (a + b) as f32 / 2.0, lo, hi, thick: b + 1 - a })
+        .collect()
+}
+
+/// Horizontal and vertical rulings of an ink mask.
+pub fn rulings(ink: &[bool], w: usize, h: usize, min_len: usize, max_thick: usize) -> (Vec<Stroke>, Vec<Stroke>) {
+    let gap = 2;
+    let hs = strokes(h, w, |y, x| ink[y * w + x], min_len, gap, max_thick);
+    let vs = strokes(w, h, |x, y| ink[y * w + x], min_len, gap, max_thick);
+    (hs, vs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A drawn grid, turned by 0.5°, is found straight again and its rulings found.
+    #[test]
+    fn skewed_grid_is_straightened_and_its_rulings_found() {
+        let (w, h) = (600, 400);
+        let mut g = Gray::new(w, h, 255);
+        for &y in &[50usize, 150, 250, 350] {
+            for x in 50..550 {
+                g.px[y * w + x] = 0;
+                g.px[(y + 1) * w + x] = 0;
+            }
+        }
+        for &x in &[50usize, 300, 549] {
+            for y in 50..352 {
+                g.px[y * w + x] = 0;
+            }
+        }
+        let turned = g.rotate(-0.5);
+        assert!(turned.px.iter().filter(|&&p| p < 128).count() > 3000);
+        let t = otsu(&turned);
+        let ink = binarize(&turned, t);
+        let a = skew_angle(&ink, w, h, 2.0);
+        assert!((a - 0.5).abs() < 0.06, "estimated {a}");
+        let straight = turned.rotate(a);
+        let ink = binarize(&straight, otsu(&straight));
+        let (hs, vs) = rulings(&ink, w, h, 100, 8);
+        assert_eq!(hs.len(), 4, "{hs:?}");
+        assert_eq!(vs.len(), 3, "{vs:?}");
+        assert!(hs.iter().all(|s| s.hi - s.lo > 480));
+    }
+
+    #[test]
+    fn specks_go_strokes_stay() {
+        let (w, h) = (50, 20);
+        let mut ink = vec![false; w * h];
+        ink[5 * w + 5] = true;
+        ink[6 * w + 6] = true;
+        for x in 10..40 {
+            ink[10 * w + x] = true;
+        }
+        despeckle(&mut ink, w, h, 4);
+        assert!(!ink[5 * w + 5] && !ink[6 * w + 6]);
+        assert!(ink[10 * w + 20]);
+    }
+}
