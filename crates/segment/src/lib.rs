@@ -59,6 +59,12 @@ fn number_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, r"公开\s*([0-9０-９]{1,2})\s*表")
 }
+/// Where table matter starts after a title in the same cell: a caption (部门：, 单位：,
+/// 编制单位：, 金额单位：) or the printed number, after white space.
+fn trailing_matter_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"\s+(?:(?:编制|金额)?(?:部门|单位)\s*[:：]|公开\s*[0-9０-９]{1,2}\s*表|(?:19|20)\d{2}\s*年度?\s*$)")
+}
 fn part_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, r"^第([一二三四五六七八九十])部分\s*(.*)$")
@@ -135,7 +141,15 @@ fn title_text(line: &Line) -> Option<String> {
         (_, [only]) => only.as_str(),
         _ => return None,
     };
-    let p = plain_text(one);
+    let mut p = plain_text(one);
+    // Table matter run into the title's own cell (a producer that joins the caption
+    // printed beside the title: `…决算表 部门：… 单位：万元`) is not part of the title.
+    if let Some(m) = trailing_matter_re().find(&p) {
+        let head = p[..m.start()].trim_end();
+        if head.ends_with('表') {
+            p = head.to_string();
+        }
+    }
     let trimmed = p.trim_end();
     for close in [')', '）'] {
         if let Some(body) = trimmed.strip_suffix(close) {
@@ -611,6 +625,7 @@ mod tests {
             "收入决算表\t公开02表\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
             "收入决算表（公开02表）\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
             "公开02表\t收入决算表\t单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
+            "收入决算表 部门：某局 单位：万元 公开02表\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
             // A caption clipped by its cell (`单位：` without its value) is still table matter.
             "收入决算表\t部门：某局\t单位：\n公开02表\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
             "收入决算表\t编制部门：某局\t单\n公开02表\n单位：万元\n项目\t本年收入合计\t财政拨款收入\n\t合计\t1.00\t1.00\n",
