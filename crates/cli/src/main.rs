@@ -113,6 +113,10 @@ Example:\n  gongkai convert samples ~/downloads/henan --out out/")]
         /// After converting, check the documents in OUT against each other, as `check OUT --corpus` does.
         #[arg(long)]
         corpus: bool,
+        /// After converting, write the facts of every document converted into OUT to one table
+        /// FILE (.jsonl, .csv or .parquet, by its extension), as `gongkai facts` writes it.
+        #[arg(long, value_name = "FILE")]
+        facts_table: Option<PathBuf>,
         #[command(flatten)]
         ocr: OcrArgs,
     },
@@ -215,7 +219,7 @@ duckdb -c \"SELECT department, year, sum(amount) FROM 'henan.parquet' WHERE tabl
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.cmd {
-        Cmd::Convert { inputs, out, jobs, quiet, verbose, timeout, max_memory, resume, fail_on, corpus, ocr } => {
+        Cmd::Convert { inputs, out, jobs, quiet, verbose, timeout, max_memory, resume, fail_on, corpus, facts_table, ocr } => {
             let verbosity = if quiet { batch::Verbosity::Quiet } else if verbose { batch::Verbosity::Verbose } else { batch::Verbosity::Normal };
             let fail_on = fail_on.as_deref().map(|f| if f == "warning" { batch::FailOn::Warning } else { batch::FailOn::Error });
             let opt = batch::Options {
@@ -227,7 +231,14 @@ fn main() -> ExitCode {
                 fail_on,
                 worker_args: ocr.to_args().to_vec(),
             };
-            let code = batch::run(&inputs, &out, &opt);
+            let mut code = batch::run(&inputs, &out, &opt);
+            if let (Some(table), Ok(c)) = (&facts_table, &code) {
+                if *c != ExitCode::from(130) {
+                    if let Err(e) = facts_table_of(&out, table, quiet) {
+                        code = Err(e);
+                    }
+                }
+            }
             match code {
                 // The documents of the run (and any others in OUT) against each other; the
                 // exit code says a cross-document error only where the batch itself was fine.
@@ -269,6 +280,29 @@ fn quiet_broken_pipe() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+}
+
+/// `convert --facts-table`: the canonical documents the manifest of OUT lists as
+/// converted, in its (sorted) order, read as they stand into one table.
+fn facts_table_of(out: &Path, table: &Path, quiet: bool) -> Result<()> {
+    use gongkai::table::{write_facts_table_file, Notice};
+    let docs: Vec<PathBuf> = batch::read_manifest(out)
+        .into_values()
+        .filter(|e| e.status == "ok")
+        .filter_map(|e| e.outputs.iter().find(|o| o.ends_with(".json")).map(|o| out.join(o)))
+        .collect();
+    let format = gongkai::TableFormat::from_extension(table).unwrap_or(gongkai::TableFormat::Jsonl);
+    let never = gongkai::OcrOptions { mode: gongkai::OcrMode::Never, ..Default::default() };
+    let report = |n: Notice<'_>| {
+        if let Notice::Failed(e) = n {
+            eprintln!("error: {}: {} [{}]", e.file.display(), e.message, e.kind);
+        }
+    };
+    let summary = write_facts_table_file(&docs, format, table, &never, report).with_context(|| format!("cannot write {}", table.display()))?;
+    if !quiet {
+        eprintln!("{} facts of {} documents written to {}", summary.facts, summary.documents, table.display());
+    }
+    Ok(())
 }
 
 /// The document of FILE: a canonical document written by `convert`, as it stands (its

@@ -70,3 +70,24 @@ fn a_canonical_document_is_read_as_it_stands() {
     assert!(o.status.success());
     assert!(o.stdout == std::fs::read(golden.join("jiaozuo-2024-final-accounts.facts.jsonl")).unwrap());
 }
+
+/// `convert --facts-table`: the table of the batch holds exactly the facts of the pairs it
+/// wrote, whatever was converted or resumed.
+#[test]
+fn convert_writes_the_batch_facts_table_beside_its_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, table) = (dir.path().join("out"), dir.path().join("all.jsonl"));
+    let st = bin().args(["convert", "-q", "--ocr", "never"]).arg(samples()).arg("--out").arg(&out).arg("--facts-table").arg(&table).status().unwrap();
+    assert!(st.success());
+    let mut pairs: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".facts.jsonl"))
+        .flat_map(|e| std::fs::read_to_string(e.path()).unwrap().lines().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    let mut rows: Vec<String> = std::fs::read_to_string(&table).unwrap().lines().map(str::to_string).collect();
+    assert_eq!(rows.len(), 3 * 910);
+    pairs.sort();
+    rows.sort();
+    assert_eq!(rows, pairs);
+}
