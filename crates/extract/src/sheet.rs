@@ -178,6 +178,22 @@ fn unreadable(what: &str, e: impl std::fmt::Display) -> ExtractError {
 
 /// Read an .xlsx (or .xlsm/.xlsb content) workbook.
 pub fn read_xlsx(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
+    guarded("xlsx", || read_xlsx_inner(bytes))
+}
+
+/// The spreadsheet reader panics on some damaged files (fuzzing found one in its
+/// compound-file code): such a file is unreadable, never a crash of the conversion.
+fn guarded(what: &str, read: impl FnOnce() -> Result<LaidOut, ExtractError>) -> Result<LaidOut, ExtractError> {
+    // The reader's panic is an answer here, not a message for the user: silence the hook
+    // while it runs.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    std::panic::set_hook(hook);
+    r.unwrap_or_else(|_| Err(unreadable(what, "damaged: its structure does not read")))
+}
+
+fn read_xlsx_inner(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable("xlsx", e))?;
     let names = wb.sheet_names().to_vec();
     let mut lines = Vec::new();
@@ -209,6 +225,10 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
 
 /// Read a BIFF .xls (or WPS .et) workbook.
 pub fn read_xls(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
+    guarded("xls", || read_xls_inner(bytes))
+}
+
+fn read_xls_inner(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
     let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| unreadable("xls", e))?;
     let names = wb.sheet_names().to_vec();
     let formats = crate::xls_formats::read(bytes);
