@@ -8,7 +8,9 @@
 //! code 500), /C a Type0 Identity-H font with a ToUnicode CMap (<0001> 收, <0002> 入,
 //! <0003> 合, <0004> 计, <0020> space; 1000 units), /T3 a Type3 font read through
 //! /Differences and /T3U one read through ToUnicode (both: FontMatrix 0.01, glyphs 50
-//! and 60 units wide, FontBBox 100 units tall).
+//! and 60 units wide, FontBBox 100 units tall), /U a Type0 Identity-H font that says nothing
+//! of its Unicode (no ToUnicode, no embedded program, Adobe-Identity), and the resources'
+//! /Properties /MC0 a property list with /ActualText (z).
 
 use std::io::Write;
 
@@ -26,7 +28,7 @@ struct Pdf {
 
 const TO_UNICODE: &str = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
     1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
-    5 beginbfchar <0001> <6536> <0002> <5165> <0003> <5408> <0004> <8BA1> <0020> <0020> endbfchar\n\
+    6 beginbfchar <0001> <6536> <0002> <5165> <0003> <5408> <0004> <8BA1> <0020> <0020> <0005> <2ED4> endbfchar\n\
     endcmap CMapName currentdict /CMap defineresource pop end end";
 
 impl Pdf {
@@ -72,7 +74,14 @@ impl Pdf {
             "FirstChar" => 65, "LastChar" => 66, "Widths" => vec![50.into(), 60.into()],
             "ToUnicode" => t3cmap,
         });
-        let fonts = dictionary! { "W" => w, "C" => c, "T3" => t3, "T3U" => t3u };
+        let u = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+Unknown", "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+Unknown", "DW" => 1000,
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+            })],
+        });
+        let fonts = dictionary! { "W" => w, "C" => c, "T3" => t3, "T3U" => t3u, "U" => u };
         Pdf { doc, pages_id, fonts, xobjects: Dictionary::new(), kids: Vec::new() }
     }
 
@@ -102,7 +111,10 @@ impl Pdf {
     }
 
     fn bytes(mut self) -> Vec<u8> {
-        let resources = self.doc.add_object(dictionary! { "Font" => self.fonts.clone(), "XObject" => self.xobjects.clone() });
+        let mc0 = self.doc.add_object(dictionary! { "ActualText" => Object::string_literal("z") });
+        let resources = self.doc.add_object(dictionary! {
+            "Font" => self.fonts.clone(), "XObject" => self.xobjects.clone(), "Properties" => dictionary! { "MC0" => mc0 },
+        });
         for k in &self.kids {
             let id = k.as_reference().unwrap();
             self.doc.get_dictionary_mut(id).unwrap().set("Resources", resources);
@@ -339,6 +351,109 @@ fn marked_content_does_not_disturb_anything() {
          /OC /oc1 BDC BT 100 600 Td (C) Tj ET EMC /Span <</E (a>>b)>> BDC EMC",
     );
     expect(&p, &[("A", 100.0, 700.0, 10.0), ("B", 105.0, 700.0, 10.0), ("C", 100.0, 600.0, 10.0)]);
+}
+
+// §14.9.4: replacement text. A marked-content sequence tagged /Span whose property list has
+// /ActualText: that text replaces the glyphs shown inside it, its characters sharing their
+// extent evenly (the first glyph's baseline and size). Text strings (§7.9.2.2): UTF-16BE with
+// its byte order mark, UTF-8 with its own, PDFDocEncoding otherwise.
+
+#[test]
+fn actual_text_replaces_the_glyphs_of_its_span() {
+    let p = page("BT /W 10 Tf 100 700 Td (A) Tj /Span <</ActualText (xy)>> BDC (BC) Tj EMC (D) Tj ET");
+    expect(&p, &[("A", 100.0, 700.0, 10.0), ("x", 105.0, 700.0, 10.0), ("y", 110.0, 700.0, 10.0), ("D", 115.0, 700.0, 10.0)]);
+    assert!((p.glyphs[1].width - 5.0).abs() < 0.01, "{:?}", p.glyphs[1]);
+    // One character over two glyphs takes their whole extent; three over one share it.
+    let p = page("BT /W 10 Tf 100 700 Td /Span <</ActualText (x)>> BDC (BC) Tj EMC /Span <</ActualText (abc)>> BDC [(D)] TJ EMC ET");
+    expect(&p, &[("x", 100.0, 700.0, 10.0), ("a", 110.0, 700.0, 10.0), ("b", 111.6667, 700.0, 10.0), ("c", 113.3333, 700.0, 10.0)]);
+    assert!((p.glyphs[0].width - 10.0).abs() < 0.01);
+}
+
+#[test]
+fn actual_text_strings_in_utf16_utf8_and_pdfdocencoding() {
+    // Chromium: a glyph its font maps to the radical ⻔, the span says 门 (U+95E8).
+    let p = page("BT /C 10 Tf 100 700 Td <0001> Tj /Span <</ActualText <FEFF95E8>>> BDC <0005> Tj EMC ET");
+    expect(&p, &[("收", 100.0, 700.0, 10.0), ("门", 110.0, 700.0, 10.0)]);
+    // UTF-16 outside the BMP (a surrogate pair), UTF-8 after its BOM, PDFDocEncoding (\204 is —),
+    // and a language escape (ESC zh ESC) that is no text.
+    let p = page(
+        "BT /W 10 Tf 100 700 Td /Span <</ActualText <FEFFD841DE28>>> BDC (A) Tj EMC /Span <</ActualText <EFBBBFE997A8>>> BDC (B) Tj EMC \
+         /Span <</ActualText (\\204)>> BDC (C) Tj EMC /Span <</ActualText <FEFF001B007A0068001B5408>>> BDC (D) Tj EMC ET",
+    );
+    expect(&p, &[("\u{20628}", 100.0, 700.0, 10.0), ("门", 105.0, 700.0, 10.0), ("—", 110.0, 700.0, 10.0), ("合", 115.0, 700.0, 10.0)]);
+}
+
+#[test]
+fn actual_text_from_a_named_property_list() {
+    let p = page("BT /W 10 Tf 100 700 Td /Span /MC0 BDC (AB) Tj EMC /Span /Missing BDC (C) Tj EMC ET");
+    expect(&p, &[("z", 100.0, 700.0, 10.0), ("C", 110.0, 700.0, 10.0)]);
+}
+
+#[test]
+fn actual_text_gives_text_to_glyphs_without_unicode() {
+    let p = page("BT /U 10 Tf 100 700 Td /Span <</ActualText <FEFF6536>>> BDC <0007> Tj EMC <0008> Tj ET");
+    expect(&p, &[("收", 100.0, 700.0, 10.0)]);
+    assert_eq!(p.unmapped, 1, "only the glyph outside the span has no text");
+}
+
+#[test]
+fn actual_text_of_nested_spans_the_outermost_replaces_all() {
+    let p = page(
+        "BT /W 10 Tf 100 700 Td /Span <</ActualText (outer)>> BDC (A) Tj /Span <</ActualText (in)>> BDC (B) Tj EMC (C) Tj EMC \
+         0 -100 Td /Span <<>> BDC /Span <</ActualText (q)>> BDC (A) Tj EMC (B) Tj EMC ET",
+    );
+    // "outer" over A, B, C (100 to 115): five characters 3 pt apart.
+    expect(
+        &p,
+        &[("o", 100.0, 700.0, 10.0), ("u", 103.0, 700.0, 10.0), ("t", 106.0, 700.0, 10.0), ("e", 109.0, 700.0, 10.0), ("r", 112.0, 700.0, 10.0), ("q", 100.0, 600.0, 10.0), ("B", 105.0, 600.0, 10.0)],
+    );
+}
+
+#[test]
+fn actual_text_only_on_span_and_only_for_printed_glyphs() {
+    // Another tag with /ActualText (§14.9.4 names Span), an empty replacement, invisible text
+    // (render mode 3), and glyphs outside the clip: nothing printed, nothing read.
+    let p = page(
+        "BT /W 10 Tf 100 700 Td /P <</ActualText (x)>> BDC (A) Tj EMC /Span <</ActualText ()>> BDC (B) Tj EMC \
+         3 Tr /Span <</ActualText (y)>> BDC (C) Tj EMC 0 Tr ET \
+         q 0 0 50 50 re W n BT /W 10 Tf 100 600 Td /Span <</ActualText (w)>> BDC (D) Tj EMC ET Q",
+    );
+    expect(&p, &[("A", 100.0, 700.0, 10.0)]);
+}
+
+#[test]
+fn actual_text_follows_the_baseline_of_turned_text() {
+    // Text running up the page (90°), among enough upright text that the page is not turned.
+    let p = page("BT /W 10 Tf 100 700 Td (WXYZ) Tj 0 1 -1 0 300 100 Tm /Span <</ActualText (ab)>> BDC (AB) Tj EMC ET");
+    expect(
+        &p,
+        &[("W", 100.0, 700.0, 10.0), ("X", 105.0, 700.0, 10.0), ("Y", 110.0, 700.0, 10.0), ("Z", 115.0, 700.0, 10.0), ("a", 300.0, 100.0, 10.0), ("b", 300.0, 105.0, 10.0)],
+    );
+    assert_eq!((p.glyphs[4].turn, p.glyphs[5].turn), (90, 90));
+}
+
+#[test]
+fn unbalanced_marked_content_is_bounded_by_its_stream() {
+    let mut pdf = Pdf::new();
+    // A form that leaves a span open (it ends with the form) and one whose EMC cannot close
+    // its caller's span.
+    pdf.form("Open", dictionary! {}, "/Span <</ActualText (f)>> BDC BT /W 10 Tf 200 600 Td (C) Tj ET");
+    pdf.form("Stray", dictionary! {}, "EMC BT /W 10 Tf 110 700 Td (C) Tj ET");
+    pdf.page(
+        b"EMC EMC /Open Do BT /W 10 Tf 200 500 Td (D) Tj ET \
+          /Span <</ActualText (s)>> BDC BT /W 10 Tf 100 700 Td (A) Tj ET /Stray Do BT 105 700 Td (B) Tj ET EMC \
+          BT 100 400 Td (E) Tj ET /Span <</ActualText (t)>> BDC BT 100 300 Td (F) Tj ET",
+    );
+    let p = read(&pdf.bytes()).remove(0);
+    expect(&p, &[("f", 200.0, 600.0, 10.0), ("D", 200.0, 500.0, 10.0), ("s", 100.0, 700.0, 10.0), ("E", 100.0, 400.0, 10.0), ("t", 100.0, 300.0, 10.0)]);
+    assert!((p.glyphs[2].width - 15.0).abs() < 0.01, "{:?}", p.glyphs[2]);
+}
+
+#[test]
+fn a_tounicode_map_to_radicals_reads_as_the_ideographs() {
+    // The CMap maps <0005> to ⻔ (U+2ED4, CJK Radicals Supplement): the glyph is 门.
+    let p = page("BT /C 10 Tf 100 700 Td <00050001> Tj ET");
+    expect(&p, &[("门", 100.0, 700.0, 10.0), ("收", 110.0, 700.0, 10.0)]);
 }
 
 // §7.4: filters, alone and chained, on page content, on a form and on a ToUnicode CMap.
