@@ -456,6 +456,58 @@ fn a_tounicode_map_to_radicals_reads_as_the_ideographs() {
     expect(&p, &[("门", 100.0, 700.0, 10.0), ("收", 110.0, 700.0, 10.0)]);
 }
 
+// §9.10.2, §9.6.6.4: a simple font's codes have Unicode through ToUnicode, an encoding or
+// glyph names. A symbolic TrueType font without /Encoding maps codes straight to glyphs; when
+// its program names no character either (only a (3,0) symbol cmap, no glyph names: what
+// Ghostscript writes), its glyphs are unmapped, never read as WinAnsi.
+
+/// A TrueType program of one `cmap` table holding one empty subtable (platform, encoding).
+fn cmap_only_program(platform: u16, encoding: u16) -> Vec<u8> {
+    let mut f = vec![0, 1, 0, 0, 0, 1, 0, 16, 0, 0, 0, 0];
+    f.extend_from_slice(b"cmap");
+    f.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 12]);
+    f.extend_from_slice(&[0, 0, 0, 1]);
+    f.extend_from_slice(&platform.to_be_bytes());
+    f.extend_from_slice(&encoding.to_be_bytes());
+    f.extend_from_slice(&[0, 0, 0, 12]);
+    f
+}
+
+fn symbolic_truetype(pdf: &mut Pdf, name: &str, flags: i64, platform: u16, encoding: Option<&str>) {
+    let file = pdf.doc.add_object(Stream::new(dictionary! {}, cmap_only_program(platform, 0)));
+    let fd = pdf.doc.add_object(dictionary! {
+        "Type" => "FontDescriptor", "FontName" => "PRQPJR+DroidSansFallback", "Flags" => flags, "FontFile2" => file,
+    });
+    let mut font = dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "PRQPJR+DroidSansFallback", "FontDescriptor" => fd,
+        "FirstChar" => 1, "LastChar" => 255, "Widths" => (1..=255).map(|_| Object::Integer(1000)).collect::<Vec<_>>(),
+    };
+    if let Some(e) = encoding {
+        font.set("Encoding", e);
+    }
+    let id = pdf.doc.add_object(font);
+    pdf.fonts.set(name, id);
+}
+
+#[test]
+fn a_symbolic_truetype_subset_that_names_no_character_is_unmapped() {
+    let mut pdf = Pdf::new();
+    symbolic_truetype(&mut pdf, "S", 4, 3, None);
+    // The same with a Unicode cmap, flagged nonsymbolic, or with an /Encoding: read as WinAnsi.
+    symbolic_truetype(&mut pdf, "SU", 4, 3, None);
+    symbolic_truetype(&mut pdf, "N", 32, 3, None);
+    symbolic_truetype(&mut pdf, "E", 4, 3, Some("WinAnsiEncoding"));
+    let unicode = pdf.doc.add_object(Stream::new(dictionary! {}, cmap_only_program(3, 1)));
+    let su = pdf.fonts.get(b"SU").unwrap().as_reference().unwrap();
+    let fd = pdf.doc.get_dictionary(su).unwrap().get(b"FontDescriptor").unwrap().as_reference().unwrap();
+    pdf.doc.get_dictionary_mut(fd).unwrap().set("FontFile2", unicode);
+    pdf.page(b"BT /S 10 Tf 100 700 Td <01024142> Tj ET BT /SU 10 Tf 100 600 Td (A) Tj ET BT /N 10 Tf 100 500 Td (B) Tj ET BT /E 10 Tf 100 400 Td (C) Tj ET");
+    let p = read(&pdf.bytes()).remove(0);
+    expect(&p, &[("A", 100.0, 600.0, 10.0), ("B", 100.0, 500.0, 10.0), ("C", 100.0, 400.0, 10.0)]);
+    assert_eq!(p.unmapped, 4);
+    assert!(p.problems.iter().any(|m| m.contains("PRQPJR+DroidSansFallback") && m.contains("names no character")), "{:?}", p.problems);
+}
+
 // §7.4: filters, alone and chained, on page content, on a form and on a ToUnicode CMap.
 
 fn flate(data: &[u8]) -> Vec<u8> {

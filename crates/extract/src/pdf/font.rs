@@ -226,8 +226,8 @@ pub(crate) struct Font {
     /// What was wrong with the font's data (limits reached), reported once for the page
     /// that first uses it.
     pub(crate) problems: Vec<String>,
-    /// Why its CIDs have no Unicode where a table would have given them: reported on pages
-    /// that draw them.
+    /// Why its codes have no Unicode (a CID table not installed, a font that says nothing of
+    /// its characters): reported on pages that draw them.
     pub(crate) missing_table: Option<String>,
     /// Bytes per code: 1 for simple fonts, 2 for CID fonts; GBK is variable.
     pub(crate) two_byte: bool,
@@ -344,6 +344,27 @@ fn embedded_cmap(doc: &Document, dict: &Dictionary) -> Option<CMap> {
     Some(CMap { map, two_byte: true, truncated: false })
 }
 
+/// A simple TrueType font whose codes have no Unicode by any of §9.10.2's methods: no
+/// /Encoding, flagged symbolic (FontDescriptor /Flags bit 3, not bit 6), and an embedded
+/// program (FontFile2) that names no character (`truetype::names_characters`).
+fn says_nothing(doc: &Document, dict: &Dictionary) -> bool {
+    if dict_get(doc, dict, b"Encoding").is_some() {
+        return false;
+    }
+    let Some(fd) = dict_get(doc, dict, b"FontDescriptor").and_then(|o| o.as_dict().ok()) else { return false };
+    let flags = dict_get(doc, fd, b"Flags").and_then(|o| o.as_i64().ok()).unwrap_or(0);
+    if flags & 4 == 0 || flags & 32 != 0 {
+        return false;
+    }
+    let Some(file) = dict_get(doc, fd, b"FontFile2").and_then(|o| o.as_stream().ok()) else { return false };
+    let data = match file.decompressed_content_with_limit(MAX_CONTENT_BYTES) {
+        Ok(d) => d,
+        Err(_) if file.filters().map_or(true, |f| f.is_empty()) => file.content.clone(),
+        Err(_) => return false,
+    };
+    crate::truetype::names_characters(&data) == Some(false)
+}
+
 pub(crate) fn load_font(doc: &Document, dict: &Dictionary) -> Font {
     let subtype = dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"");
     let type0 = subtype == b"Type0";
@@ -398,6 +419,16 @@ pub(crate) fn load_font(doc: &Document, dict: &Dictionary) -> Font {
             }
         },
         None if type0 => Decoding::Unknown,
+        // A symbolic TrueType font without ToUnicode or /Encoding maps its codes straight to
+        // glyphs through its own cmap (§9.6.6.4); where that program has no Unicode cmap and
+        // no glyph names either, none of §9.10.2's ways gives its codes a character (a WinAnsi
+        // reading of them is garbage: Ghostscript rewrites reportlab's subsets so).
+        None if !type3 && says_nothing(doc, dict) => {
+            missing_table = Some(format!(
+                "font {base_font} is a symbolic TrueType subset without ToUnicode or /Encoding whose program names no character (no Unicode cmap, no glyph names): its text cannot be read"
+            ));
+            Decoding::Unknown
+        }
         None => Decoding::Simple,
     };
     let simple = if type0 { [None; 256] } else { simple_encoding(doc, dict, type3) };
