@@ -150,6 +150,21 @@ def facts_of(binary, pdf, *args):
     return r.returncode, facts, r.stderr.decode("utf-8", "replace").strip()
 
 
+def equivalent_ideographs():
+    """The UCD's Equivalent_Unified_Ideograph (radicals and strokes -> ideographs) from the
+    extractor's data file, as a str.translate table."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "crates", "extract", "data",
+                        "equivalent_unified_ideograph.txt")
+    table = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            entry = line.split("#", 1)[0]
+            if ";" in entry:
+                a, b = entry.split(";")
+                table[int(a, 16)] = int(b, 16)
+    return table
+
+
 def text_survives(v):
     """The referee for a producer: does poppler's pdftotext still read the table titles?
 
@@ -160,7 +175,9 @@ def text_survives(v):
     if not shutil.which("pdftotext") or not v.pdf.endswith(".pdf"):
         return True
     r = subprocess.run(["pdftotext", v.pdf, "-"], capture_output=True, timeout=120)
-    text = "".join(r.stdout.decode("utf-8", "replace").split())
+    # pdftotext keeps a font's radicals (Chromium's Noto maps 门 to ⻔): fold them to the
+    # ideographs they are, as gongkai does, before looking for the titles.
+    text = "".join(r.stdout.decode("utf-8", "replace").split()).translate(equivalent_ideographs())
     titles = ["".join(t.title.split()) for t in v.tables]
     return any(t in text for t in titles)
 
