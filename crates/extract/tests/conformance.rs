@@ -12,18 +12,22 @@
 //! of its Unicode (no ToUnicode, no embedded program, Adobe-Identity), and the resources'
 //! /Properties /MC0 a property list with /ActualText (z).
 
+mod support;
+
 use std::io::Write;
 
 use gongkai_extract::pdf::{open, pages, Page};
 use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream};
+use support::MiniPdf;
 
-/// A small PDF writer for these tests: fonts shared by every page, forms, pages.
+/// The fonts, forms and properties of these tests, shared by every page, on the tests'
+/// one PDF writer (`support::MiniPdf`).
 struct Pdf {
-    doc: Document,
-    pages_id: ObjectId,
+    mini: MiniPdf,
+    /// Every page's resources, written by `bytes` once the fonts and forms are known.
+    resources: ObjectId,
     fonts: Dictionary,
     xobjects: Dictionary,
-    kids: Vec<Object>,
 }
 
 const TO_UNICODE: &str = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
@@ -33,8 +37,9 @@ const TO_UNICODE: &str = "/CIDInit /ProcSet findresource begin 12 dict begin beg
 
 impl Pdf {
     fn new() -> Pdf {
-        let mut doc = Document::with_version("1.7");
-        let pages_id = doc.new_object_id();
+        let mut mini = MiniPdf::new("1.7");
+        let resources = mini.doc.new_object_id();
+        let doc = &mut mini.doc;
         let w = doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial", "Encoding" => "WinAnsiEncoding",
             "FirstChar" => 32, "LastChar" => 126,
@@ -53,7 +58,7 @@ impl Pdf {
             let b = doc.add_object(Stream::new(dictionary! {}, b"60 0 0 0 60 100 d1 0 0 60 100 re f".to_vec()));
             (a, b)
         };
-        let (a, b) = procs(&mut doc);
+        let (a, b) = procs(doc);
         let t3 = doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "Type3",
             "FontBBox" => vec![0.into(), 0.into(), 60.into(), 100.into()],
@@ -63,7 +68,7 @@ impl Pdf {
             "FirstChar" => 65, "LastChar" => 66, "Widths" => vec![50.into(), 60.into()],
             "Resources" => dictionary! {},
         });
-        let (a, b) = procs(&mut doc);
+        let (a, b) = procs(doc);
         let t3cmap = doc.add_object(Stream::new(dictionary! {}, b"1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar <41> <5408> <42> <8BA1> endbfchar".to_vec()));
         let t3u = doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "Type3",
@@ -82,7 +87,7 @@ impl Pdf {
             })],
         });
         let fonts = dictionary! { "W" => w, "C" => c, "T3" => t3, "T3U" => t3u, "U" => u };
-        Pdf { doc, pages_id, fonts, xobjects: Dictionary::new(), kids: Vec::new() }
+        Pdf { mini, resources, fonts, xobjects: Dictionary::new() }
     }
 
     /// A form XObject named `name` in every page's resources (its own resources `res`).
@@ -92,18 +97,14 @@ impl Pdf {
         if !dict.has(b"BBox") {
             dict.set("BBox", vec![0.into(), 0.into(), 600.into(), 800.into()]);
         }
-        let id = self.doc.add_object(Stream::new(dict, content.as_bytes().to_vec()));
+        let id = self.mini.doc.add_object(Stream::new(dict, content.as_bytes().to_vec()));
         self.xobjects.set(name, id);
         id
     }
 
     fn page_stream(&mut self, stream: Stream) {
-        let content = self.doc.add_object(stream);
-        let page = self.doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => self.pages_id, "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
-            "Contents" => content,
-        });
-        self.kids.push(page.into());
+        let content = self.mini.doc.add_object(stream);
+        self.mini.page_with(content, Object::Reference(self.resources));
     }
 
     fn page(&mut self, content: &[u8]) {
@@ -111,21 +112,12 @@ impl Pdf {
     }
 
     fn bytes(mut self) -> Vec<u8> {
-        let mc0 = self.doc.add_object(dictionary! { "ActualText" => Object::string_literal("z") });
-        let resources = self.doc.add_object(dictionary! {
+        let mc0 = self.mini.doc.add_object(dictionary! { "ActualText" => Object::string_literal("z") });
+        let resources = dictionary! {
             "Font" => self.fonts.clone(), "XObject" => self.xobjects.clone(), "Properties" => dictionary! { "MC0" => mc0 },
-        });
-        for k in &self.kids {
-            let id = k.as_reference().unwrap();
-            self.doc.get_dictionary_mut(id).unwrap().set("Resources", resources);
-        }
-        let count = self.kids.len() as i64;
-        self.doc.objects.insert(self.pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => self.kids.clone(), "Count" => count }));
-        let catalog = self.doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => self.pages_id });
-        self.doc.trailer.set("Root", catalog);
-        let mut out = Vec::new();
-        self.doc.save_to(&mut out).unwrap();
-        out
+        };
+        self.mini.doc.objects.insert(self.resources, Object::Dictionary(resources));
+        self.mini.bytes()
     }
 }
 
@@ -474,8 +466,8 @@ fn cmap_only_program(platform: u16, encoding: u16) -> Vec<u8> {
 }
 
 fn symbolic_truetype(pdf: &mut Pdf, name: &str, flags: i64, platform: u16, encoding: Option<&str>) {
-    let file = pdf.doc.add_object(Stream::new(dictionary! {}, cmap_only_program(platform, 0)));
-    let fd = pdf.doc.add_object(dictionary! {
+    let file = pdf.mini.doc.add_object(Stream::new(dictionary! {}, cmap_only_program(platform, 0)));
+    let fd = pdf.mini.doc.add_object(dictionary! {
         "Type" => "FontDescriptor", "FontName" => "PRQPJR+DroidSansFallback", "Flags" => flags, "FontFile2" => file,
     });
     let mut font = dictionary! {
@@ -485,7 +477,7 @@ fn symbolic_truetype(pdf: &mut Pdf, name: &str, flags: i64, platform: u16, encod
     if let Some(e) = encoding {
         font.set("Encoding", e);
     }
-    let id = pdf.doc.add_object(font);
+    let id = pdf.mini.doc.add_object(font);
     pdf.fonts.set(name, id);
 }
 
@@ -497,10 +489,10 @@ fn a_symbolic_truetype_subset_that_names_no_character_is_unmapped() {
     symbolic_truetype(&mut pdf, "SU", 4, 3, None);
     symbolic_truetype(&mut pdf, "N", 32, 3, None);
     symbolic_truetype(&mut pdf, "E", 4, 3, Some("WinAnsiEncoding"));
-    let unicode = pdf.doc.add_object(Stream::new(dictionary! {}, cmap_only_program(3, 1)));
+    let unicode = pdf.mini.doc.add_object(Stream::new(dictionary! {}, cmap_only_program(3, 1)));
     let su = pdf.fonts.get(b"SU").unwrap().as_reference().unwrap();
-    let fd = pdf.doc.get_dictionary(su).unwrap().get(b"FontDescriptor").unwrap().as_reference().unwrap();
-    pdf.doc.get_dictionary_mut(fd).unwrap().set("FontFile2", unicode);
+    let fd = pdf.mini.doc.get_dictionary(su).unwrap().get(b"FontDescriptor").unwrap().as_reference().unwrap();
+    pdf.mini.doc.get_dictionary_mut(fd).unwrap().set("FontFile2", unicode);
     pdf.page(b"BT /S 10 Tf 100 700 Td <01024142> Tj ET BT /SU 10 Tf 100 600 Td (A) Tj ET BT /N 10 Tf 100 500 Td (B) Tj ET BT /E 10 Tf 100 400 Td (C) Tj ET");
     let p = read(&pdf.bytes()).remove(0);
     expect(&p, &[("A", 100.0, 600.0, 10.0), ("B", 100.0, 500.0, 10.0), ("C", 100.0, 400.0, 10.0)]);
@@ -606,15 +598,15 @@ fn filters_on_forms_and_cmaps() {
     let s = Stream::new(dictionary! { "Filter" => "LZWDecode" }, vec![0x80, 0x0B, 0x60, 0x50, 0x22, 0x0C, 0x0C, 0x85, 0x01]);
     assert_eq!(s.decompressed_content().unwrap(), b"-----A---B");
     let mut pdf = Pdf::new();
-    let cmap = pdf.doc.add_object(Stream::new(dictionary! { "Filter" => vec![Object::from("ASCII85Decode"), "LZWDecode".into()] }, ascii85(&lzw(TO_UNICODE.as_bytes()))));
+    let cmap = pdf.mini.doc.add_object(Stream::new(dictionary! { "Filter" => vec![Object::from("ASCII85Decode"), "LZWDecode".into()] }, ascii85(&lzw(TO_UNICODE.as_bytes()))));
     let c = pdf.fonts.get(b"C").unwrap().as_reference().unwrap();
-    let mut font = pdf.doc.get_dictionary(c).unwrap().clone();
+    let mut font = pdf.mini.doc.get_dictionary(c).unwrap().clone();
     font.set("ToUnicode", cmap);
-    let c2 = pdf.doc.add_object(font);
+    let c2 = pdf.mini.doc.add_object(font);
     pdf.fonts.set("C2", c2);
     let form = pdf.form("Fm", dictionary! {}, "");
     let body = ascii_hex(&flate(b"BT /C2 12 Tf 100 600 Td <00010002> Tj ET"));
-    if let Ok(Object::Stream(st)) = pdf.doc.get_object_mut(form) {
+    if let Ok(Object::Stream(st)) = pdf.mini.doc.get_object_mut(form) {
         st.dict.set("Filter", vec![Object::from("ASCIIHexDecode"), "FlateDecode".into()]);
         st.set_content(body);
     }
