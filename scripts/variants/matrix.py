@@ -178,7 +178,9 @@ def text_survives(v):
     # pdftotext keeps a font's radicals (Chromium's Noto maps 门 to ⻔): fold them to the
     # ideographs they are, as gongkai does, before looking for the titles.
     text = "".join(r.stdout.decode("utf-8", "replace").split()).translate(equivalent_ideographs())
-    titles = ["".join(t.title.split()) for t in v.tables]
+    # A budget title's year (2025年…) may be set apart from the rest in pdftotext's order.
+    import re
+    titles = [re.sub(r"^\d{4}年", "", "".join(t.title.split())) for t in v.tables]
     return any(t in text for t in titles)
 
 
