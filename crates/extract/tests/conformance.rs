@@ -442,6 +442,18 @@ fn unbalanced_marked_content_is_bounded_by_its_stream() {
 }
 
 #[test]
+fn marked_content_nested_past_its_depth_limit_still_balances() {
+    // 5,000 sequences inside a span (past the 4,096 tracked): the span still replaces its
+    // glyphs, and the EMCs of the untracked ones close nothing else.
+    let content = format!(
+        "/Span <</ActualText (z)>> BDC {} BT /W 10 Tf 100 700 Td (AB) Tj ET {} EMC BT /W 10 Tf 100 600 Td (C) Tj ET",
+        "/X BMC ".repeat(5_000),
+        "EMC ".repeat(5_000)
+    );
+    expect(&page(&content), &[("z", 100.0, 700.0, 10.0), ("C", 100.0, 600.0, 10.0)]);
+}
+
+#[test]
 fn a_tounicode_map_to_radicals_reads_as_the_ideographs() {
     // The CMap maps <0005> to ⻔ (U+2ED4, CJK Radicals Supplement): the glyph is 门.
     let p = page("BT /C 10 Tf 100 700 Td <00050001> Tj ET");

@@ -99,6 +99,9 @@ struct Interp<'a> {
     /// whose property list has /ActualText holds its replacement text and the extent of
     /// the glyphs it spans.
     marked: Vec<Option<ActualText>>,
+    /// Where in `marked` the span with /ActualText is (at most one: inside it, nested
+    /// spans are part of what it replaces), so a glyph finds it without a search.
+    active: Option<usize>,
     /// BMC/BDC past `MAX_MARKED_DEPTH`: counted so that their EMCs close nothing else.
     marked_overflow: usize,
 }
@@ -202,7 +205,8 @@ impl<'a> Interp<'a> {
     /// The innermost span whose /ActualText replaces what is shown now (the outermost one
     /// that has it: an ActualText replaces everything inside it, nested spans too).
     fn actual_text(&mut self) -> Option<&mut ActualText> {
-        self.marked.iter_mut().find_map(Option::as_mut)
+        let i = self.active?;
+        self.marked.get_mut(i).and_then(Option::as_mut)
     }
 
     /// BMC or BDC: a sequence opens; a `/Span` with /ActualText (its property list inline or
@@ -228,9 +232,9 @@ impl<'a> Interp<'a> {
             _ => None,
         };
         // Inside a span that already has its replacement, this one is part of what it replaces.
-        let outer = self.marked.iter().any(Option::is_some);
         let entry = match bytes {
-            Some(b) if !outer => {
+            Some(b) if self.active.is_none() => {
+                self.active = Some(self.marked.len());
                 Some(ActualText { text: super::font::printed_form(text_string(&b).into()), first: None, from: 0.0, to: 0.0 })
             }
             _ => None,
@@ -249,6 +253,7 @@ impl<'a> Interp<'a> {
             return;
         }
         let Some(Some(span)) = self.marked.pop() else { return };
+        self.active = None;
         let Some((x, y, size, turn)) = span.first else { return };
         let n = span.text.chars().count();
         if n == 0 {
@@ -730,6 +735,7 @@ pub fn pages(doc: &Document) -> Vec<Page> {
             file_content,
             over: None,
             marked: Vec::new(),
+            active: None,
             marked_overflow: 0,
         };
         let dicts: Vec<&Dictionary> = match doc.get_page_resources(id) {
