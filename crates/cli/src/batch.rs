@@ -24,9 +24,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The extensions a folder is searched for. A file named on the command line is
-/// converted whatever its name.
-pub const EXTENSIONS: &[&str] = &["pdf", "txt", "md", "markdown", "html", "htm", "xlsx", "xlsm", "xls", "et", "ods", "docx", "doc"];
+/// The inputs are found by the library's one walker (also `facts`' and the Python package's).
+pub use gongkai::inputs::{collect, Input, EXTENSIONS};
+/// A file that could not be converted, with its stable kind.
+pub use gongkai::table::InputError as Failure;
 
 /// Output names are at most this many bytes before `.facts.jsonl` (file systems allow
 /// 255; the run's temporary prefix needs room too). Longer ones are cut and hashed.
@@ -64,23 +65,6 @@ pub struct Options {
     pub fail_on: Option<FailOn>,
     /// Arguments every worker is given besides its file (the OCR options).
     pub worker_args: Vec<String>,
-}
-
-/// One input file: where it is, and its path relative to the input root it was found under.
-#[derive(Clone, Debug)]
-pub struct Input {
-    pub path: PathBuf,
-    pub rel: PathBuf,
-    /// The canonical absolute path: the manifest's key.
-    pub key: String,
-}
-
-/// A file that could not be converted, with its stable kind.
-#[derive(Clone, Debug)]
-pub struct Failure {
-    pub file: PathBuf,
-    pub kind: String,
-    pub message: String,
 }
 
 /// One line of `manifest.jsonl`.
@@ -156,119 +140,6 @@ pub struct Report {
 
 fn display(p: &Path) -> String {
     p.display().to_string()
-}
-
-fn key_of(p: &Path) -> String {
-    fs::canonicalize(p).map(|c| display(&c)).unwrap_or_else(|_| display(p))
-}
-
-fn is_candidate(p: &Path) -> bool {
-    p.extension().is_some_and(|x| EXTENSIONS.iter().any(|e| x.to_string_lossy().eq_ignore_ascii_case(e)))
-}
-
-fn not_a_file(p: &Path, what: &str) -> Failure {
-    Failure { file: p.to_path_buf(), kind: "not_a_file".into(), message: format!("not a regular file: {what}; not opened") }
-}
-
-/// Why a path that is not a directory cannot be an input, or None for a regular file.
-/// Only metadata is read: a FIFO or a device is never opened (opening a FIFO waits).
-fn special(p: &Path, meta: &fs::Metadata) -> Option<Failure> {
-    if meta.is_file() {
-        return None;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let ft = meta.file_type();
-        let what = if ft.is_fifo() {
-            "a FIFO (named pipe)"
-        } else if ft.is_socket() {
-            "a socket"
-        } else if ft.is_char_device() || ft.is_block_device() {
-            "a device"
-        } else {
-            "a special file"
-        };
-        Some(not_a_file(p, what))
-    }
-    #[cfg(not(unix))]
-    Some(not_a_file(p, "a special file"))
-}
-
-fn link_error(p: &Path, e: &std::io::Error) -> Failure {
-    // ELOOP: the link resolves to itself, directly or through others.
-    if e.raw_os_error() == Some(40) {
-        not_a_file(p, "a link loop")
-    } else {
-        Failure { file: p.to_path_buf(), kind: "io".into(), message: format!("cannot read {}: {e}", p.display()) }
-    }
-}
-
-/// The inputs: files given, and every file with a known extension below the folders
-/// given (links to files followed, links to folders not: they could loop). A path that
-/// cannot be read or is not a regular file is a failure of its own; the rest go on.
-pub fn collect(inputs: &[PathBuf]) -> (Vec<Input>, Vec<Failure>) {
-    let mut files = Vec::new();
-    let mut failures = Vec::new();
-    for p in inputs {
-        match fs::metadata(p) {
-            Err(e) => failures.push(link_error(p, &e)),
-            Ok(m) if m.is_dir() => walk(p, p, &mut files, &mut failures),
-            Ok(m) => match special(p, &m) {
-                Some(f) => failures.push(f),
-                None => {
-                    let rel = p.file_name().map(PathBuf::from).unwrap_or_else(|| p.clone());
-                    files.push(Input { path: p.clone(), rel, key: key_of(p) });
-                }
-            },
-        }
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    // The same file given twice (or through two roots) is one input.
-    let mut seen = HashSet::new();
-    files.retain(|f| seen.insert(f.key.clone()));
-    failures.sort_by(|a, b| a.file.cmp(&b.file));
-    (files, failures)
-}
-
-fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>, failures: &mut Vec<Failure>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => {
-            failures.push(Failure { file: dir.to_path_buf(), kind: "io".into(), message: format!("cannot list the folder: {e}") });
-            return;
-        }
-    };
-    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        let Ok(lmeta) = fs::symlink_metadata(&p) else { continue };
-        if lmeta.is_dir() {
-            walk(root, &p, out, failures);
-            continue;
-        }
-        if !is_candidate(&p) {
-            continue;
-        }
-        let meta = if lmeta.file_type().is_symlink() {
-            match fs::metadata(&p) {
-                Ok(m) if m.is_dir() => continue,
-                Ok(m) => m,
-                Err(e) => {
-                    failures.push(link_error(&p, &e));
-                    continue;
-                }
-            }
-        } else {
-            lmeta
-        };
-        if let Some(f) = special(&p, &meta) {
-            failures.push(f);
-            continue;
-        }
-        let rel = p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
-        out.push(Input { key: key_of(&p), path: p, rel });
-    }
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -1015,20 +886,6 @@ mod tests {
         let long = input(&"预".repeat(80), &format!("{}.txt", "预".repeat(80)));
         let n = &output_names(&[long], &HashSet::new())[0];
         assert!(n.len() <= MAX_NAME_BYTES && n.contains('~'), "{n}");
-    }
-
-    #[test]
-    fn a_folder_that_cannot_be_listed_is_a_failure_of_its_own() {
-        // (Permissions do not stop root; a folder gone between listing and reading does.)
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("a.txt"), "x").unwrap();
-        let (mut files, mut failures) = (Vec::new(), Vec::new());
-        walk(dir.path(), &dir.path().join("gone"), &mut files, &mut failures);
-        walk(dir.path(), dir.path(), &mut files, &mut failures);
-        assert_eq!(failures.len(), 1);
-        assert_eq!(failures[0].kind, "io");
-        assert!(failures[0].message.starts_with("cannot list the folder"), "{}", failures[0].message);
-        assert_eq!(files.len(), 1);
     }
 
     #[test]
