@@ -77,7 +77,9 @@ pub fn render(pdf: &std::path::Path, page: u32, dpi: u32) -> Result<Gray, OcrErr
     if !o.status.success() {
         return Err(OcrError::Render(format!("pdftoppm: {}", String::from_utf8_lossy(&o.stderr).trim())));
     }
-    Gray::from_pgm(&o.stdout).ok_or_else(|| OcrError::Render(format!("pdftoppm gave no image for page {page}")))
+    Gray::from_pgm(&o.stdout).ok_or_else(|| {
+        OcrError::Render(format!("pdftoppm gave no image for page {page}, or one of more than {} pixels (MAX_PAGE_PIXELS)", raster::MAX_PAGE_PIXELS))
+    })
 }
 
 /// OCR the given pages (1-based) of a PDF held in memory.
