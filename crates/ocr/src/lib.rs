@@ -13,6 +13,7 @@ pub mod labels;
 pub mod page;
 pub mod prove;
 pub mod raster;
+pub mod tidy;
 
 pub use engine::{Engine, EngineKind, Kind, Reading};
 pub use page::{read_page, CellReading, OcrPage};
@@ -63,21 +64,41 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { mode: Mode::Auto, engine: EngineKind::default(), dpi: 300 }
+        Options {
+            mode: Mode::Auto,
+            engine: EngineKind::default(),
+            dpi: 300,
+        }
     }
 }
 
 /// One page of a PDF file rendered gray at `dpi` by poppler.
 pub fn render(pdf: &std::path::Path, page: u32, dpi: u32) -> Result<Gray, OcrError> {
     let o = Command::new("pdftoppm")
-        .args(["-r", &dpi.to_string(), "-gray", "-f", &page.to_string(), "-l", &page.to_string()])
+        .args([
+            "-r",
+            &dpi.to_string(),
+            "-gray",
+            "-f",
+            &page.to_string(),
+            "-l",
+            &page.to_string(),
+        ])
         .arg(pdf)
         .output()
-        .map_err(|e| OcrError::Render(format!("running pdftoppm: {e}; install it with `apt-get install poppler-utils`")))?;
+        .map_err(|e| {
+            OcrError::Render(format!(
+                "running pdftoppm: {e}; install it with `apt-get install poppler-utils`"
+            ))
+        })?;
     if !o.status.success() {
-        return Err(OcrError::Render(format!("pdftoppm: {}", String::from_utf8_lossy(&o.stderr).trim())));
+        return Err(OcrError::Render(format!(
+            "pdftoppm: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )));
     }
-    Gray::from_pgm(&o.stdout).ok_or_else(|| OcrError::Render(format!("pdftoppm gave no image for page {page}")))
+    Gray::from_pgm(&o.stdout)
+        .ok_or_else(|| OcrError::Render(format!("pdftoppm gave no image for page {page}")))
 }
 
 /// OCR the given pages (1-based) of a PDF held in memory.
