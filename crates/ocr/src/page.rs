@@ -8,6 +8,7 @@ use crate::engine::{Engine, Kind};
 use crate::raster::{self, Gray};
 use crate::OcrError;
 use gongkai_extract::pdf::{Glyph, Page, Rect};
+use rayon::prelude::*;
 
 /// A grid cell read by OCR: the page, the text (lines joined) and each character's confidence.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,11 +114,12 @@ pub fn read_page(
         (x0, y0, x1, y1)
     };
     let min_ink = ((d * d) / 4000.0) as usize;
-    let mut jobs: Vec<Job> = Vec::new();
-    for (ci, r) in cells.iter().enumerate() {
+    // Cells are cropped in parallel (each reads the page, writes only its own crops).
+    let per_cell: Vec<Vec<Job>> = cells.par_iter().enumerate().map(|(ci, r)| {
+        let mut jobs: Vec<Job> = Vec::new();
         let (x0, y0, x1, y1) = to_px(r);
         if x1 <= x0 + 2 * inset || y1 <= y0 + 2 * inset {
-            continue;
+            return jobs;
         }
         let (cx0, cy0, cx1, cy1) = (x0 + inset, y0 + inset, x1 - inset, y1 - inset);
         let (cw, ch) = (cx1 - cx0, cy1 - cy0);
@@ -143,7 +145,7 @@ pub fn read_page(
             .map(|y| m[y * cw..(y + 1) * cw].iter().filter(|&&b| b).count())
             .collect();
         if rows.iter().sum::<usize>() < min_ink {
-            continue;
+            return jobs;
         }
         // A label wrapped over lines: each line its own crop.
         for (by0, by1) in bands(&rows, 1, (d / 60.0) as usize) {
@@ -169,7 +171,9 @@ pub fn read_page(
                 rect,
             });
         }
-    }
+        jobs
+    }).collect();
+    let mut jobs: Vec<Job> = per_cell.into_iter().flatten().collect();
     // Text outside the grids, line by line.
     let mut free = ink.clone();
     for r in &cells {

@@ -1,6 +1,8 @@
 //! A page image and what its pixels say about the table on it: ink against paper, the
 //! skew of the sheet, the ruling lines, specks. Pure pixel work, no OCR.
 
+use rayon::prelude::*;
+
 /// An 8-bit gray image, row-major, 0 black, 255 white.
 #[derive(Debug, Clone)]
 pub struct Gray {
@@ -96,9 +98,11 @@ impl Gray {
         let (s, c) = deg.to_radians().sin_cos();
         let (cx, cy) = (self.w as f32 / 2.0, self.h as f32 / 2.0);
         let mut g = Gray::new(self.w, self.h, 255);
-        for y in 0..self.h {
+        let w = self.w;
+        // Rows in parallel: each output row reads the source only.
+        g.px.par_chunks_mut(w.max(1)).enumerate().for_each(|(y, row)| {
             let dy = y as f32 - cy;
-            for x in 0..self.w {
+            for (x, out) in row.iter_mut().enumerate() {
                 let dx = x as f32 - cx;
                 // The source of each output pixel (image y runs down).
                 let sx = c * dx - s * dy + cx;
@@ -108,11 +112,10 @@ impl Gray {
                 }
                 let (x0, y0, tx, ty) = (sx as usize, sy as usize, sx.fract(), sy.fract());
                 let a = self.get(x0, y0) as f32 * (1.0 - tx) + self.get(x0 + 1, y0) as f32 * tx;
-                let b =
-                    self.get(x0, y0 + 1) as f32 * (1.0 - tx) + self.get(x0 + 1, y0 + 1) as f32 * tx;
-                g.px[y * self.w + x] = (a * (1.0 - ty) + b * ty).round() as u8;
+                let b = self.get(x0, y0 + 1) as f32 * (1.0 - tx) + self.get(x0 + 1, y0 + 1) as f32 * tx;
+                *out = (a * (1.0 - ty) + b * ty).round() as u8;
             }
-        }
+        });
         g
     }
 }
@@ -183,15 +186,20 @@ pub fn skew_angle(ink: &[bool], w: usize, h: usize, max: f32) -> f32 {
         }
         bins.iter().map(|&b| (b as f64) * (b as f64)).sum()
     };
+    // The angles scored in parallel; the first best wins, as in order (deterministic).
     let search = |lo: f32, hi: f32, step: f32| -> f32 {
-        let mut best = (f64::MIN, 0.0);
+        let mut angles = Vec::new();
         let mut a = lo;
         while a <= hi + 1e-6 {
-            let s = score(a);
+            angles.push(a);
+            a += step;
+        }
+        let scores: Vec<f64> = angles.par_iter().map(|&a| score(a)).collect();
+        let mut best = (f64::MIN, 0.0);
+        for (s, a) in scores.into_iter().zip(angles) {
             if s > best.0 {
                 best = (s, a);
             }
-            a += step;
         }
         best.1
     };
