@@ -192,4 +192,25 @@ fn a_guess_is_never_proven_even_where_every_identity_holds() {
         assert_eq!(ocr.proven, !guess, "guess {guess}");
         assert_eq!(named, guess, "guess {guess}");
     }
+    // A trailing zero lost (`5,500.0` for `5,500.00`) leaves every identity holding: a
+    // reading with other decimals than its table's is not proven.
+    let (ti, ri, ci) = proven
+        .tables
+        .iter()
+        .enumerate()
+        .flat_map(|(ti, t)| t.rows.iter().enumerate().map(move |(ri, r)| (ti, ri, r)))
+        .find_map(|(ti, ri, r)| {
+            r.cells.iter().position(|c| c.value.0.to_string().ends_with('0') && !c.value.is_zero() && count(&c.value.0.to_string()) == 1 && c.ocr.as_ref().is_some_and(|o| o.proven)).map(|ci| (ti, ri, ci))
+        })
+        .expect("an amount ending in 0, read once and proven");
+    let v = doc.tables[ti].rows[ri].cells[ci].value.0.to_string();
+    let short = v[..v.len() - 1].to_string();
+    let mut d = doc.clone();
+    d.tables[ti].rows[ri].cells[ci].value = gongkai_model::parse_amount(&short).unwrap();
+    let mut rs = readings.clone();
+    rs.iter_mut().filter(|r| r.text == v).for_each(|r| r.text = short.clone());
+    gongkai_ocr::prove(&mut d, &rs, &[1], "test");
+    let cell = &d.tables[ti].rows[ri].cells[ci];
+    assert!(!cell.ocr.as_ref().unwrap().proven, "{short} for {v} proven");
+    assert!(d.findings.iter().any(|f| f.rule == "ocr.unproven" && f.actual == short), "{short} not named");
 }

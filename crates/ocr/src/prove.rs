@@ -107,6 +107,21 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
     if cells.is_empty() {
         return;
     }
+    // The identities cannot see a trailing zero lost (`5,500.0` for `5,500.00` is the
+    // same number): a reading printed with other decimals than most of its table's is
+    // read short or long, and is not proven, however the identities stand.
+    let mut scales: BTreeMap<usize, BTreeMap<u32, usize>> = BTreeMap::new();
+    for (at, _, _) in &cells {
+        *scales.entry(at.0).or_default().entry(cell_mut(doc, *at).value.scale()).or_default() += 1;
+    }
+    let usual = |t: usize| scales.get(&t).and_then(|m| m.iter().max_by_key(|(s, n)| (**n, std::cmp::Reverse(**s))).map(|(s, _)| *s));
+    let mut odd = vec![false; cells.len()];
+    for (k, (at, _, _)) in cells.iter().enumerate() {
+        if usual(at.0).is_some_and(|u| u != cell_mut(doc, *at).value.scale()) {
+            guess[k] = true;
+            odd[k] = true;
+        }
+    }
     let mut base = gongkai_check::outcomes(doc);
     // The identities each cell takes part in.
     let mut part: Vec<Vec<usize>> = Vec::with_capacity(cells.len());
@@ -227,7 +242,7 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
             .as_ref()
             .is_some_and(|o| o.corrected);
         let ok = if corrected_here {
-            holds_k(&base, k)
+            !odd[k] && holds_k(&base, k)
         } else {
             proven_k(&base, k)
         };
@@ -258,7 +273,9 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
         if corrected && ok {
             extra.push(f(Severity::Notice, "ocr.corrected", value.0.to_string(), format!("read by OCR ({engine}) as {read}, corrected to {} by the identities it takes part in", value.0)));
         } else if !ok {
-            let why = if part[k].is_empty() {
+            let why = if odd[k] {
+                "printed with other decimals than its table's others (a digit lost or read in)"
+            } else if part[k].is_empty() {
                 "it takes part in no identity"
             } else {
                 "an identity it takes part in does not hold"
