@@ -249,4 +249,21 @@ mod tests {
         other.page = Some(2);
         assert_eq!(frame(&[data, other]).unwrap().cols, cols.to_vec());
     }
+
+    /// A two-sided summary whose band row (收入 | 支出) is left alone at the foot of the page
+    /// before its grid (Writer): the frame is the grid of the first page that prints rows,
+    /// and the band is placed over the columns it spans.
+    #[test]
+    fn a_header_band_alone_on_the_page_before_is_not_the_frame() {
+        let mut band = line(&["收入", "支出"], &[(0.0, 20.0), (20.0, 40.0)], &[1, 1]);
+        band.page = Some(1);
+        let cols = [(0.0, 10.0), (10.0, 20.0), (20.0, 30.0), (30.0, 40.0)];
+        let mut data = line(&["一、财政拨款收入", "1.00", "一、一般公共服务支出", "1.00"], &cols, &[1; 4]);
+        data.page = Some(2);
+        let body = [band, data];
+        assert_eq!(frame(&body).unwrap().cols, cols.to_vec());
+        let placed = place(&body).unwrap();
+        assert_eq!(placed[0].cells, ["收入", "", "支出", ""]);
+        assert_eq!(placed[0].spans, [2, 0, 2, 0]);
+    }
 }

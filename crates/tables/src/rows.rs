@@ -488,11 +488,14 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
         (0..l.cells.len()).filter(|&i| norm(&l.cells[i]).contains("编码") || norm(&l.cells[i]).contains("代码")).collect::<Vec<_>>()
     });
     let lines: Vec<&Line> = block.body.iter().collect();
-    let joined = match header_starts.filter(|s| !s.is_empty()) {
+    // The header printed again on a continuation page stands between the rows a break split.
+    let rows_at: Vec<usize> = (0..lines.len()).filter(|&k| !is_header_line(lines[k])).collect();
+    let joined: std::collections::HashMap<usize, Option<Line>> = match header_starts.filter(|s| !s.is_empty()) {
         Some(starts) => {
             let width = block.body.iter().map(|l| l.cells.len()).max().unwrap_or(0);
             let ends: Vec<usize> = starts.iter().skip(1).map(|&s| s - 1).chain([width.saturating_sub(1)]).collect();
-            continuation::joins(&lines, &|i| ends.contains(&i), w)
+            let content: Vec<&Line> = rows_at.iter().map(|&k| lines[k]).collect();
+            continuation::joins(&content, &|i| ends.contains(&i), w).into_iter().map(|(j, l)| (rows_at[j], l)).collect()
         }
         None => Default::default(),
     };
