@@ -68,9 +68,9 @@ pub(crate) fn joins(body: &[&Line], is_value: &dyn Fn(usize) -> bool, w: &mut Ve
             let ok = texts.iter().all(|&i| {
                 let (head, tail) = (prev.cells[i].trim(), l.cells[i].trim());
                 let whole = format!("{head}{tail}");
-                let certain = !head.is_empty()
-                    && !amount(head)
-                    && (prev_coded || (known_label(&whole) && !known_label(head) && !known_label(tail)));
+                // A piece that is a label of its own (合计, a class, 一、…) opens a row of its own.
+                let own = known_label(tail) || gongkai_model::strip_ordinal(&gongkai_model::compact(tail)) != gongkai_model::compact(tail);
+                let certain = !head.is_empty() && !amount(head) && !own && (prev_coded || (known_label(&whole) && !known_label(head)));
                 joined.cells[i] = whole;
                 certain
             });
@@ -87,7 +87,9 @@ pub(crate) fn joins(body: &[&Line], is_value: &dyn Fn(usize) -> bool, w: &mut Ve
         let wrapped = under_filled.len() == vals.len()
             && vals.iter().all(|&i| amount(&prev.cells[i]) && amount(&format!("{}{}", prev.cells[i].trim(), l.cells[i].trim())));
         let moved = under_filled.is_empty() && !prev_amounts && (prev_labelled || prev_coded);
-        let certain = vals.is_empty() || wrapped || moved;
+        // Beside the rest of a label, amounts were printed below the break: never digits
+        // completing an amount above.
+        let certain = vals.is_empty() || (wrapped && texts.is_empty()) || moved;
         if certain {
             for &i in &vals {
                 joined.cells[i] = format!("{}{}", prev.cells[i].trim(), l.cells[i].trim());

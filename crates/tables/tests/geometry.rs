@@ -489,3 +489,15 @@ fn an_amount_wrapped_past_the_break_in_the_basic_detail_is_joined() {
     assert_eq!(got, [("301".to_string(), "20828500".to_string()), ("30101".into(), "20828500".into())], "{w:#?}");
     assert!(w.is_empty(), "{w:#?}");
 }
+
+/// The 合计 row alone at the top of the next page (whole-元 amounts, `117200` above the
+/// break, `3078200` under it) is a row of its own: a label the catalogue knows is never the
+/// rest of the label above, and digits are never run together beside a label.
+#[test]
+fn a_total_row_opening_the_next_page_is_its_own_row() {
+    let last = vec![one("201"), one("01"), one("01"), one("行政运行"), one("117200"), one("117200"), one("")];
+    let next = vec![one(""), one(""), one(""), one("合计"), one("3078200"), one("3078200"), one("")];
+    let (t, w) = across_the_break(last, next);
+    let keys: Vec<(&str, String)> = t.rows.iter().map(|r| (r.key.as_str(), r.cells[0].value.to_string())).collect();
+    assert_eq!(keys, [("201", "10.00".to_string()), ("2010101", "117200".into()), ("合计", "3078200".into()), ("2010102", "1.00".into())], "{w:#?}");
+}
