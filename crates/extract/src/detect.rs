@@ -104,7 +104,7 @@ fn looks_like_html(head: &[u8]) -> bool {
 /// `text-layout` (cells at character positions, as `pdftotext -layout` prints), else
 /// `text-reading-order` (cells one after the other, as `pdftotext -raw` or a copy prints).
 pub fn text_dialect(s: &str) -> &'static str {
-    let (mut tabs, mut pipes, mut rule, mut spaced, mut packed) = (0usize, 0usize, false, 0usize, 0usize);
+    let (mut tabs, mut pipes, mut rule, mut spaced, mut packed, mut alone) = (0usize, 0usize, false, 0usize, 0usize, 0usize);
     for l in s.lines() {
         let t = l.trim();
         if t.is_empty() {
@@ -128,6 +128,8 @@ pub fn text_dialect(s: &str) -> &'static str {
                 spaced += 1;
             } else if t.split_whitespace().count() > 1 {
                 packed += 1;
+            } else {
+                alone += 1;
             }
         }
     }
@@ -137,6 +139,10 @@ pub fn text_dialect(s: &str) -> &'static str {
         "text"
     } else if spaced >= 5 && spaced >= packed {
         "text-layout"
+    } else if alone > packed {
+        // pdftotext's default mode: an amount on a line of its own, more often than
+        // amounts sharing a line
+        "text-plain"
     } else {
         "text-reading-order"
     }
@@ -200,6 +206,7 @@ fn read_not_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
                 "text" => text::read_text(bytes),
                 "markdown" => crate::markdown::read_markdown(&s, enc),
                 "text-layout" => crate::layout_text::read_layout(&s, enc),
+                "text-plain" => crate::reading_order::read_plain(&s, enc),
                 _ => crate::reading_order::read_reading_order(&s, enc),
             }
         }
