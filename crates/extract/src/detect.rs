@@ -220,7 +220,10 @@ fn read_not_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
     // Only where no other format's magic shows (zip and OLE headers hold zeros too).
     if let Some(enc) = utf16_of(bytes).filter(|_| matches!(sniff(bytes), Format::Text)) {
         let (s, errors) = enc.decode_without_bom_handling(bytes.strip_prefix(b"\xFF\xFE").or_else(|| bytes.strip_prefix(b"\xFE\xFF")).unwrap_or(bytes));
-        if !errors {
+        // Binary data can look so too: text has no controls, private-use or special
+        // code points.
+        let plausible = !s.chars().any(|c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')) || ('\u{E000}'..='\u{F8FF}').contains(&c) || ('\u{FFF0}'..='\u{FFFF}').contains(&c));
+        if !errors && plausible {
             let mut laid = read_utf8(s.as_bytes())?;
             laid.encoding = Some(if enc == encoding_rs::UTF_16LE { "utf-16le" } else { "utf-16be" });
             return Ok(laid);
@@ -283,8 +286,9 @@ mod tests {
         let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         let laid = read_any(&le, "a.txt").unwrap();
         assert_eq!((laid.format, laid.encoding), ("text-layout", Some("utf-16le")));
-        // Binary-looking bytes are no UTF-16.
+        // Binary-looking bytes are no UTF-16, nor a BOM before code points no text holds.
         assert!(utf16_of(&[0u8; 64]).is_none());
+        assert!(read_any(&[b"\xff\xfe\xfa".repeat(50), b"\x80\x81".to_vec()].concat(), "a.txt").is_err_and(|e| matches!(e, ExtractError::Encoding)));
     }
 
     #[test]
