@@ -23,19 +23,27 @@ POST = {
     "mutool": "mutool",
     "qpdf": "qpdf",
 }
-# Other formats of the same variant (issue 12): not drawn by default, since gongkai does
-# not read them all yet; ask for them with --producers. producer -> (writer, needs, LibreOffice filter)
+# Other formats of the same variant (issue 12), drawn when asked for with --producers (CI's
+# scripts/test-variants runs a sample of its own). producer -> (writer, needs, LibreOffice filter)
 FORMATS = {
     "html": ("html", None, None),
     "xlsx": ("fods", "soffice", "xlsx:Calc MS Excel 2007 XML"),
     "ods": ("fods", "soffice", "ods"),
     "docx": ("html", "soffice", "docx:MS Word 2007 XML"),
 }
-# text post-processors: a PDF producer's output as the text an extractor makes of it
+# text formats: a PDF producer's output as the text an extractor makes of it. Each is drawn
+# like a format and prints its variant through a PDF producer first: one of the PDF
+# producers asked for, else one of TEXT_BASES that is installed.
 TEXT_POST = {
     "layout-text": ["pdftotext", "-layout"],
     "raw-text": ["pdftotext", "-raw"],
+    "plain-text": ["pdftotext"],  # the default mode: one cell per line
 }
+TEXT_BASES = ["calc", "reportlab-cid", "reportlab-ttf", "wordlike"]
+# reading-order text loses what cannot be placed with certainty: at least this share of
+# the facts, none wrong and none extra (issue 12); layout text is exact
+READING_ORDER = {"raw-text", "plain-text"}
+READING_ORDER_SHARE = 0.95
 DEFAULT = list(BASE) + list(POST)
 # (producer, post-processor) pairs whose output is no longer the document: Ghostscript rewrites
 # the widths of the Word-like writer's TrueType subset (reportlab-made) as 3906/1000 em while

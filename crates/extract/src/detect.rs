@@ -104,7 +104,7 @@ fn looks_like_html(head: &[u8]) -> bool {
 /// `text-layout` (cells at character positions, as `pdftotext -layout` prints), else
 /// `text-reading-order` (cells one after the other, as `pdftotext -raw` or a copy prints).
 pub fn text_dialect(s: &str) -> &'static str {
-    let (mut tabs, mut pipes, mut rule, mut spaced, mut packed) = (0usize, 0usize, false, 0usize, 0usize);
+    let (mut tabs, mut pipes, mut rule, mut spaced, mut packed, mut alone) = (0usize, 0usize, false, 0usize, 0usize, 0usize);
     for l in s.lines() {
         let t = l.trim();
         if t.is_empty() {
@@ -128,6 +128,8 @@ pub fn text_dialect(s: &str) -> &'static str {
                 spaced += 1;
             } else if t.split_whitespace().count() > 1 {
                 packed += 1;
+            } else {
+                alone += 1;
             }
         }
     }
@@ -137,6 +139,10 @@ pub fn text_dialect(s: &str) -> &'static str {
         "text"
     } else if spaced >= 5 && spaced >= packed {
         "text-layout"
+    } else if alone > packed {
+        // pdftotext's default mode: an amount on a line of its own, more often than
+        // amounts sharing a line
+        "text-plain"
     } else {
         "text-reading-order"
     }
@@ -182,8 +188,51 @@ pub fn read_any_report(bytes: &[u8], file_name: &str) -> Result<(LaidOut, Option
     read_not_pdf(bytes).map(|l| (l, None))
 }
 
-/// Every reader but the PDF one, chosen from the bytes.
+/// UTF-16 text (any format written as text: HTML, Markdown, extracted text): by its
+/// byte-order mark, else by its bytes, where the zero high bytes of ASCII characters
+/// (markup, spaces, digits, line ends) stand at every other position and never between.
+pub fn utf16_of(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if bytes.starts_with(b"\xFF\xFE") {
+        return Some(encoding_rs::UTF_16LE);
+    }
+    if bytes.starts_with(b"\xFE\xFF") {
+        return Some(encoding_rs::UTF_16BE);
+    }
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = head.len() / 2;
+    if pairs < 8 {
+        return None;
+    }
+    let zeros = |k: usize| head.iter().skip(k).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros(0), zeros(1));
+    if odd * 5 >= pairs && even * 50 <= pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 5 >= pairs && odd * 50 <= pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Every reader but the PDF one, chosen from the bytes. UTF-16 text is read as the
+/// UTF-8 it holds (the encoding it came in recorded).
 fn read_not_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
+    // Only where no other format's magic shows (zip and OLE headers hold zeros too).
+    if let Some(enc) = utf16_of(bytes).filter(|_| matches!(sniff(bytes), Format::Text)) {
+        let (s, errors) = enc.decode_without_bom_handling(bytes.strip_prefix(b"\xFF\xFE").or_else(|| bytes.strip_prefix(b"\xFE\xFF")).unwrap_or(bytes));
+        // Binary data can look so too: text has no controls, private-use or special
+        // code points.
+        let plausible = !s.chars().any(|c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')) || ('\u{E000}'..='\u{F8FF}').contains(&c) || ('\u{FFF0}'..='\u{FFFF}').contains(&c));
+        if !errors && plausible {
+            let mut laid = read_utf8(s.as_bytes())?;
+            laid.encoding = Some(if enc == encoding_rs::UTF_16LE { "utf-16le" } else { "utf-16be" });
+            return Ok(laid);
+        }
+    }
+    read_utf8(bytes)
+}
+
+fn read_utf8(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
     match sniff(bytes) {
         Format::Xlsx => crate::sheet::read_xlsx(bytes),
         Format::Xls => crate::sheet::read_xls(bytes),
@@ -200,6 +249,7 @@ fn read_not_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
                 "text" => text::read_text(bytes),
                 "markdown" => crate::markdown::read_markdown(&s, enc),
                 "text-layout" => crate::layout_text::read_layout(&s, enc),
+                "text-plain" => crate::reading_order::read_plain(&s, enc),
                 _ => crate::reading_order::read_reading_order(&s, enc),
             }
         }
@@ -220,6 +270,25 @@ mod tests {
         ole.extend("WordDocument".encode_utf16().flat_map(|u| u.to_le_bytes()));
         assert!(matches!(sniff(&ole), Format::Unsupported(m) if m.contains("soffice --headless --convert-to docx")));
         assert!(matches!(sniff(b"PK\x03\x04garbage"), Format::Unsupported(_)));
+    }
+
+    #[test]
+    fn utf16_pages_and_text_with_or_without_a_bom() {
+        let page = "<html><head><meta charset=\"utf-16\"></head><body><h2>收入决算表</h2><table><tr><td>合计</td><td>1.00</td></tr></table></body></html>";
+        let le: Vec<u8> = page.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = page.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        for (bytes, enc) in [([&b"\xFF\xFE"[..], &le].concat(), "utf-16le"), (le.clone(), "utf-16le"), (be.clone(), "utf-16be")] {
+            let laid = read_any(&bytes, "page.html").unwrap();
+            assert_eq!((laid.format, laid.encoding), ("html", Some(enc)));
+            assert!(laid.lines.iter().any(|l| l.cells == ["合计", "1.00"]), "{:?}", laid.lines);
+        }
+        let text = "收入决算表\n合计      11.00     10.00\n".repeat(6);
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let laid = read_any(&le, "a.txt").unwrap();
+        assert_eq!((laid.format, laid.encoding), ("text-layout", Some("utf-16le")));
+        // Binary-looking bytes are no UTF-16, nor a BOM before code points no text holds.
+        assert!(utf16_of(&[0u8; 64]).is_none());
+        assert!(read_any(&[b"\xff\xfe\xfa".repeat(50), b"\x80\x81".to_vec()].concat(), "a.txt").is_err_and(|e| matches!(e, ExtractError::Encoding)));
     }
 
     #[test]

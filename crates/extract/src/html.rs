@@ -24,7 +24,9 @@ fn declared(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
         let Some(rest) = rest.strip_prefix('=') else { continue };
         let label: String = rest.trim_start().trim_start_matches(['"', '\'']).chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')).collect();
         if let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes()) {
-            return Some(enc);
+            // A page whose bytes are not UTF-16 (UTF-16 is told from the bytes before the
+            // markup is read) but that says utf-16 is UTF-8, as the HTML standard has it.
+            return Some(if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE { encoding_rs::UTF_8 } else { enc });
         }
     }
     None

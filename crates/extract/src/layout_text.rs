@@ -323,7 +323,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
 
 /// Column names the catalogue knows, each level of a nested key (本年支出/基本支出 gives
 /// 本年支出 and 基本支出), normalized.
-fn known_header(normalized: &str) -> bool {
+pub(crate) fn known_header(normalized: &str) -> bool {
     static PARTS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
     PARTS
         .get_or_init(|| {

@@ -358,6 +358,17 @@ fn ordinals(lines: &mut Vec<Line>, from: usize, spec: &TableSpec, fragments: &[S
     n
 }
 
+/// A line that states something of its table (unit, department, a note, 本表无数据): no
+/// row and no fragment.
+fn stated(t: &str) -> bool {
+    t.starts_with('注')
+        || t.contains("单位：")
+        || t.contains("单位:")
+        || t.starts_with("单位")
+        || t.contains("部门：")
+        || t.contains("本表无数据")
+}
+
 /// A title line of a known table, its spec.
 fn title_of(t: &str) -> Option<&'static TableSpec> {
     (t.chars().count() <= 40 && t.contains('表') && !t.contains("详见")).then(|| catalogue().match_title(&normalize_label(t))).flatten().filter(|s| s.id != "unknown")
@@ -417,8 +428,7 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
         let plain = || Line { line: Some(n), page: None, cells: vec![t.to_string()], spans: vec![], boxes: vec![] };
         match table.as_mut() {
             Some((spec, written, dropped)) => {
-                let stated = t.starts_with('注') || t.contains("单位：") || t.contains("单位:") || t.starts_with("单位") || t.contains("部门：") || t.contains("本表无数据");
-                if stated {
+                if stated(t) {
                     lines.push(plain());
                 } else if has_amount {
                     pending = None;
@@ -455,6 +465,247 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
         return Err(ExtractError::Empty);
     }
     Ok(LaidOut { lines, format: "text-reading-order", encoding: Some(enc.name()), pages: None, warnings, damaged: None })
+}
+
+/// A cell of one-cell-per-line text: its line, its text, whether it is an amount.
+struct PlainCell {
+    line: u32,
+    text: String,
+    amount: bool,
+}
+
+/// The table being read from one-cell-per-line text: its spec, where its lines begin in
+/// the output, whether its rows have begun, whether its cells ran out of row order.
+struct PlainTable {
+    spec: &'static TableSpec,
+    from: usize,
+    rows_began: bool,
+    disordered: bool,
+}
+
+/// pdftotext's default mode: each text block on lines of its own, blocks parted by blank
+/// lines; a table's cells mostly one per block, in rows, but where cells stand close a
+/// block holds a column of them (its lines are cells of different rows). Rows are put
+/// back on one line each (`[code] label [行次] amounts`) and then read as any
+/// reading-order text, where the catalogue places them. Certain only where the cells
+/// come in row order: a table whose text shows them out of it (a block holding amounts
+/// on several lines, an amount before a label on one line, a second label before any
+/// amount once its rows began) keeps none of its rows, with a warning.
+pub fn read_plain(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> {
+    // Blocks: runs of non-blank lines (a form feed opens a line of the next page).
+    let mut blocks: Vec<Vec<(u32, &str)>> = Vec::new();
+    let mut cur: Vec<(u32, &str)> = Vec::new();
+    for (i, raw) in s.lines().enumerate() {
+        let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}');
+        if (t.is_empty() || raw.contains('\u{c}')) && !cur.is_empty() {
+            blocks.push(std::mem::take(&mut cur));
+        }
+        if !t.is_empty() {
+            cur.push((i as u32 + 1, t));
+        }
+    }
+    blocks.extend((!cur.is_empty()).then_some(cur));
+    // (line, text, is a row) in the order read.
+    let mut out: Vec<(u32, String, bool)> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut table: Option<PlainTable> = None;
+    let mut row: Vec<PlainCell> = Vec::new();
+    let flush = |row: &mut Vec<PlainCell>,
+                 out: &mut Vec<(u32, String, bool)>,
+                 table: &Option<PlainTable>| {
+        // Nothing of a table out of row order is passed on: its cells read alone would
+        // be taken for rows of their own.
+        // A row with another number of amounts than its table's columns (a side's, in a
+        // summary) shows cells moved out of their rows: the others may hold one too.
+        let bad = table.as_ref().is_some_and(|t| t.disordered);
+        let amounts = row.iter().filter(|c| c.amount).count();
+        let mut fits = true;
+        if bad {
+        } else if amounts > 0 {
+            if let Some(t) = table {
+                let n: Vec<usize> = match t.spec.layout {
+                    Layout::TwoSided => {
+                        let c: Vec<usize> = t.spec.sides.iter().map(|s| s.columns.len()).collect();
+                        vec![c.iter().sum(), c[0], c[c.len() - 1]]
+                    }
+                    Layout::BasicDetail => vec![amounts],
+                    _ => vec![t.spec.columns.len()],
+                };
+                // More amounts than a row holds, a multiple of them: rows whose labels
+                // were printed elsewhere, left out alone (the reading-order rules drop it);
+                // fewer: a cell of this row may stand in another.
+                let standard = !matches!(
+                    t.spec.layout,
+                    Layout::TwoSided | Layout::BasicDetail | Layout::SingleRow
+                );
+                fits = n.contains(&amounts) || standard && n[0] > 1 && amounts % n[0] == 0;
+            }
+            if fits {
+                out.push((
+                    row[0].line,
+                    row.iter()
+                        .map(|c| c.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    true,
+                ));
+            }
+        } else {
+            out.extend(row.iter().map(|c| (c.line, c.text.clone(), false)));
+        }
+        row.clear();
+        fits
+    };
+    let disorder = |table: &mut Option<PlainTable>,
+                    out: &mut Vec<(u32, String, bool)>,
+                    warnings: &mut Vec<String>| {
+        if let Some(t) = table.as_mut().filter(|t| !t.disordered) {
+            t.disordered = true;
+            let kept: Vec<(u32, String, bool)> = out
+                .drain(t.from..)
+                .filter(|l| !l.2 && (title_of(&l.1).is_some() || stated(&l.1)))
+                .collect();
+            out.extend(kept);
+            warnings.push(format!("{}: the text gives this table's cells out of row order (one cell per line, columns flowed together); its rows cannot be rebuilt with certainty and were left out", t.spec.id));
+        }
+    };
+    let number = |w: &str| w.bytes().all(|c| c.is_ascii_digit());
+    for b in &blocks {
+        let with_amounts = b
+            .iter()
+            .filter(|(_, t)| t.split_whitespace().any(is_amount))
+            .count();
+        if b.len() > 1 && with_amounts > 0 {
+            // A block of several lines holding amounts: a column of cells of several rows.
+            if !flush(&mut row, &mut out, &table) {
+                disorder(&mut table, &mut out, &mut warnings);
+            }
+            disorder(&mut table, &mut out, &mut warnings);
+            if table.is_none() {
+                out.extend(b.iter().map(|&(n, t)| (n, t.to_string(), false)));
+            }
+            continue;
+        }
+        // A block of several lines without amounts in a table: a label wrapped in its
+        // cell, joined; in a two-sided summary (no codes to pin a row) after its rows
+        // began, a column of labels flowed together.
+        let in_table = table.is_some()
+            && b.iter().all(|(_, t)| {
+                title_of(t).is_none()
+                    && fragment(t)
+                    && !stated(t)
+                    && !t.starts_with(|c: char| c.is_ascii_digit())
+            });
+        let whole: String = b.iter().map(|(_, t)| *t).collect();
+        let joined: Vec<(u32, String)> = if b.len() > 1 && in_table && fragment(&whole) {
+            if table
+                .as_ref()
+                .is_some_and(|t| t.rows_began && t.spec.layout == Layout::TwoSided)
+            {
+                if !flush(&mut row, &mut out, &table) {
+                    disorder(&mut table, &mut out, &mut warnings);
+                }
+                disorder(&mut table, &mut out, &mut warnings);
+            }
+            vec![(b[0].0, whole)]
+        } else {
+            b.iter().map(|&(n, t)| (n, t.to_string())).collect()
+        };
+        for (n, t) in &joined {
+            let (n, t) = (*n, t.as_str());
+            if let Some(spec) = title_of(t) {
+                if !flush(&mut row, &mut out, &table) {
+                    disorder(&mut table, &mut out, &mut warnings);
+                }
+                table = Some(PlainTable {
+                    spec,
+                    from: out.len(),
+                    rows_began: false,
+                    disordered: false,
+                });
+                out.push((n, t.to_string(), false));
+                continue;
+            }
+            let words: Vec<&str> = t.split_whitespace().collect();
+            let has_amount = words.iter().any(|w| is_amount(w));
+            if table.is_none() || stated(t) || (!has_amount && !fragment(t)) {
+                if !flush(&mut row, &mut out, &table) {
+                    disorder(&mut table, &mut out, &mut warnings);
+                }
+                if !stated(t) && !has_amount && !fragment(t) {
+                    table = None; // running text: the table has ended
+                }
+                out.push((n, t.to_string(), false));
+                continue;
+            }
+            for (k, w) in words.iter().enumerate() {
+                let amount = is_amount(w);
+                let started = row.iter().any(|c| c.amount);
+                // Header words (repeated atop a page) part rows and are no label.
+                let nw = normalize_label(w);
+                // A number opening a row is a 栏次 or 行次, not part of its label.
+                if !amount && row.is_empty() && number(w) && !is_code(w) {
+                    out.push((n, w.to_string(), false));
+                    continue;
+                }
+                let column_name = crate::layout_text::known_header(&nw)
+                    && !matches!(nw.as_str(), "合计" | "总计")
+                    && table
+                        .as_ref()
+                        .is_some_and(|t| t.spec.layout != Layout::TwoSided);
+                if !amount && !number(w) && (catalogue().is_header_word(&nw) || column_name) {
+                    if !flush(&mut row, &mut out, &table) {
+                        disorder(&mut table, &mut out, &mut warnings);
+                    }
+                    out.push((n, w.to_string(), false));
+                    continue;
+                }
+                if amount {
+                    if let Some(t) = table.as_mut() {
+                        t.rows_began = true;
+                    }
+                } else if started {
+                    // A label after amounts: the row has ended; on the same line, the
+                    // cells of two rows.
+                    if k > 0 {
+                        disorder(&mut table, &mut out, &mut warnings);
+                    }
+                    if !flush(&mut row, &mut out, &table) {
+                        disorder(&mut table, &mut out, &mut warnings);
+                    }
+                } else if !number(w) || is_code(w) && row.iter().any(|c| !number(&c.text)) {
+                    // A code opens a row; a second label before any amount is header
+                    // words before the rows began, cells out of row order after.
+                    let labels = row.iter().filter(|c| !number(&c.text)).count();
+                    if is_code(w) || labels > 0 {
+                        if labels > 0 && !is_code(w) && table.as_ref().is_some_and(|t| t.rows_began)
+                        {
+                            disorder(&mut table, &mut out, &mut warnings);
+                        }
+                        if !flush(&mut row, &mut out, &table) {
+                            disorder(&mut table, &mut out, &mut warnings);
+                        }
+                    }
+                }
+                row.push(PlainCell {
+                    line: n,
+                    text: w.to_string(),
+                    amount,
+                });
+            }
+        }
+    }
+    if !flush(&mut row, &mut out, &table) {
+        disorder(&mut table, &mut out, &mut warnings);
+    }
+    let text: String = out.iter().map(|l| format!("{}\n", l.1)).collect();
+    let mut laid = read_reading_order(&text, enc)?;
+    for l in &mut laid.lines {
+        l.line = l.line.and_then(|k| out.get(k as usize - 1)).map(|o| o.0);
+    }
+    warnings.append(&mut laid.warnings);
+    laid.warnings = warnings;
+    Ok(laid)
 }
 
 #[cfg(test)]
@@ -496,4 +747,33 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn one_cell_per_line_rows_in_order_and_none_out_of_it() {
+        // pdftotext's default mode: cells one per block. The income rows come in order;
+        // the 支出 rows of the second table give a block holding a column of amounts.
+        let cells = |v: &[&str]| v.iter().map(|c| format!("{c}\n\n")).collect::<String>();
+        let mut text = cells(&["收入决算表", "单位：万元", "科目编码", "科目名称", "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]);
+        text += &cells(&["合计", "11.00", "10.00", "0.00", "0.00", "0.00", "0.00", "1.00"]);
+        text += &cells(&["201", "一般公共服务支出", "5.01", "5.01", "0.00", "0.00", "0.00", "0.00", "0.00"]);
+        text += &cells(&["20105", "统计信息事务", "4.65", "4.65", "0.00", "0.00", "0.00", "0.00", "0.00"]);
+        text += "其他纪检监察事务\n支出\n\n";
+        text += &cells(&["0.36", "0.36", "0.00", "0.00", "0.00", "0.00", "0.00"]);
+        text += &cells(&["支出决算表", "单位：万元", "科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出"]);
+        text += &cells(&["201", "一般公共服务支出", "5.01"]);
+        text += "1.00\n4.01\n\n";
+        assert_eq!(crate::detect::text_dialect(&text), "text-plain");
+        let laid = read_plain(&text, TextEncoding::Utf8).unwrap();
+        let rows: Vec<Vec<String>> = laid.lines.iter().filter(|l| l.cells.iter().any(|c| is_amount(c))).map(|l| l.cells.clone()).collect();
+        assert_eq!(rows.len(), 4, "{rows:?}");
+        assert_eq!(rows[0][..3], ["", "合计", "11.00"]);
+        assert_eq!(rows[2][..3], ["20105", "统计信息事务", "4.65"]);
+        // the wrapped label joined, its line's amounts its own
+        assert_eq!(rows[3][..4], ["", "其他纪检监察事务支出", "0.36", "0.36"]);
+        // the expenditure table: nothing kept, and said so
+        assert!(laid.warnings.iter().any(|w| w.starts_with("expenditure: the text gives")), "{:?}", laid.warnings);
+        // a row's line is where its first cell stood
+        assert!(laid.lines.iter().any(|l| l.cells.get(1).is_some_and(|c| c == "统计信息事务") && l.line.is_some()));
+    }
+
 }
