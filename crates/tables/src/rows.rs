@@ -229,19 +229,25 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
 /// index into the body, the joined row (in place of that last line) and `None` for the
 /// fragment line.
 fn split_rows(lay: &Layouted<'_>, vcols: &[(usize, Option<u32>)]) -> std::collections::HashMap<usize, Option<Line>> {
+    join_page_split(&lay.body, |_, i| vcols.iter().any(|v| v.0 == i))
+}
+
+/// [`split_rows`] over any lines, `is_value` telling the value cells by index. Blank
+/// lines (a spacer row) are no row; the caller leaves out header rows repeated on the
+/// new page, so the fragment follows them.
+fn join_page_split(body: &[&Line], is_value: impl Fn(&Line, usize) -> bool) -> std::collections::HashMap<usize, Option<Line>> {
     let mut out = std::collections::HashMap::new();
     let filled = |l: &Line| l.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty()).map(|(i, _)| i).collect::<Vec<_>>();
-    // Blank lines (a spacer row) are no row.
-    let seen: Vec<usize> = (0..lay.body.len()).filter(|&k| lay.body[k].filled() > 0).collect();
+    let seen: Vec<usize> = (0..body.len()).filter(|&k| body[k].filled() > 0).collect();
     for w in seen.windows(2) {
         let (p, k) = (w[0], w[1]);
-        let (prev, l) = (lay.body[p], lay.body[k]);
+        let (prev, l) = (body[p], body[k]);
         let (Some(a), Some(b)) = (prev.page, l.page) else { continue };
         if a + 1 != b || out.contains_key(&p) {
             continue;
         }
         let cells = filled(l);
-        let only_values = !cells.is_empty() && cells.iter().all(|i| vcols.iter().any(|v| v.0 == *i));
+        let only_values = !cells.is_empty() && cells.iter().all(|&i| is_value(l, i));
         if !only_values || l.cells.len() != prev.cells.len() {
             continue;
         }
@@ -506,7 +512,8 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
     let mut closing: Vec<Row> = Vec::new();
     let mut groups: Option<Vec<usize>> = None; // cell index of each group's code column
     let mut last_class: Vec<String> = Vec::new();
-    for l in block.body {
+    let body = join_detail_splits(block.body);
+    for l in &body {
         if l.filled() == 0 {
             continue;
         }
@@ -616,6 +623,42 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
     let rows: Vec<Row> = grouped.into_iter().flatten().chain(closing).collect();
     let columns = vec![Column { key: key.clone(), printed: key, number: None, side: None }];
     (columns, rows)
+}
+
+/// The detail's lines with the rows a page break split joined again (a wrapped amount
+/// whose last digits open the next page: `301 | 工资福利支出 | 2082850` then ` | | 0`): the
+/// value cells are each group's last cell, the groups as the first header prints them
+/// (编码 columns), else groups of three.
+fn join_detail_splits(body: &[Line]) -> Vec<Line> {
+    let starts: Option<Vec<usize>> = body.iter().filter(|l| is_header_line(l)).find_map(|l| {
+        let s: Vec<usize> = (0..l.cells.len())
+            .filter(|&i| {
+                let n = norm(&l.cells[i]);
+                n.contains("编码") || n.contains("代码")
+            })
+            .collect();
+        (!s.is_empty()).then_some(s)
+    });
+    let rows: Vec<usize> = (0..body.len()).filter(|&i| !is_header_line(&body[i]) && numbering(&body[i]).is_none()).collect();
+    let lines: Vec<&Line> = rows.iter().map(|&i| &body[i]).collect();
+    let joined = join_page_split(&lines, |l, i| {
+        i + 1 == l.cells.len() || starts.as_ref().map_or((i + 1) % 3 == 0, |s| s.contains(&(i + 1)))
+    });
+    let mut out: Vec<Line> = Vec::with_capacity(body.len());
+    let mut k = 0;
+    for (i, l) in body.iter().enumerate() {
+        if rows.get(k) == Some(&i) {
+            match joined.get(&k) {
+                Some(Some(j)) => out.push(j.clone()),
+                Some(None) => {}
+                None => out.push(l.clone()),
+            }
+            k += 1;
+        } else {
+            out.push(l.clone());
+        }
+    }
+    out
 }
 
 fn econ_row(code: &str, name: &str, cell: Cell, at: Location) -> Row {
