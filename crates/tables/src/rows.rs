@@ -86,20 +86,30 @@ fn layout<'a>(body: &'a [Line], keys: &[String], drop_bands: &[String]) -> Layou
     lay
 }
 
-/// Whether a line prints an amount (whole 元 or not) in a column the header read so far
-/// names as a value column of the table: a row of the body, whatever its labels (a label
-/// spilling into the 行次 cell, an OCR misreading), since a header has no amounts.
-fn amount_under_value_header(l: &Line, header: &[&Line], keys: &[String], drop_bands: &[String]) -> bool {
+/// Whether a line prints amounts (whole 元 or not) in the columns the header read so far
+/// names as value columns of the table, and nothing but amounts or blanks there: a row of
+/// the body, whatever its labels (a label spilling into the 行次 cell, an OCR misreading),
+/// since a header has no amounts. A garbled header row (`7-1-10/10 | 11000 | 大匹収入`)
+/// has text under its value headers.
+fn amounts_under_value_headers(l: &Line, header: &[&Line], keys: &[String], drop_bands: &[String]) -> bool {
     if header.is_empty() {
         return false;
     }
     let bands = crate::columns::bands(keys, drop_bands);
-    l.cells.iter().enumerate().any(|(i, c)| {
-        cell_amount(c).is_ok_and(|a| a.is_some()) && {
-            let frags = crate::columns::fragments(header, i, i, &bands, drop_bands);
-            crate::columns::match_key(&frags, keys).is_some() || frags.last().is_some_and(|f| catalogue().is_value_header(f))
+    let mut amounts = 0;
+    for (i, c) in l.cells.iter().enumerate() {
+        let frags = crate::columns::fragments(header, i, i, &bands, drop_bands);
+        let value = crate::columns::match_key(&frags, keys).is_some() || frags.last().is_some_and(|f| catalogue().is_value_header(f));
+        if !value {
+            continue;
         }
-    })
+        match cell_amount(c) {
+            Ok(Some(_)) => amounts += 1,
+            Ok(None) => {}
+            Err(()) => return false,
+        }
+    }
+    amounts > 0
 }
 
 fn layout_first<'a>(body: &'a [Line], keys: &[String], drop_bands: &[String]) -> Layouted<'a> {
@@ -121,7 +131,7 @@ fn layout_first<'a>(body: &'a [Line], keys: &[String], drop_bands: &[String]) ->
             i += 1;
             break;
         }
-        if has_amount(l) || data_start(l) || amount_under_value_header(l, &header, keys, drop_bands) {
+        if has_amount(l) || data_start(l) || amounts_under_value_headers(l, &header, keys, drop_bands) {
             break;
         }
         if l.filled() > 0 {
