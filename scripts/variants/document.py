@@ -24,11 +24,12 @@ class Golden:
 def scale_value(value, unit, whole_yuan):
     """The printed value and unit of a golden cell under the document's amount option.
 
-    whole_yuan: a 万元 amount is printed in 元 (×10000, exact) without decimals."""
-    if whole_yuan and unit == "万元":
-        d = Decimal(value) * 10000
+    whole_yuan: every amount is printed in whole 元 without decimals: a 万元 amount ×10000
+    (exact), a 元 amount without its `.00` (a budget printed in integer 元)."""
+    if whole_yuan and unit in ("万元", "元"):
+        d = Decimal(value) * (10000 if unit == "万元" else 1)
         if d != d.to_integral_value():
-            raise ValueError(f"{value} 万元 is not a whole number of 元")
+            raise ValueError(f"{value} {unit} is not a whole number of 元")
         return str(int(d)), "元"
     return value, unit
 

@@ -25,7 +25,7 @@ OPTIONS = {
     "numbering": ["公开NN表", "none"],
     "caption": ["above", "below", "beside"],        # 部门/单位 captions relative to the title
     "caption_word": ["部门", "编制部门"],
-    "amounts": ["printed", "whole元"],             # whole元: 万元 amounts ×10000 in 元, integers
+    "amounts": ["printed", "whole元"],             # whole元: every amount in 元 as an integer (万元 ×10000, 元 without .00)
     "three_public": ["split-first", "category-first"],  # 预算数/决算数 bands above or below
     "detail": ["list", "side-by-side"],             # the 基本支出 detail
     "lanci": ["no", "yes"],                         # a 栏次 row and 行次 columns
@@ -38,9 +38,18 @@ def choose(rng, golden=None):
     """One value per option, from a seeded random generator."""
     opts = {k: rng.choice(v) for k, v in OPTIONS.items()}
     if golden is not None and opts["amounts"] == "whole元":
-        if not any(t.get("unit") == "万元" for t in golden.tables):
+        if not whole_yuan_printable(golden):
             opts["amounts"] = "printed"
     return opts
+
+
+def whole_yuan_printable(golden):
+    """Whether every amount of the golden is a whole number of 元 (so whole元 can print it)."""
+    from decimal import Decimal
+    scale = {"万元": 10000, "元": 1}
+    return any(t.get("unit") in scale for t in golden.tables) and all(
+        u in scale and (Decimal(v) * scale[u]) == (Decimal(v) * scale[u]).to_integral_value() for _, _, _, v, u in golden.facts
+    )
 
 
 def amount_text(value, opts):

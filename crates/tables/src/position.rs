@@ -33,10 +33,11 @@ fn has_geometry(l: &Line) -> bool {
 pub(crate) fn frame(body: &[Line]) -> Option<Frame> {
     let grid = body.iter().any(|l| has_geometry(l) && !l.spans.is_empty());
     let cands: Vec<&Line> = body.iter().filter(|l| has_geometry(l) && (!grid || !l.spans.is_empty())).collect();
-    // The first page that prints rows of the table: a header band left alone at the foot
-    // of the page before (收入 | 支出 over a grid that starts on the next page) is not it.
-    let holds_amounts = |l: &&&Line| l.filled() >= 2 && l.cells.iter().any(|c| cell_amount(c).is_ok_and(|a| a.is_some()));
-    let page = cands.iter().find(holds_amounts).or_else(|| cands.iter().find(|l| l.filled() >= 2))?.page;
+    // The first page with a row of the table's body: a table whose first page holds only
+    // the top of its header (the rest pushed over the page break) takes its columns from
+    // the page where its grid is printed whole.
+    let body_row = |l: &&&Line| l.filled() >= 2 && l.cells.iter().any(|c| code_cell(c).is_some() || cell_amount(c).is_ok_and(|a| a.is_some()));
+    let page = cands.iter().find(body_row).or_else(|| cands.iter().find(|l| l.filled() >= 2))?.page;
     let cands: Vec<&Line> = cands.into_iter().filter(|l| l.page == page).collect();
     let n = cands.iter().map(|l| l.cells.len()).max()?;
     let first = *cands.iter().find(|l| l.cells.len() == n)?;

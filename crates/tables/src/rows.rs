@@ -81,14 +81,40 @@ fn header_vocab(header: &[&Line], keys: &[String], drop_bands: &[String]) -> Vec
 /// Split a table body into header lines, the numbering row and data lines; a header row
 /// repeated on a continuation page is a header there too, not data.
 fn layout<'a>(body: &'a [Line], keys: &[String], drop_bands: &[String]) -> Layouted<'a> {
-    let mut lay = layout_first(body);
+    let mut lay = layout_first(body, keys, drop_bands);
     let vocab = header_vocab(&lay.header, keys, drop_bands);
     let header = lay.header.clone();
     lay.body.retain(|l| !repeats_header(l, &header, &vocab) && numbering(l).is_none());
     lay
 }
 
-fn layout_first<'a>(body: &'a [Line]) -> Layouted<'a> {
+/// Whether a line prints amounts (whole 元 or not) in the columns the header read so far
+/// names as value columns of the table, and nothing but amounts or blanks there: a row of
+/// the body, whatever its labels (a label spilling into the 行次 cell, an OCR misreading),
+/// since a header has no amounts. A garbled header row (`7-1-10/10 | 11000 | 大匹収入`)
+/// has text under its value headers.
+fn amounts_under_value_headers(l: &Line, header: &[&Line], keys: &[String], drop_bands: &[String]) -> bool {
+    if header.is_empty() {
+        return false;
+    }
+    let bands = crate::columns::bands(keys, drop_bands);
+    let mut amounts = 0;
+    for (i, c) in l.cells.iter().enumerate() {
+        let frags = crate::columns::fragments(header, i, i, &bands, drop_bands);
+        let value = crate::columns::match_key(&frags, keys).is_some() || frags.last().is_some_and(|f| catalogue().is_value_header(f));
+        if !value {
+            continue;
+        }
+        match cell_amount(c) {
+            Ok(Some(_)) => amounts += 1,
+            Ok(None) => {}
+            Err(()) => return false,
+        }
+    }
+    amounts > 0
+}
+
+fn layout_first<'a>(body: &'a [Line], keys: &[String], drop_bands: &[String]) -> Layouted<'a> {
     // A header opens with a header word (项目, 科目编码 …), the 栏次 row, or — in a ruled
     // grid — its first row of text without amounts (a 三公 table heads with its bands).
     let start = body.iter().position(|l| {
@@ -107,7 +133,7 @@ fn layout_first<'a>(body: &'a [Line]) -> Layouted<'a> {
             i += 1;
             break;
         }
-        if has_amount(l) || data_start(l) {
+        if has_amount(l) || data_start(l) || amounts_under_value_headers(l, &header, keys, drop_bands) {
             break;
         }
         if l.filled() > 0 {
@@ -232,8 +258,10 @@ fn skip_line(l: &Line, cols: &[ValueCol]) -> bool {
 fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], codes: Option<CodeKind>, w: &mut Vec<String>) -> Vec<Row> {
     let first_value = cols.iter().map(|c| c.idx).min().unwrap_or(0);
     let mut rows: Vec<Row> = Vec::new();
-    let mut last_parts: Vec<String> = Vec::new();
+    let mut last_parts: Vec<Option<String>> = Vec::new();
     let mut prev_page: Option<u32> = None;
+    let blank = String::new();
+    let line_col = (0..first_value).find(|&i| lay.header.iter().any(|h| h.covering(i).is_some_and(|t| norm(t) == "行次")));
     for l in &lay.body {
         if skip_line(l, cols) {
             continue;
@@ -248,31 +276,30 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], codes: Option<CodeKind>, w:
                 continue;
             }
         };
-        let label_cells: Vec<&String> = l.cells.iter().take(first_value).collect();
-        // Codes split over 类/款/项 cells are joined; a part left blank repeats the one above.
-        // A 款 or 项 printed with one digit is zero-padded (`301 | 2` is 30102).
+        // A 行次 column (known by its header) among the label columns is neither code nor label.
+        let label_cells: Vec<&String> = (0..first_value.min(l.cells.len()))
+            .map(|i| if line_col == Some(i) { &blank } else { &l.cells[i] })
+            .collect();
+        let line_number = line_col.and_then(|i| l.cells.get(i)).and_then(|c| c.trim().parse().ok());
+        // Codes split over 类/款/项 cells are joined; a part left blank repeats the one above
+        // (a 款 or 项 row printed under its 类 without it). A 款 or 项 printed with one digit
+        // is zero-padded (`301 | 2` is 30102).
         let parts: Vec<Option<String>> = label_cells
             .iter()
             .map(|c| code_cell(c).map(|d| if d.len() == 1 { format!("0{d}") } else { d }))
             .collect();
         let mut code = String::new();
-        let n_code_cells = parts.iter().filter(|p| p.is_some()).count();
-        if n_code_cells > 0 {
-            let positions: Vec<usize> = (0..parts.len()).filter(|&i| parts[i].is_some()).collect();
-            if positions.len() == 1 {
-                code = parts[positions[0]].clone().unwrap();
-            } else {
-                let mut joined = Vec::new();
-                for (k, p) in parts.iter().enumerate().take(positions.last().unwrap() + 1) {
-                    match p {
-                        Some(s) => joined.push(s.clone()),
-                        None if k < last_parts.len() && k >= positions[0] => joined.push(last_parts[k].clone()),
-                        None => {}
-                    }
-                }
-                last_parts = joined.clone();
-                code = joined.concat();
+        let positions: Vec<usize> = (0..parts.len()).filter(|&i| parts[i].is_some()).collect();
+        if let (Some(&first), Some(&last)) = (positions.first(), positions.last()) {
+            // Blanks before the first part inherit only where that part is a 款 or 项 (two
+            // digits): a whole code printed one column over stands alone.
+            let from = if parts[first].as_ref().is_some_and(|p| p.len() == 2) { 0 } else { first };
+            let mut resolved: Vec<Option<String>> = vec![None; parts.len()];
+            for k in from..=last {
+                resolved[k] = parts[k].clone().or_else(|| last_parts.get(k).cloned().flatten());
             }
+            code = resolved.iter().flatten().cloned().collect::<Vec<_>>().concat();
+            last_parts = resolved;
         }
         // Header words sharing the row (类 | 款 | 项 printed beside 合计) are not the label.
         let label: String = label_cells
@@ -325,7 +352,7 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], codes: Option<CodeKind>, w:
             key,
             side: None,
             label,
-            line_number: None,
+            line_number,
             cells,
             at: l.at(),
         });

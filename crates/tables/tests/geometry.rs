@@ -501,3 +501,233 @@ fn a_total_row_opening_the_next_page_is_its_own_row() {
     let keys: Vec<(&str, String)> = t.rows.iter().map(|r| (r.key.as_str(), r.cells[0].value.to_string())).collect();
     assert_eq!(keys, [("201", "10.00".to_string()), ("2010101", "117200".into()), ("合计", "3078200".into()), ("2010102", "1.00".into())], "{w:#?}");
 }
+
+/// (row key, 行次, [(column key, value)]) of a table, in order.
+fn numbered(t: &Table) -> Vec<(String, Option<u32>, Vec<(String, String)>)> {
+    t.rows
+        .iter()
+        .map(|r| (r.key.clone(), r.line_number, r.cells.iter().map(|c| (c.col.clone(), c.value.to_string())).collect()))
+        .collect()
+}
+
+fn nrow(key: &str, n: u32, cols: &[(&str, &str)]) -> (String, Option<u32>, Vec<(String, String)>) {
+    (key.to_string(), Some(n), cols.iter().map(|(c, v)| (c.to_string(), v.to_string())).collect())
+}
+
+/// 财政拨款收入支出决算总表 in whole 元: 项目 | 行次 | 金额 on the 收入 side, 项目 | 行次 | four
+/// value columns on the 支出 side. The 行次 numbers and the amounts are all integers; the
+/// 行次 columns are known by their header, each side's value columns by the header group
+/// printed over them (收入 | 支出), and the header printed again on page 2 is no row.
+#[test]
+fn a_whole_yuan_fiscal_summary_with_line_numbers_and_its_header_repeated() {
+    let xs = [40.0, 180.0, 210.0, 290.0, 430.0, 460.0, 540.0, 680.0, 820.0, 960.0];
+    let band = || vec![("收入", 3), ("支出", 6)];
+    let head = || {
+        ["项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"]
+            .map(one)
+            .to_vec()
+    };
+    let r = |cells: [&'static str; 9]| cells.map(one).to_vec();
+    let mut p1 = vec![band(), head()];
+    p1.push(r(["一、一般公共预算财政拨款", "1", "29,400,500", "一、一般公共服务支出", "32", "21,066,600", "21,066,600", "", ""]));
+    p1.push(r(["二、政府性基金预算财政拨款", "2", "0", "二、社会保障和就业支出", "33", "3,267,200", "3,267,200", "0", "0"]));
+    let mut p2 = vec![band(), head()];
+    p2.push(r(["", "", "", "三、住房保障支出", "34", "5,066,700", "5,066,700", "", ""]));
+    p2.push(r(["本年收入合计", "4", "29,400,500", "本年支出合计", "35", "29,400,500", "29,400,500", "0", "0"]));
+    let mut lines = PageBuilder::new(1)
+        .text("财政拨款收入支出决算总表", 280.0, 560.0)
+        .text("单位：元", 660.0, 540.0)
+        .grid(&xs, 520.0, &p1)
+        .lines();
+    lines.extend(PageBuilder::new(2).grid(&xs, 520.0, &p2).lines());
+    let (ts, w) = tables(&lines);
+    assert_eq!(ts.len(), 1);
+    assert_eq!(ts[0].id, "fiscal_summary");
+    let out = |v: &'static str, g: &'static str| {
+        let mut c = vec![("合计", v), ("一般公共预算财政拨款", g)];
+        c.retain(|x| !x.1.is_empty());
+        c
+    };
+    let want = vec![
+        nrow("收入/一般公共预算财政拨款", 1, &[("金额", "29400500")]),
+        nrow("收入/政府性基金预算财政拨款", 2, &[("金额", "0")]),
+        nrow("收入/本年收入合计", 4, &[("金额", "29400500")]),
+        nrow("201", 32, &out("21066600", "21066600")),
+        nrow("208", 33, &[("合计", "3267200"), ("一般公共预算财政拨款", "3267200"), ("政府性基金预算财政拨款", "0"), ("国有资本经营预算财政拨款", "0")]),
+        nrow("221", 34, &out("5066700", "5066700")),
+        nrow("支出/本年支出合计", 35, &[("合计", "29400500"), ("一般公共预算财政拨款", "29400500"), ("政府性基金预算财政拨款", "0"), ("国有资本经营预算财政拨款", "0")]),
+    ];
+    assert_eq!(numbered(&ts[0]), want, "{w:#?}");
+    let sides: Vec<(Option<&str>, &str)> = ts[0].columns.iter().map(|c| (c.side.as_deref(), c.key.as_str())).collect();
+    assert_eq!(
+        sides,
+        [
+            (Some("收入"), "金额"),
+            (Some("支出"), "合计"),
+            (Some("支出"), "一般公共预算财政拨款"),
+            (Some("支出"), "政府性基金预算财政拨款"),
+            (Some("支出"), "国有资本经营预算财政拨款")
+        ]
+    );
+    assert!(w.is_empty(), "{w:#?}");
+}
+
+/// 一般公共预算财政拨款支出决算表 in whole 元 with its codes split over 类 | 款 | 项 and a 栏次
+/// row: the 款 and 项 digits (`05`, `50`) and the amounts (`46,500`, `0`) are all integers;
+/// the code columns are known by their header (科目编码 over 类/款/项), the value columns by
+/// theirs. The same table with its codes joined and no 栏次 row gives the same facts, the
+/// zeros staying values (not digits glued onto the code).
+#[test]
+fn a_whole_yuan_coded_table_with_split_codes() {
+    let xs = [40.0, 70.0, 100.0, 130.0, 330.0, 430.0, 530.0, 630.0];
+    let mut rows = vec![
+        vec![("科目编码", 3), one("科目名称"), one("合计"), one("基本支出"), one("项目支出")],
+        vec![one("类"), one("款"), one("项"), one(""), one(""), one(""), one("")],
+        vec![("栏次", 4), one("1"), one("2"), one("3")],
+        vec![("合计", 4), one("3,346,500"), one("3,300,000"), one("46,500")],
+    ];
+    let body: [[&str; 7]; 5] = [
+        ["201", "", "", "一般公共服务支出", "46,500", "0", "46,500"],
+        ["201", "05", "", "统计信息事务", "46,500", "0", "46,500"],
+        ["201", "05", "50", "事业运行", "46,500", "0", "46,500"],
+        ["208", "", "", "社会保障和就业支出", "3,300,000", "3,300,000", "0"],
+        ["", "05", "05", "机关事业单位基本养老保险缴费支出", "3,300,000", "3,300,000", "0"],
+    ];
+    rows.extend(body.iter().map(|r| r.map(one).to_vec()));
+    let lines = PageBuilder::new(1)
+        .text("一般公共预算财政拨款支出决算表", 250.0, 560.0)
+        .text("单位：元", 580.0, 540.0)
+        .grid(&xs, 520.0, &rows)
+        .lines();
+    let (ts, w) = tables(&lines);
+    let v = |a: &str, b: &str, c: &str| vec![("合计".to_string(), a.to_string()), ("基本支出".into(), b.into()), ("项目支出".into(), c.into())];
+    let want: Vec<(String, Vec<(String, String)>)> = vec![
+        ("合计".into(), v("3346500", "3300000", "46500")),
+        ("201".into(), v("46500", "0", "46500")),
+        ("20105".into(), v("46500", "0", "46500")),
+        ("2010550".into(), v("46500", "0", "46500")),
+        ("208".into(), v("3300000", "3300000", "0")),
+        ("2080505".into(), v("3300000", "3300000", "0")),
+    ];
+    assert_eq!(ts[0].id, "general_budget_expenditure");
+    assert_eq!(cells(&ts[0]), want, "{w:#?}");
+    let levels: Vec<Option<&str>> = ts[0].rows.iter().map(|r| r.level.as_deref()).collect();
+    assert_eq!(levels, [None, Some("类"), Some("款"), Some("项"), Some("类"), Some("项")]);
+    assert_eq!(ts[0].columns.iter().map(|c| c.number).collect::<Vec<_>>(), [Some(1), Some(2), Some(3)]);
+    assert!(w.is_empty(), "{w:#?}");
+
+    // Codes joined in one 科目编码 column, no 栏次 row.
+    let xj = [40.0, 110.0, 330.0, 430.0, 530.0, 630.0];
+    let mut rows = vec![
+        vec![one("科目编码"), one("科目名称"), one("合计"), one("基本支出"), one("项目支出")],
+        vec![("合计", 2), one("3,346,500"), one("3,300,000"), one("46,500")],
+    ];
+    let joined: [[&str; 5]; 5] = [
+        ["201", "一般公共服务支出", "46,500", "0", "46,500"],
+        ["20105", "统计信息事务", "46,500", "0", "46,500"],
+        ["2010550", "事业运行", "46,500", "0", "46,500"],
+        ["208", "社会保障和就业支出", "3,300,000", "3,300,000", "0"],
+        ["2080505", "机关事业单位基本养老保险缴费支出", "3,300,000", "3,300,000", "0"],
+    ];
+    rows.extend(joined.iter().map(|r| r.map(one).to_vec()));
+    let lines = PageBuilder::new(1)
+        .text("一般公共预算财政拨款支出决算表", 250.0, 560.0)
+        .text("单位：元", 580.0, 540.0)
+        .grid(&xj, 520.0, &rows)
+        .lines();
+    let (ts, w) = tables(&lines);
+    assert_eq!(cells(&ts[0]), want, "{w:#?}");
+    assert!(w.is_empty(), "{w:#?}");
+}
+
+/// Whole-元 amounts under a header nobody can read (garbled OCR): nothing tells an amount
+/// column from a column of other integers, so its cells are left out with a warning,
+/// never guessed; a column whose header is read keeps its cells.
+#[test]
+fn whole_yuan_columns_under_an_unreadable_header_are_not_guessed() {
+    let xs = [40.0, 110.0, 330.0, 430.0, 530.0, 630.0];
+    let mut rows = vec![vec![one("科目编码"), one("科目名称"), one("合计"), one("垦卒乂"), one("彐彡丬")]];
+    rows.push(["201", "一般公共服务支出", "46,500", "0", "46,500"].map(one).to_vec());
+    rows.push(["2010550", "事业运行", "46,500", "0", "46,500"].map(one).to_vec());
+    let lines = PageBuilder::new(1)
+        .text("一般公共预算财政拨款支出决算表", 250.0, 560.0)
+        .text("单位：元", 580.0, 540.0)
+        .grid(&xs, 520.0, &rows)
+        .lines();
+    let (ts, w) = tables(&lines);
+    let only = [("合计", "46500")];
+    assert_eq!(cells(&ts[0]), vec![row("201", &only), row("2010550", &only)], "{w:#?}");
+}
+
+/// The 基本支出 detail in whole 元, an amount wrapped past the page break (`2082850` at the
+/// bottom of a page, `0` at the top of the next): the fragment is the rest of that amount,
+/// not a lost cell that leaves the row a tenth of its value.
+#[test]
+fn a_detail_amount_wrapped_past_the_page_break_is_joined() {
+    let xs = [40.0, 110.0, 330.0, 430.0];
+    let p1 = vec![
+        vec![one("科目编码"), one("科目名称"), one("决算数")],
+        vec![("栏次", 2), one("1")],
+        vec![one("301"), one("工资福利支出"), one("2082850")],
+    ];
+    let p2 = vec![vec![one(""), one(""), one("0")], vec![one("30101"), one("基本工资"), one("2623300")]];
+    let mut lines = PageBuilder::new(1)
+        .text("一般公共预算财政拨款基本支出决算表", 200.0, 560.0)
+        .text("单位：元", 380.0, 540.0)
+        .grid(&xs, 520.0, &p1)
+        .lines();
+    lines.extend(PageBuilder::new(2).grid(&xs, 520.0, &p2).lines());
+    let (ts, w) = tables(&lines);
+    let got: Vec<(String, String)> = ts[0].rows.iter().map(|r| (r.key.clone(), r.cells[0].value.to_string())).collect();
+    assert_eq!(got, [("301".to_string(), "20828500".to_string()), ("30101".into(), "2623300".into())], "{w:#?}");
+    assert!(w.is_empty(), "{w:#?}");
+}
+
+/// A table whose first page holds only the top row of its header (the rest of the header
+/// and the body pushed over the page break): its columns are those of the page where its
+/// grid is printed whole, not the two cells of that top row.
+#[test]
+fn a_header_row_alone_at_the_bottom_of_a_page() {
+    let xs = [40.0, 100.0, 160.0, 220.0, 280.0, 340.0, 400.0, 480.0];
+    let top = vec![("预算数", 6), one("机关运行经费预算")];
+    let mut lines = PageBuilder::new(1)
+        .text("2025年部门“三公”经费和机关运行经费预算表", 200.0, 560.0)
+        .text("单位：元", 420.0, 540.0)
+        .grid(&xs, 80.0, &[top])
+        .lines();
+    let p2 = vec![
+        vec![one(""), one(""), one(""), one(""), one(""), one(""), one("数")],
+        vec![one("合计"), one("因公出国(境)费"), one("公务接待费"), ("公务用车购置及运行维护费", 3), one("")],
+        vec![one(""), one(""), one(""), one("小计"), one("公务用车购置费"), one("公务用车运行维护费"), one("")],
+        ["1", "2", "3", "4", "5", "6", "7"].map(one).to_vec(),
+        ["10000", "", "10000", "", "", "", "1710100"].map(one).to_vec(),
+    ];
+    lines.extend(PageBuilder::new(2).grid(&xs, 520.0, &p2).lines());
+    let (ts, w) = tables(&lines);
+    assert_eq!(ts[0].id, "budget_three_public");
+    let want = [("预算数/合计", "10000"), ("预算数/公务接待费", "10000"), ("机关运行经费预算数", "1710100")];
+    assert_eq!(cells(&ts[0]), vec![row("合计", &want)], "{w:#?}");
+}
+
+/// Whole-元 rows whose labels are too wide for their cells (the last character of
+/// `一、一般公共预算财政拨款` printed into the 行次 cell): no decimal marks them as data, yet
+/// they print amounts under the header's value columns, so they are rows, not header.
+#[test]
+fn whole_yuan_rows_with_a_label_spilling_into_the_line_number_cell_are_rows() {
+    let xs = [40.0, 150.0, 180.0, 260.0, 400.0, 430.0, 510.0];
+    let band = || vec![("收入", 3), ("支出", 3)];
+    let head = || ["项目", "行次", "金额", "项目", "行次", "决算数"].map(one).to_vec();
+    let rows = vec![
+        band(),
+        head(),
+        ["一、一般公共预算财政拨款收入", "1", "29,400,500", "一、一般公共服务支出", "32", "21,066,600"].map(one).to_vec(),
+        ["本年收入合计", "4", "29,400,500", "本年支出合计", "35", "29,400,500"].map(one).to_vec(),
+    ];
+    let lines = PageBuilder::new(1).text("收入支出决算总表", 280.0, 560.0).text("单位：元", 460.0, 540.0).grid(&xs, 520.0, &rows).lines();
+    assert!(lines.iter().any(|l| l.cells.get(1).is_some_and(|c| c.contains('入'))), "the label spills: {lines:#?}");
+    let (ts, w) = tables(&lines);
+    let got: Vec<(String, String)> = ts[0].rows.iter().map(|r| (r.key.clone(), r.cells[0].value.to_string())).collect();
+    let want = [("收入/一般公共预算财政拨款", "29400500"), ("收入/本年收入合计", "29400500"), ("201", "21066600"), ("支出/本年支出合计", "29400500")];
+    assert_eq!(got, want.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>(), "{w:#?}");
+    assert!(w.is_empty(), "{w:#?}");
+}
