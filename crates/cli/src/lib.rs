@@ -62,6 +62,12 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
 /// Every amount read by OCR is then proven, corrected or named by the identities
 /// (`gongkai_ocr::prove`).
 pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Result<Document, ConvertError> {
+    convert_bytes_progress(bytes, file_name, ocr, &|_| {})
+}
+
+/// [`convert_bytes_with`], telling `on_page` after each page read by OCR (a page takes
+/// seconds: a caller showing progress shows pages).
+pub fn convert_bytes_progress(bytes: &[u8], file_name: &str, ocr: &OcrOptions, on_page: &dyn Fn(gongkai_ocr::PageDone)) -> Result<Document, ConvertError> {
     if ocr.mode == OcrMode::Never || !looks_like_pdf(bytes) || bytes.is_empty() {
         return convert_bytes(bytes, file_name);
     }
@@ -89,7 +95,7 @@ pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Re
     if targets.is_empty() {
         return convert_bytes(bytes, file_name);
     }
-    let read = gongkai_ocr::ocr_pages(bytes, &targets, ocr)?;
+    let read = gongkai_ocr::ocr_pages_with(bytes, &targets, ocr, on_page)?;
     let engine = match ocr.engine {
         OcrEngine::Paddle => "paddle",
         OcrEngine::Tesseract => "tesseract",
