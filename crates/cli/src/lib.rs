@@ -101,11 +101,14 @@ pub fn convert_bytes_progress(bytes: &[u8], file_name: &str, ocr: &OcrOptions, o
         OcrEngine::Tesseract => "tesseract",
     };
     let mut warnings: Vec<String> = opened.repair.iter().map(|r| format!("damaged file: {r}")).collect();
+    let refused: Vec<String> = read.warnings.iter().filter(|w| w.contains("not read by OCR")).cloned().collect();
+    warnings.extend(read.warnings);
+    let read = read.pages;
     let mut lines = Vec::new();
     for p in &pages {
         match read.iter().find(|o| o.page.number == p.number) {
             Some(o) => {
-                warnings.push(format!("page {}: read by OCR ({engine}, {} dpi, skew {:.2}°)", p.number, ocr.dpi, o.skew));
+                warnings.push(format!("page {}: read by OCR ({engine}, {} dpi, skew {:.2}°)", p.number, o.dpi, o.skew));
                 lines.extend(gongkai_extract::lattice::page_lines(&o.page));
             }
             None => {
@@ -117,7 +120,8 @@ pub fn convert_bytes_progress(bytes: &[u8], file_name: &str, ocr: &OcrOptions, o
     // A scan on which OCR reads nothing is still a file without text.
     if lines.iter().all(|l| l.filled() == 0) {
         let list: Vec<String> = targets.iter().map(u32::to_string).collect();
-        return Err(ExtractError::NoText(format!("image-only pages (scans) {} of {}; OCR read no text on them", list.join(", "), pages.len())).into());
+        let why = if refused.is_empty() { String::new() } else { format!(" ({})", refused.join("; ")) };
+        return Err(ExtractError::NoText(format!("image-only pages (scans) {} of {}; OCR read no text on them{why}", list.join(", "), pages.len())).into());
     }
     let laid = LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings, damaged: opened.repair.clone() };
     let mut doc = from_lines(bytes, file_name, laid, None)?;
