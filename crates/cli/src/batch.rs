@@ -39,6 +39,17 @@ const MAX_REPORT_BYTES: usize = 1 << 20;
 /// An error message longer than this is cut (after summarising repeated page messages).
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 
+/// A worker tells its runner of each page read by OCR with one stderr line
+/// `<PAGE_EVENT> <page> <done> <total>`; its other stderr lines are dropped.
+pub const PAGE_EVENT: &str = "gongkai-ocr-page";
+
+/// A worker's stderr line as a page event: (page, done, total).
+pub fn page_event(line: &str) -> Option<(u32, usize, usize)> {
+    let mut it = line.strip_prefix(PAGE_EVENT)?.split_whitespace().map(str::parse::<u64>);
+    let (page, done, total) = (it.next()?.ok()?, it.next()?.ok()?, it.next()?.ok()?);
+    (it.next().is_none() && done <= total).then_some((u32::try_from(page).ok()?, done as usize, total as usize))
+}
+
 pub const MANIFEST: &str = "manifest.jsonl";
 pub const ERRORS: &str = "errors.jsonl";
 pub const LOCK: &str = ".gongkai.lock";
@@ -508,7 +519,19 @@ pub fn run(inputs: &[PathBuf], out: &Path, opt: &Options) -> Result<ExitCode> {
                 }
             }
             let started = Instant::now();
-            let r = run_worker(&exe, f, out, name, &run_id, opt);
+            // OCR takes seconds a page: the bar (or, not drawn, `-v`) shows the pages.
+            let on_page = |done: usize, total: usize| {
+                let s = format!("{}: OCR page {done}/{total}", f.path.display());
+                if !bar.is_hidden() {
+                    bar.set_message(s);
+                } else if opt.verbosity == Verbosity::Verbose {
+                    say.line(&s);
+                }
+            };
+            let r = run_worker(&exe, f, out, name, &run_id, opt, &on_page);
+            if bar.message().starts_with(&format!("{}: OCR page", f.path.display())) {
+                bar.set_message("");
+            }
             if INTERRUPTED.load(Ordering::SeqCst) && r.is_err() {
                 return;
             }
@@ -667,11 +690,11 @@ pub fn summary(entries: &[Entry], total: usize, skipped: usize, out: &Path) -> V
 /// Convert one file in a child process, bounded in time and memory: a crash (a stack
 /// overflow aborts a process and cannot be caught), a hang or a memory blow-up costs
 /// that file only. Its report is read while it runs, so a long one cannot block it.
-fn run_worker(exe: &Path, f: &Input, out: &Path, name: &str, run: &str, opt: &Options) -> std::result::Result<Report, Failure> {
+fn run_worker(exe: &Path, f: &Input, out: &Path, name: &str, run: &str, opt: &Options, on_page: &(dyn Fn(usize, usize) + Sync)) -> std::result::Result<Report, Failure> {
     let fail = |kind: &str, message: String| Failure { file: f.path.clone(), kind: kind.into(), message };
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("worker").arg(&f.path).arg("--out").arg(out).arg("--name").arg(name).arg("--run").arg(run).args(&opt.worker_args);
-    cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null());
+    cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
@@ -704,8 +727,34 @@ fn run_worker(exe: &Path, f: &Input, out: &Path, name: &str, run: &str, opt: &Op
         }
         kept
     });
+    // Page events, read as they come; the rest of stderr is drained and dropped.
+    let (events, seen) = std::sync::mpsc::channel();
+    let mut stderr = child.stderr.take();
+    let errors = std::thread::spawn(move || {
+        use std::io::BufRead;
+        if let Some(s) = stderr.take() {
+            let mut r = std::io::BufReader::new(s);
+            let mut line = Vec::new();
+            // Lines are read up to 4 KiB each: a runaway line cannot grow the buffer.
+            while r.by_ref().take(4096).read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
+                if line.ends_with(b"\n") || line.len() < 4096 {
+                    if let Some(e) = std::str::from_utf8(&line).ok().and_then(|l| page_event(l.trim_end())) {
+                        let _ = events.send(e);
+                    }
+                    line.clear();
+                } else {
+                    line.clear();
+                    // The rest of an overlong line.
+                    let _ = r.by_ref().skip_until(b'\n');
+                }
+            }
+        }
+    });
     let started = Instant::now();
     let status = loop {
+        for (_, done, total) in seen.try_iter() {
+            on_page(done, total);
+        }
         match child.try_wait() {
             Ok(Some(s)) => break s,
             Ok(None) if INTERRUPTED.load(Ordering::SeqCst) => {
@@ -722,6 +771,10 @@ fn run_worker(exe: &Path, f: &Input, out: &Path, name: &str, run: &str, opt: &Op
             Err(e) => return Err(fail("internal", format!("lost the worker: {e}"))),
         }
     };
+    let _ = errors.join();
+    for (_, done, total) in seen.try_iter() {
+        on_page(done, total);
+    }
     let text = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
     match text.lines().last().map(serde_json::from_str::<Report>) {
         Some(Ok(r)) if r.ok => Ok(r),
@@ -773,7 +826,10 @@ fn convert_one(file: &Path, out: &Path, name: &str, run: &str, ocr: &gongkai::Oc
     let bytes = fs::read(file).map_err(|e| fail("io", format!("cannot read: {e}")))?;
     let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // A panic in one file must not cost the others: it is reported as an internal error.
-    let doc = std::panic::catch_unwind(|| gongkai::convert_bytes_with(&bytes, &file_name, ocr))
+    let tell = |p: gongkai_ocr::PageDone| {
+        let _ = writeln!(std::io::stderr(), "{PAGE_EVENT} {} {} {}", p.page, p.done, p.total);
+    };
+    let doc = std::panic::catch_unwind(|| gongkai::convert_bytes_progress(&bytes, &file_name, ocr, &tell))
         .map_err(|_| fail("internal", "internal error (panic) while converting; please report this file".into()))?
         .map_err(|e| fail(e.kind(), e.to_string()))?;
     let json = gongkai::document_json(&doc);

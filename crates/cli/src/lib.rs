@@ -62,6 +62,12 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
 /// Every amount read by OCR is then proven, corrected or named by the identities
 /// (`gongkai_ocr::prove`).
 pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Result<Document, ConvertError> {
+    convert_bytes_progress(bytes, file_name, ocr, &|_| {})
+}
+
+/// [`convert_bytes_with`], telling `on_page` after each page read by OCR (a page takes
+/// seconds: a caller showing progress shows pages).
+pub fn convert_bytes_progress(bytes: &[u8], file_name: &str, ocr: &OcrOptions, on_page: &dyn Fn(gongkai_ocr::PageDone)) -> Result<Document, ConvertError> {
     if ocr.mode == OcrMode::Never || !looks_like_pdf(bytes) || bytes.is_empty() {
         return convert_bytes(bytes, file_name);
     }
@@ -89,17 +95,20 @@ pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Re
     if targets.is_empty() {
         return convert_bytes(bytes, file_name);
     }
-    let read = gongkai_ocr::ocr_pages(bytes, &targets, ocr)?;
+    let read = gongkai_ocr::ocr_pages_with(bytes, &targets, ocr, on_page)?;
     let engine = match ocr.engine {
         OcrEngine::Paddle => "paddle",
         OcrEngine::Tesseract => "tesseract",
     };
     let mut warnings: Vec<String> = opened.repair.iter().map(|r| format!("damaged file: {r}")).collect();
+    let refused: Vec<String> = read.warnings.iter().filter(|w| w.contains("not read by OCR")).cloned().collect();
+    warnings.extend(read.warnings);
+    let read = read.pages;
     let mut lines = Vec::new();
     for p in &pages {
         match read.iter().find(|o| o.page.number == p.number) {
             Some(o) => {
-                warnings.push(format!("page {}: read by OCR ({engine}, {} dpi, skew {:.2}°)", p.number, ocr.dpi, o.skew));
+                warnings.push(format!("page {}: read by OCR ({engine}, {} dpi, skew {:.2}°)", p.number, o.dpi, o.skew));
                 lines.extend(gongkai_extract::lattice::page_lines(&o.page));
             }
             None => {
@@ -111,7 +120,8 @@ pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Re
     // A scan on which OCR reads nothing is still a file without text.
     if lines.iter().all(|l| l.filled() == 0) {
         let list: Vec<String> = targets.iter().map(u32::to_string).collect();
-        return Err(ExtractError::NoText(format!("image-only pages (scans) {} of {}; OCR read no text on them", list.join(", "), pages.len())).into());
+        let why = if refused.is_empty() { String::new() } else { format!(" ({})", refused.join("; ")) };
+        return Err(ExtractError::NoText(format!("image-only pages (scans) {} of {}; OCR read no text on them{why}", list.join(", "), pages.len())).into());
     }
     let laid = LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings, damaged: opened.repair.clone() };
     let mut doc = from_lines(bytes, file_name, laid, None)?;

@@ -214,3 +214,34 @@ fn a_guess_is_never_proven_even_where_every_identity_holds() {
     assert!(!cell.ocr.as_ref().unwrap().proven, "{short} for {v} proven");
     assert!(d.findings.iter().any(|f| f.rule == "ocr.unproven" && f.actual == short), "{short} not named");
 }
+
+/// `gongkai convert` shows the pages OCR reads: each page read is an event of the worker
+/// that the runner shows (on the bar; not drawn, with `-v`, as lines).
+#[test]
+fn convert_shows_ocr_page_progress() {
+    let bytes = match scan() {
+        Ok(b) => b,
+        Err(why) => return eprintln!("skipped: {why}"),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("scan.pdf");
+    std::fs::write(&input, bytes).unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["convert", "-v", "--ocr", "always", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    if err.contains("[ocr]") {
+        return eprintln!("skipped: the OCR engine is not installed: {err}");
+    }
+    assert!(o.status.success(), "{err}");
+    let shown: Vec<&str> = err.lines().filter(|l| l.contains(": OCR page ")).collect();
+    let name = input.display().to_string();
+    assert_eq!(shown, [format!("{name}: OCR page 1/2"), format!("{name}: OCR page 2/2")], "{err}");
+    // Page events are the runner's, never the report's: the conversion is whole.
+    let manifest = std::fs::read_to_string(out.join("manifest.jsonl")).unwrap();
+    assert!(manifest.contains(r#""status":"ok""#) && manifest.contains(r#""pages":2"#), "{manifest}");
+}

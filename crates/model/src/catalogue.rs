@@ -31,6 +31,10 @@ pub struct TableSpec {
     pub columns: Vec<String>,
     #[serde(default)]
     pub sides: Vec<SideSpec>,
+    /// A two-sided summary's printed row labels by side (normalized): the vocabulary OCR
+    /// matches a misread row label to.
+    #[serde(default)]
+    pub rows: std::collections::BTreeMap<String, Vec<String>>,
     /// Header bands that span all value columns and are not part of column keys.
     #[serde(default)]
     pub drop_bands: Vec<String>,
@@ -337,6 +341,22 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every two-sided summary names its rows, on the sides it has, normalized.
+    #[test]
+    fn two_sided_tables_name_their_rows() {
+        let c = catalogue();
+        let two_sided: Vec<&TableSpec> = c.tables.iter().filter(|t| t.layout == Layout::TwoSided).collect();
+        assert_eq!(two_sided.len(), 4);
+        for t in two_sided {
+            let mut sides: Vec<&str> = t.sides.iter().map(|s| s.side.as_str()).collect();
+            sides.sort_unstable();
+            assert_eq!(t.rows.keys().map(String::as_str).collect::<Vec<_>>(), sides, "{}", t.id);
+            for r in t.rows.values().flatten() {
+                assert_eq!(&crate::normalize_label(r), r, "{}", t.id);
+            }
+        }
+    }
 
     #[test]
     fn data_files_load_and_titles_match_longest() {

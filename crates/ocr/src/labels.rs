@@ -64,21 +64,11 @@ fn distance(a: &[char], b: &[char], cap: usize) -> usize {
     prev[b.len()]
 }
 
-/// The catalogue's label for a misread one, keeping a leading ordinal (`十三、`) as read;
-/// a label the catalogue knows only without its closing 收入 / 支出 (the summary's
-/// `…财政拨款收入`) is matched without it.
+/// The catalogue's label for a misread one, keeping a leading ordinal (`十三、`) as read.
+/// The summaries' row labels (`…财政拨款收入`) are the catalogue's too (`rows` of the
+/// two-sided tables in tables.json).
 pub fn nearest(text: &str) -> Option<String> {
-    if let Some(n) = nearest_whole(text) {
-        return Some(n);
-    }
-    for suffix in ["收入", "支出"] {
-        if let Some(stem) = text.trim_end().strip_suffix(suffix) {
-            if let Some(n) = nearest_whole(stem) {
-                return Some(n + suffix);
-            }
-        }
-    }
-    None
+    nearest_whole(text)
 }
 
 fn nearest_whole(text: &str) -> Option<String> {
@@ -139,5 +129,8 @@ mod tests {
             Some("国有资本经营预算财政拨款收入")
         );
         assert_eq!(super::nearest("5,896.65"), None);
+        // Row labels of the summaries, from the catalogue's data.
+        assert_eq!(super::nearest("附属单位上缴收人").as_deref(), Some("附属单位上缴收入"));
+        assert_eq!(super::nearest("年末财政拨款结转和结佘").as_deref(), Some("年末财政拨款结转和结余"));
     }
 }

@@ -102,8 +102,90 @@ pub fn render(pdf: &std::path::Path, page: u32, dpi: u32) -> Result<Gray, OcrErr
     })
 }
 
+/// Pages are not rendered below this resolution: a page so large that fewer dots per
+/// inch would stay within `MAX_PAGE_PIXELS` is refused before it is rendered.
+pub const MIN_RENDER_DPI: u32 = 72;
+
+/// The size in points of what `pdftoppm` renders of a page: its MediaBox (the larger of it
+/// and the CropBox, which should lie inside it), inherited from the page tree, turned by
+/// /Rotate, times /UserUnit. poppler 22.12 renders the MediaBox and ignores /UserUnit
+/// (measured); counting it only makes the bound safer for a renderer that honours it.
+pub fn page_size(doc: &lopdf::Document, page: u32) -> Option<(f32, f32)> {
+    use lopdf::Object;
+    let id = *doc.get_pages().get(&page)?;
+    let num = |o: &Object| -> Option<f32> {
+        match o {
+            Object::Integer(i) => Some(*i as f32),
+            Object::Real(r) => Some(*r),
+            _ => None,
+        }
+    };
+    let deref = |o: &Object| -> Object {
+        match o {
+            Object::Reference(r) => doc.get_object(*r).cloned().unwrap_or(Object::Null),
+            o => o.clone(),
+        }
+    };
+    // A key of the page or of its ancestors (at most 64 up: a cycle ends there).
+    let inherited = |key: &[u8]| -> Option<Object> {
+        let mut node = doc.get_dictionary(id).ok();
+        for _ in 0..64 {
+            let d = node?;
+            if let Ok(o) = d.get(key) {
+                return Some(deref(o));
+            }
+            node = d.get(b"Parent").ok().and_then(|o| o.as_reference().ok()).and_then(|r| doc.get_dictionary(r).ok());
+        }
+        None
+    };
+    let rect = |key: &[u8]| -> Option<(f32, f32)> {
+        let Object::Array(a) = inherited(key)? else { return None };
+        let v: Vec<f32> = a.iter().filter_map(|o| num(&deref(o))).collect();
+        (v.len() == 4 && v.iter().all(|x| x.is_finite())).then(|| ((v[2] - v[0]).abs(), (v[3] - v[1]).abs()))
+    };
+    let media = rect(b"MediaBox").unwrap_or((612.0, 792.0));
+    let (w, h) = match rect(b"CropBox") {
+        Some(c) if c.0 * c.1 > media.0 * media.1 => c,
+        _ => media,
+    };
+    let unit = doc.get_dictionary(id).ok().and_then(|d| d.get(b"UserUnit").ok()).and_then(|o| num(&deref(o))).filter(|u| u.is_finite() && *u > 1.0).unwrap_or(1.0);
+    let turned = inherited(b"Rotate").and_then(|o| num(&o)).is_some_and(|r| (r as i64).rem_euclid(180) == 90);
+    let (w, h) = if turned { (h, w) } else { (w, h) };
+    Some((w * unit, h * unit))
+}
+
+/// The resolution to render a page of `width`×`height` points at: `asked`, or the
+/// highest below it whose image stays within `MAX_PAGE_PIXELS`; an error where that is
+/// below [`MIN_RENDER_DPI`].
+pub fn render_dpi(width: f32, height: f32, asked: u32) -> Result<u32, String> {
+    let pixels = |dpi: u32| -> f64 { (width as f64 * dpi as f64 / 72.0).ceil() * (height as f64 * dpi as f64 / 72.0).ceil() };
+    let max = raster::MAX_PAGE_PIXELS as f64;
+    if pixels(asked) <= max {
+        return Ok(asked);
+    }
+    let mut dpi = (72.0 * (max / (width as f64 * height as f64)).sqrt()).floor().min(asked as f64) as u32;
+    while dpi > 0 && pixels(dpi) > max {
+        dpi -= 1;
+    }
+    if dpi < MIN_RENDER_DPI {
+        return Err(format!(
+            "the page is {width:.0}×{height:.0} pt: at {MIN_RENDER_DPI} dpi its image would be more than {} pixels (MAX_PAGE_PIXELS); not rendered",
+            raster::MAX_PAGE_PIXELS
+        ));
+    }
+    Ok(dpi)
+}
+
+/// What OCR read of a file: the pages read, and why any page was not read or was read
+/// at a lower resolution than asked (`page N: …` warnings).
+#[derive(Default)]
+pub struct Read {
+    pub pages: Vec<OcrPage>,
+    pub warnings: Vec<String>,
+}
+
 /// OCR the given pages (1-based) of a PDF held in memory.
-pub fn ocr_pages(pdf: &[u8], pages: &[u32], opts: &Options) -> Result<Vec<OcrPage>, OcrError> {
+pub fn ocr_pages(pdf: &[u8], pages: &[u32], opts: &Options) -> Result<Read, OcrError> {
     ocr_pages_with(pdf, pages, opts, &|_| {})
 }
 
@@ -118,17 +200,44 @@ pub struct PageDone {
     pub total: usize,
 }
 
-/// [`ocr_pages`], calling `on_page` after each page is read.
-pub fn ocr_pages_with(pdf: &[u8], pages: &[u32], opts: &Options, on_page: &dyn Fn(PageDone)) -> Result<Vec<OcrPage>, OcrError> {
+/// [`ocr_pages`], calling `on_page` after each page is read. Each page's resolution is
+/// chosen from its size before it is rendered ([`render_dpi`]): a page too large to
+/// render within `MAX_PAGE_PIXELS` is not read (a warning), and the others are.
+pub fn ocr_pages_with(pdf: &[u8], pages: &[u32], opts: &Options, on_page: &dyn Fn(PageDone)) -> Result<Read, OcrError> {
+    let doc = gongkai_extract::pdf::open_repaired(pdf).ok().map(|o| o.doc);
+    let mut read = Read::default();
+    let mut plan = Vec::new();
+    for &p in pages {
+        let Some((w, h)) = doc.as_ref().and_then(|d| page_size(d, p)) else {
+            // Size unknown: the image's own bound (`Gray::from_pgm`) still holds.
+            plan.push((p, opts.dpi));
+            continue;
+        };
+        match render_dpi(w, h, opts.dpi) {
+            Ok(dpi) => {
+                if dpi < opts.dpi {
+                    read.warnings.push(format!(
+                        "page {p}: the page is {w:.0}×{h:.0} pt; rendered for OCR at {dpi} dpi instead of {} so its image stays within {} pixels",
+                        opts.dpi,
+                        raster::MAX_PAGE_PIXELS
+                    ));
+                }
+                plan.push((p, dpi));
+            }
+            Err(why) => read.warnings.push(format!("page {p}: not read by OCR: {why}")),
+        }
+    }
+    if plan.is_empty() {
+        return Ok(read);
+    }
     let engine = engine::open(opts.engine)?;
     let dir = tempfile::tempdir().map_err(|e| OcrError::Io(e.to_string()))?;
     let path = dir.path().join("in.pdf");
     std::fs::write(&path, pdf).map_err(|e| OcrError::Io(e.to_string()))?;
-    let mut out = Vec::new();
-    for (i, &p) in pages.iter().enumerate() {
-        let img = render(&path, p, opts.dpi)?;
-        out.push(read_page(&img, opts.dpi, p, engine.as_ref())?);
-        on_page(PageDone { page: p, done: i + 1, total: pages.len() });
+    for (i, &(p, dpi)) in plan.iter().enumerate() {
+        let img = render(&path, p, dpi)?;
+        read.pages.push(read_page(&img, dpi, p, engine.as_ref())?);
+        on_page(PageDone { page: p, done: i + 1, total: plan.len() });
     }
-    Ok(out)
+    Ok(read)
 }

@@ -26,6 +26,8 @@ pub struct OcrPage {
     pub cells: Vec<CellReading>,
     /// The skew that was straightened, degrees.
     pub skew: f32,
+    /// The resolution the page was rendered at (lower than asked for a page too large).
+    pub dpi: u32,
 }
 
 /// A crop to read and where its text goes on the page (points, y up).
@@ -331,6 +333,7 @@ pub fn read_page(
         page,
         cells: out,
         skew,
+        dpi,
     })
 }
 
