@@ -200,6 +200,37 @@ fn open_ends(ys: &mut Vec<f32>, xs: &[f32], gv: &[Seg]) {
     }
 }
 
+/// A column cut off by the clip: a table as wide as the printable area loses its outer
+/// border (the browser clips the page at its margin, so the last vertical ruling is never
+/// drawn), and its horizontal rulings run on past the outermost vertical to the clip.
+/// Where both the top and the bottom ruling run on past a side and text is printed in
+/// that band, the band up to the rulings' common end is a column of the grid, as a row
+/// broken by the page is (see [`open_ends`]); rulings that merely overhang, with no text
+/// there, open nothing. `text` holds the centres of the page's printed glyphs.
+fn open_sides(xs: &mut Vec<f32>, ys: &[f32], gh: &[Seg], text: &[(f32, f32)]) {
+    let (top, bottom) = (ys[0], ys[ys.len() - 1]);
+    // How far the ruling at y runs from x: past it to the right, or before it to the left.
+    let reach = |y: f32, x: f32, right: bool| -> Option<f32> {
+        let at = gh.iter().filter(|s| (s.at - y).abs() <= SNAP && s.lo <= x + SNAP && s.hi >= x - SNAP);
+        if right { at.map(|s| s.hi).max_by(f32::total_cmp) } else { at.map(|s| s.lo).min_by(f32::total_cmp) }
+    };
+    let printed = |a: f32, b: f32| text.iter().any(|&(x, y)| x > a && x < b && y < top && y > bottom);
+    let right = xs[xs.len() - 1];
+    if let (Some(a), Some(b)) = (reach(top, right, true), reach(bottom, right, true)) {
+        let end = a.min(b);
+        if end - right > 2.0 * SNAP && printed(right, end) {
+            xs.push(end);
+        }
+    }
+    let left = xs[0];
+    if let (Some(a), Some(b)) = (reach(top, left, false), reach(bottom, left, false)) {
+        let end = a.max(b);
+        if left - end > 2.0 * SNAP && printed(end, left) {
+            xs.insert(0, end);
+        }
+    }
+}
+
 /// Tables that touch only at a corner (one ends where the next begins, to its right or
 /// left: the rulings meet, so they are one connected set) are two grids: a set's row
 /// boundaries (top to bottom) are cut where the verticals through the rows above and the
@@ -233,8 +264,9 @@ fn corner_parts(ys: &[f32], gv: &[Seg]) -> Vec<Vec<f32>> {
 /// Column boundaries, row boundaries, horizontal and vertical rulings of one grid.
 type Shape = (Vec<f32>, Vec<f32>, Vec<Seg>, Vec<Seg>);
 
-/// The page's grids, within the limits; what was refused is said in `warnings`.
-fn grids(rules: &[Rule], page: u32, warnings: &mut Vec<String>) -> Vec<Grid> {
+/// The page's grids, within the limits; what was refused is said in `warnings`. `text`:
+/// the centres of the page's printed glyphs (they open a column cut off by the clip).
+fn grids(rules: &[Rule], text: &[(f32, f32)], page: u32, warnings: &mut Vec<String>) -> Vec<Grid> {
     if rules.len() > MAX_RULINGS_PER_PAGE {
         warnings.push(format!(
             "page {page}: {} rulings exceed the limit of {MAX_RULINGS_PER_PAGE} per page (MAX_RULINGS_PER_PAGE); the page was read as text without its grids",
@@ -287,8 +319,12 @@ fn grids(rules: &[Rule], page: u32, warnings: &mut Vec<String>) -> Vec<Grid> {
             if xs.len() < 2 || ys.len() < 2 {
                 continue;
             }
-            let mut ys = ys;
+            // Open rows first: they are found from the outer verticals, open columns from
+            // the outer horizontals, so each looks only at rulings that are drawn.
+            let (mut xs, mut ys) = (xs, ys);
+            let ruled = ys.clone();
             open_ends(&mut ys, &xs, &gv);
+            open_sides(&mut xs, &ruled, &gh, text);
             shapes.push((xs, ys, gh.clone(), gv.clone()));
         }
     }
@@ -429,7 +465,8 @@ pub fn page_lines(page: &Page) -> Vec<Line> {
 
 /// [`page_lines`], saying in `warnings` (naming the page) what a limit refused.
 pub fn page_lines_checked(page: &Page, warnings: &mut Vec<String>) -> Vec<Line> {
-    let grids = grids(&page.rules, page.number, warnings);
+    let text: Vec<(f32, f32)> = page.glyphs.iter().filter(|g| !g.text.trim().is_empty()).map(center).collect();
+    let grids = grids(&page.rules, &text, page.number, warnings);
     // (grid, merged cell) of each glyph, or free.
     let mut in_cell: Vec<Vec<Vec<&Glyph>>> = grids.iter().map(|g| vec![Vec::new(); g.cell_of.len()]).collect();
     let mut free: Vec<&Glyph> = Vec::new();
@@ -680,6 +717,51 @@ mod tests {
         assert_eq!(page_lines(&stray).iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["", "注"]);
     }
 
+    /// A table as wide as the clip loses its right border: its horizontals run on to the
+    /// clip past the last vertical, and the text printed there is the last column, one
+    /// cell per row, not lines of its own (the same on the left).
+    #[test]
+    fn a_column_cut_off_by_the_clip_is_a_column_of_the_grid() {
+        let ruled = |x0: f32, x1: f32, verticals: &[f32]| {
+            let mut rules = vec![h(700.0, x0, x1), h(680.0, x0, x1), h(660.0, x0, x1)];
+            rules.extend(verticals.iter().map(|&x| v(x, 660.0, 700.0)));
+            rules
+        };
+        let mut page = Page { number: 1, ..Page::default() };
+        page.rules = ruled(100.0, 360.0, &[100.0, 200.0, 300.0]);
+        for (text, x, y) in [("项目", 105.0, 685.0), ("基本", 205.0, 685.0), ("公用", 305.0, 685.0)] {
+            page.glyphs.extend(glyphs(text, x, y));
+        }
+        for (text, x, y) in [("合计", 105.0, 665.0), ("1.00", 205.0, 665.0), ("2.00", 305.0, 665.0)] {
+            page.glyphs.extend(glyphs(text, x, y));
+        }
+        let lines = page_lines(&page);
+        assert_eq!(lines.iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["项目|基本|公用", "合计|1.00|2.00"]);
+        assert_eq!((lines[1].boxes[2].x0, lines[1].boxes[2].x1), (300.0, 360.0));
+        // The left border cut off the same way.
+        let mut left = Page { number: 2, ..Page::default() };
+        left.rules = ruled(40.0, 300.0, &[100.0, 200.0, 300.0]);
+        left.glyphs.extend(glyphs("合计", 45.0, 665.0));
+        left.glyphs.extend(glyphs("1.00", 105.0, 665.0));
+        let lines = page_lines(&left);
+        assert_eq!(lines.iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["||", "合计|1.00|"]);
+        assert_eq!(lines[1].boxes[0].x0, 40.0);
+        // Horizontals that only overhang, with nothing printed there, open no column; nor
+        // does text beside the grid where only one outer ruling runs on.
+        let mut overhang = Page { number: 3, ..Page::default() };
+        overhang.rules = ruled(95.0, 310.0, &[100.0, 200.0, 300.0]);
+        overhang.glyphs.extend(glyphs("合计", 105.0, 665.0));
+        overhang.glyphs.extend(glyphs("1.00", 205.0, 665.0));
+        let lines = page_lines(&overhang);
+        assert_eq!(lines.iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["|", "合计|1.00"]);
+        let mut beside = Page { number: 4, ..Page::default() };
+        beside.rules = vec![h(700.0, 100.0, 360.0), h(680.0, 100.0, 300.0), h(660.0, 100.0, 300.0), v(100.0, 660.0, 700.0), v(200.0, 660.0, 700.0), v(300.0, 660.0, 700.0)];
+        beside.glyphs.extend(glyphs("合计", 105.0, 665.0));
+        beside.glyphs.extend(glyphs("注", 320.0, 665.0));
+        let lines = page_lines(&beside);
+        assert_eq!(lines.iter().map(|l| l.cells.join("|")).collect::<Vec<_>>(), ["|", "合计|", "注"]);
+    }
+
     /// Two ruled tables one above the other, their borders a hair apart in x (Writer): each
     /// is its own grid, and the title between them is a line of its own. Collinear pieces
     /// join only where they touch, never across the gap between the tables.
@@ -765,7 +847,8 @@ pub fn grid_cells(rules: &[Rule]) -> Vec<crate::pdf::Rect> {
     // The limits still apply; a scan's raster rulings past them give no grid (the OCR
     // engine then reads the page's text line by line).
     let mut refused = Vec::new();
-    for g in grids(rules, 0, &mut refused) {
+    // No text here: a raster's rulings open no column cut off by a clip.
+    for g in grids(rules, &[], 0, &mut refused) {
         let nc = g.cols();
         let mut ext: std::collections::BTreeMap<usize, (usize, usize, usize, usize)> = Default::default();
         for (i, &id) in g.cell_of.iter().enumerate() {
