@@ -9,22 +9,7 @@ use regex::Regex;
 use crate::{Finding, Severity};
 
 fn finding(rule: &'static str, severity: Severity, table: &str, expected: String, actual: String, message: String) -> Finding {
-    Finding {
-        rule: rule.to_string(),
-        severity,
-        table: table.to_string(),
-        row: None,
-        col: None,
-        section: None,
-        sentence: None,
-        page: None,
-        expected,
-        actual,
-        diff: String::new(),
-        tolerance: String::new(),
-        message,
-        terms: Vec::new(),
-    }
+    Finding { expected, actual, ..crate::finding(rule, severity, table, message) }
 }
 
 /// A required table of the document's kind that is missing is an error; so is a table

@@ -16,6 +16,27 @@ use rust_decimal::Decimal;
 
 pub use gongkai_model::{Finding, Severity};
 
+/// A finding of `rule` on `table` saying `message`, nothing else set: every check starts
+/// from it and sets what it knows (row and column, place, the amounts, the terms).
+pub(crate) fn finding(rule: &str, severity: Severity, table: &str, message: String) -> Finding {
+    Finding {
+        rule: rule.to_string(),
+        severity,
+        table: table.to_string(),
+        row: None,
+        col: None,
+        section: None,
+        sentence: None,
+        page: None,
+        expected: String::new(),
+        actual: String::new(),
+        diff: String::new(),
+        tolerance: String::new(),
+        message,
+        terms: Vec::new(),
+    }
+}
+
 /// The result of checking one identity, kept whether or not it held.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
@@ -62,20 +83,10 @@ fn beyond_exact(rule: &str, table: &str, row: Option<&str>, col: Option<&str>, a
     Outcome {
         holds_exactly: false,
         finding: Finding {
-            rule: rule.to_string(),
-            severity: Severity::Notice,
-            table: table.to_string(),
             row: row.map(str::to_string),
             col: col.map(str::to_string),
-            section: None,
-            sentence: None,
-            page: None,
-            expected: String::new(),
             actual,
-            diff: String::new(),
-            tolerance: String::new(),
-            message: format!("{what}: not checked, the amounts are beyond exact decimal arithmetic (28 digits)"),
-            terms: Vec::new(),
+            ..finding(rule, Severity::Notice, table, format!("{what}: not checked, the amounts are beyond exact decimal arithmetic (28 digits)"))
         },
     }
 }
@@ -93,20 +104,14 @@ impl Ctx<'_> {
         self.out.push(Outcome {
             holds_exactly,
             finding: Finding {
-                rule: rule.to_string(),
-                severity,
-                table: table.to_string(),
                 row: row.map(str::to_string),
                 col: col.map(str::to_string),
-                section: None,
-                sentence: None,
-                page: None,
                 expected: sum.to_string(),
                 actual: total.0.to_string(),
                 diff: diff.to_string(),
                 tolerance: tol.to_string(),
-                message: what,
                 terms: refs,
+                ..finding(rule, severity, table, what)
             },
         });
     }
@@ -191,20 +196,19 @@ impl Ctx<'_> {
         self.out.push(Outcome {
             holds_exactly: over <= Decimal::ZERO,
             finding: Finding {
-                rule: rule.to_string(),
-                severity: if over <= tol { Severity::Notice } else { Severity::Error },
-                table: a.0.id.clone(),
                 row: Some(a.1.to_string()),
                 col: Some(a.2.to_string()),
-                section: None,
-                sentence: None,
-                page: None,
                 expected: format!("<= {}", bv.0),
                 actual: av.0.to_string(),
                 diff: over.max(Decimal::ZERO).to_string(),
                 tolerance: tol.to_string(),
-                message: format!("{} {}/{} = {} may not exceed {} {}/{} = {}", a.0.id, a.1, a.2, av.0, b.0.id, b.1, b.2, bv.0),
                 terms: vec![cell_ref(&b.0.id, b.1, b.2)],
+                ..finding(
+                    rule,
+                    if over <= tol { Severity::Notice } else { Severity::Error },
+                    &a.0.id,
+                    format!("{} {}/{} = {} may not exceed {} {}/{} = {}", a.0.id, a.1, a.2, av.0, b.0.id, b.1, b.2, bv.0),
+                )
             },
         });
     }

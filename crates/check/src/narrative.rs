@@ -495,9 +495,6 @@ impl Cx<'_> {
         self.out.push(Outcome {
             holds_exactly: severity.is_none(),
             finding: Finding {
-                rule: rule.to_string(),
-                severity: severity.unwrap_or(Severity::Notice),
-                table: target.map(|t| t.table.clone()).unwrap_or_else(|| format!("第{}部分", self.part.number)),
                 row: target.map(|t| t.row.clone()),
                 col: target.map(|t| t.col.clone()),
                 section: Some(place),
@@ -507,8 +504,12 @@ impl Cx<'_> {
                 actual: actual.normalize().to_string(),
                 diff: actual.checked_sub(expected).map_or_else(|| "beyond exact decimals".into(), |d| d.normalize().to_string()),
                 tolerance: tol.normalize().to_string(),
-                message,
-                terms: Vec::new(),
+                ..crate::finding(
+                    rule,
+                    severity.unwrap_or(Severity::Notice),
+                    &target.map(|t| t.table.clone()).unwrap_or_else(|| format!("第{}部分", self.part.number)),
+                    message,
+                )
             },
         });
     }

@@ -11,20 +11,11 @@ use gongkai_model::{catalogue, normalize_label, Document, Finding, Severity, Toc
 
 fn finding(rule: &str, severity: Severity, e: Option<&TocEntry>, table: &str, expected: String, actual: String, message: String) -> Finding {
     Finding {
-        rule: rule.into(),
-        severity,
-        table: table.into(),
-        row: None,
-        col: None,
         section: e.map(|e| if e.kind == "part" { format!("目录 {} {}", e.printed, e.title) } else { format!("目录 {}、{}", e.printed, e.title) }),
-        sentence: None,
         page: e.and_then(|e| e.at.page),
         expected,
         actual,
-        diff: String::new(),
-        tolerance: String::new(),
-        message,
-        terms: Vec::new(),
+        ..crate::finding(rule, severity, table, message)
     }
 }
 

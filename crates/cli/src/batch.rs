@@ -24,9 +24,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The extensions a folder is searched for. A file named on the command line is
-/// converted whatever its name.
-pub const EXTENSIONS: &[&str] = &["pdf", "txt", "md", "markdown", "html", "htm", "xlsx", "xlsm", "xls", "et", "ods", "docx", "doc"];
+/// The inputs are found by the library's one walker (also `facts`' and the Python package's).
+pub use gongkai::inputs::{collect, Input, EXTENSIONS};
+/// A file that could not be converted, with its stable kind.
+pub use gongkai::table::InputError as Failure;
 
 /// Output names are at most this many bytes before `.facts.jsonl` (file systems allow
 /// 255; the run's temporary prefix needs room too). Longer ones are cut and hashed.
@@ -66,32 +67,10 @@ pub struct Options {
     pub worker_args: Vec<String>,
 }
 
-/// One input file: where it is, and its path relative to the input root it was found under.
-#[derive(Clone, Debug)]
-pub struct Input {
-    pub path: PathBuf,
-    pub rel: PathBuf,
-    /// The canonical absolute path: the manifest's key.
-    pub key: String,
-}
-
-/// A file that could not be converted, with its stable kind.
-#[derive(Clone, Debug)]
-pub struct Failure {
-    pub file: PathBuf,
-    pub kind: String,
-    pub message: String,
-}
-
-/// One line of `manifest.jsonl`.
+/// What converting one input came to, as the worker reports it and the manifest records
+/// it: a failure's kind and message, or the figures of the document.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
-pub struct Entry {
-    /// The input as it was found (given on the command line, or below a folder given).
-    pub file: String,
-    /// Its canonical absolute path: what identifies the input between runs.
-    pub path: String,
-    /// `ok` or `failed`.
-    pub status: String,
+pub struct Outcome {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,6 +91,20 @@ pub struct Entry {
     /// Error findings of the checks.
     #[serde(default)]
     pub errors: usize,
+}
+
+/// One line of `manifest.jsonl` (its fields in this order: `file`, `path`, `status`, the
+/// outcome's, `warnings`, `seconds`, `name`, `outputs`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct Entry {
+    /// The input as it was found (given on the command line, or below a folder given).
+    pub file: String,
+    /// Its canonical absolute path: what identifies the input between runs.
+    pub path: String,
+    /// `ok` or `failed`.
+    pub status: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
     /// The converter's warnings (unread glyphs, unknown tables, damage repaired, …).
     #[serde(default)]
     pub warnings: usize,
@@ -125,28 +118,12 @@ pub struct Entry {
     pub outputs: Vec<String>,
 }
 
-/// What a worker prints, as one JSON line.
+/// What a worker prints, as one JSON line: the outcome and the warnings themselves.
 #[derive(Serialize, Deserialize, Default, Debug)]
 pub struct Report {
     pub ok: bool,
-    #[serde(default)]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub error: Option<String>,
-    #[serde(default)]
-    pub size: Option<u64>,
-    #[serde(default)]
-    pub doc: Option<String>,
-    #[serde(default)]
-    pub format: Option<String>,
-    #[serde(default)]
-    pub pages: Option<u32>,
-    #[serde(default)]
-    pub tables: usize,
-    #[serde(default)]
-    pub facts: usize,
-    #[serde(default)]
-    pub errors: usize,
+    #[serde(flatten)]
+    pub outcome: Outcome,
     /// The warnings, summarised (repeated page messages grouped) and capped.
     #[serde(default)]
     pub warnings: Vec<String>,
@@ -156,119 +133,6 @@ pub struct Report {
 
 fn display(p: &Path) -> String {
     p.display().to_string()
-}
-
-fn key_of(p: &Path) -> String {
-    fs::canonicalize(p).map(|c| display(&c)).unwrap_or_else(|_| display(p))
-}
-
-fn is_candidate(p: &Path) -> bool {
-    p.extension().is_some_and(|x| EXTENSIONS.iter().any(|e| x.to_string_lossy().eq_ignore_ascii_case(e)))
-}
-
-fn not_a_file(p: &Path, what: &str) -> Failure {
-    Failure { file: p.to_path_buf(), kind: "not_a_file".into(), message: format!("not a regular file: {what}; not opened") }
-}
-
-/// Why a path that is not a directory cannot be an input, or None for a regular file.
-/// Only metadata is read: a FIFO or a device is never opened (opening a FIFO waits).
-fn special(p: &Path, meta: &fs::Metadata) -> Option<Failure> {
-    if meta.is_file() {
-        return None;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let ft = meta.file_type();
-        let what = if ft.is_fifo() {
-            "a FIFO (named pipe)"
-        } else if ft.is_socket() {
-            "a socket"
-        } else if ft.is_char_device() || ft.is_block_device() {
-            "a device"
-        } else {
-            "a special file"
-        };
-        Some(not_a_file(p, what))
-    }
-    #[cfg(not(unix))]
-    Some(not_a_file(p, "a special file"))
-}
-
-fn link_error(p: &Path, e: &std::io::Error) -> Failure {
-    // ELOOP: the link resolves to itself, directly or through others.
-    if e.raw_os_error() == Some(40) {
-        not_a_file(p, "a link loop")
-    } else {
-        Failure { file: p.to_path_buf(), kind: "io".into(), message: format!("cannot read {}: {e}", p.display()) }
-    }
-}
-
-/// The inputs: files given, and every file with a known extension below the folders
-/// given (links to files followed, links to folders not: they could loop). A path that
-/// cannot be read or is not a regular file is a failure of its own; the rest go on.
-pub fn collect(inputs: &[PathBuf]) -> (Vec<Input>, Vec<Failure>) {
-    let mut files = Vec::new();
-    let mut failures = Vec::new();
-    for p in inputs {
-        match fs::metadata(p) {
-            Err(e) => failures.push(link_error(p, &e)),
-            Ok(m) if m.is_dir() => walk(p, p, &mut files, &mut failures),
-            Ok(m) => match special(p, &m) {
-                Some(f) => failures.push(f),
-                None => {
-                    let rel = p.file_name().map(PathBuf::from).unwrap_or_else(|| p.clone());
-                    files.push(Input { path: p.clone(), rel, key: key_of(p) });
-                }
-            },
-        }
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    // The same file given twice (or through two roots) is one input.
-    let mut seen = HashSet::new();
-    files.retain(|f| seen.insert(f.key.clone()));
-    failures.sort_by(|a, b| a.file.cmp(&b.file));
-    (files, failures)
-}
-
-fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>, failures: &mut Vec<Failure>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => {
-            failures.push(Failure { file: dir.to_path_buf(), kind: "io".into(), message: format!("cannot list the folder: {e}") });
-            return;
-        }
-    };
-    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        let Ok(lmeta) = fs::symlink_metadata(&p) else { continue };
-        if lmeta.is_dir() {
-            walk(root, &p, out, failures);
-            continue;
-        }
-        if !is_candidate(&p) {
-            continue;
-        }
-        let meta = if lmeta.file_type().is_symlink() {
-            match fs::metadata(&p) {
-                Ok(m) if m.is_dir() => continue,
-                Ok(m) => m,
-                Err(e) => {
-                    failures.push(link_error(&p, &e));
-                    continue;
-                }
-            }
-        } else {
-            lmeta
-        };
-        if let Some(f) = special(&p, &meta) {
-            failures.push(f);
-            continue;
-        }
-        let rel = p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
-        out.push(Input { key: key_of(&p), path: p, rel });
-    }
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -620,8 +484,7 @@ pub fn run(inputs: &[PathBuf], out: &Path, opt: &Options) -> Result<ExitCode> {
             file: display(&f.file),
             path: display(&f.file),
             status: "failed".into(),
-            kind: Some(f.kind.clone()),
-            error: Some(f.message.clone()),
+            outcome: Outcome { kind: Some(f.kind.clone()), error: Some(f.message.clone()), ..Default::default() },
             ..Default::default()
         })
         .collect();
@@ -655,15 +518,14 @@ pub fn run(inputs: &[PathBuf], out: &Path, opt: &Options) -> Result<ExitCode> {
             match r {
                 Ok(rep) => {
                     e.status = "ok".into();
-                    (e.size, e.doc, e.format, e.pages) = (rep.size, rep.doc, rep.format, rep.pages);
-                    (e.tables, e.facts, e.errors, e.warnings) = (rep.tables, rep.facts, rep.errors, rep.warning_count);
+                    (e.outcome, e.warnings) = (rep.outcome, rep.warning_count);
                     e.outputs = outputs_of(name).to_vec();
                     // Outputs of this input under a name it no longer has.
                     for o in mine.iter().filter(|o| !e.outputs.contains(o)) {
                         let _ = fs::remove_file(out.join(o));
                     }
                     if opt.verbosity == Verbosity::Verbose {
-                        let mut s = format!("ok: {} → {}.json ({} tables, {} facts, {} error findings)", f.path.display(), name, e.tables, e.facts, e.errors);
+                        let mut s = format!("ok: {} → {}.json ({} tables, {} facts, {} error findings)", f.path.display(), name, e.outcome.tables, e.outcome.facts, e.outcome.errors);
                         for w in &rep.warnings {
                             s.push_str(&format!("\n  warning: {w}"));
                         }
@@ -687,8 +549,8 @@ pub fn run(inputs: &[PathBuf], out: &Path, opt: &Options) -> Result<ExitCode> {
                         say.line(&format!("error: {}: {message} [{}]", f.path.display(), fail.kind));
                     }
                     e.status = "failed".into();
-                    e.kind = Some(fail.kind);
-                    e.error = Some(message);
+                    e.outcome.kind = Some(fail.kind);
+                    e.outcome.error = Some(message);
                 }
             }
             record(&e);
@@ -718,7 +580,7 @@ pub fn run(inputs: &[PathBuf], out: &Path, opt: &Options) -> Result<ExitCode> {
     } else {
         let report: String = failed_all
             .iter()
-            .map(|e| serde_json::json!({"file": e.file, "kind": e.kind, "error": e.error}).to_string() + "\n")
+            .map(|e| serde_json::json!({"file": e.file, "kind": e.outcome.kind, "error": e.outcome.error}).to_string() + "\n")
             .collect();
         write_atomic(out, &run_id, ERRORS, report.as_bytes()).with_context(|| format!("cannot write {}", errors_path.display()))?;
     }
@@ -751,10 +613,10 @@ fn up_to_date(e: &Entry, f: &Input, out: &Path, name: &str) -> bool {
     if e.status != "ok" || e.name != name || !outputs_of(name).iter().all(|o| out.join(o).is_file()) {
         return false;
     }
-    if fs::metadata(&f.path).map(|m| m.len()).ok() != e.size {
+    if fs::metadata(&f.path).map(|m| m.len()).ok() != e.outcome.size {
         return false;
     }
-    fs::read(&f.path).is_ok_and(|b| Some(sha256_hex(&b)) == e.doc)
+    fs::read(&f.path).is_ok_and(|b| Some(sha256_hex(&b)) == e.outcome.doc)
 }
 
 pub struct Verdict {
@@ -773,7 +635,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn summary(entries: &[Entry], total: usize, skipped: usize, out: &Path) -> Verdict {
     let ok: Vec<&Entry> = entries.iter().filter(|e| e.status == "ok").collect();
     let failed: Vec<&Entry> = entries.iter().filter(|e| e.status != "ok").collect();
-    let errs: Vec<&&Entry> = ok.iter().filter(|e| e.errors > 0).collect();
+    let errs: Vec<&&Entry> = ok.iter().filter(|e| e.outcome.errors > 0).collect();
     let warns: Vec<&&Entry> = ok.iter().filter(|e| e.warnings > 0).collect();
     let mut s = String::new();
     let resumed = if skipped > 0 { format!(" ({skipped} up to date, skipped)") } else { String::new() };
@@ -783,7 +645,7 @@ pub fn summary(entries: &[Entry], total: usize, skipped: usize, out: &Path) -> V
         if !errs.is_empty() {
             s.push_str(&format!("  {} with error findings:\n", plural(errs.len(), "document", "documents")));
             for e in &errs {
-                s.push_str(&format!("    {} ({})\n", e.file, plural(e.errors, "error", "errors")));
+                s.push_str(&format!("    {} ({})\n", e.file, plural(e.outcome.errors, "error", "errors")));
             }
         }
         if !warns.is_empty() {
@@ -796,7 +658,7 @@ pub fn summary(entries: &[Entry], total: usize, skipped: usize, out: &Path) -> V
     if !failed.is_empty() {
         s.push_str(&format!("{} failed (listed in {}):\n", failed.len(), out.join(ERRORS).display()));
         for e in &failed {
-            s.push_str(&format!("  {}: {} [{}]\n", e.file, e.error.as_deref().unwrap_or(""), e.kind.as_deref().unwrap_or("internal")));
+            s.push_str(&format!("  {}: {} [{}]\n", e.file, e.outcome.error.as_deref().unwrap_or(""), e.outcome.kind.as_deref().unwrap_or("internal")));
         }
     }
     Verdict { text: s, failed: failed.len(), with_errors: errs.len(), with_warnings: warns.len() }
@@ -863,7 +725,7 @@ fn run_worker(exe: &Path, f: &Input, out: &Path, name: &str, run: &str, opt: &Op
     let text = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
     match text.lines().last().map(serde_json::from_str::<Report>) {
         Some(Ok(r)) if r.ok => Ok(r),
-        Some(Ok(r)) => Err(fail(r.kind.as_deref().unwrap_or("internal"), r.error.unwrap_or_else(|| "unknown error".into()))),
+        Some(Ok(r)) => Err(fail(r.outcome.kind.as_deref().unwrap_or("internal"), r.outcome.error.unwrap_or_else(|| "unknown error".into()))),
         _ => {
             #[cfg(unix)]
             let how = {
@@ -900,7 +762,7 @@ pub fn worker(file: &Path, out: &Path, name: &str, run: &str, ocr: &gongkai::Ocr
     }
     let report = match convert_one(file, out, name, run, ocr, fault.as_deref() == Some("full")) {
         Ok(r) => r,
-        Err(f) => Report { ok: false, kind: Some(f.kind), error: Some(summarise(&f.message)), ..Default::default() },
+        Err(f) => Report { ok: false, outcome: Outcome { kind: Some(f.kind), error: Some(summarise(&f.message)), ..Default::default() }, ..Default::default() },
     };
     println!("{}", serde_json::to_string(&report).unwrap_or_default());
     ExitCode::SUCCESS
@@ -924,16 +786,18 @@ fn convert_one(file: &Path, out: &Path, name: &str, run: &str, ocr: &gongkai::Oc
     let warnings = group_pages(doc.warnings.clone());
     Ok(Report {
         ok: true,
-        size: Some(bytes.len() as u64),
-        doc: Some(doc.source.sha256.clone()),
-        format: Some(doc.source.format.clone()),
-        pages: doc.source.pages,
-        tables: doc.tables.len(),
-        facts: facts.lines().count(),
-        errors: doc.findings.iter().filter(|f| f.severity == gongkai_check::Severity::Error).count(),
+        outcome: Outcome {
+            size: Some(bytes.len() as u64),
+            doc: Some(doc.source.sha256.clone()),
+            format: Some(doc.source.format.clone()),
+            pages: doc.source.pages,
+            tables: doc.tables.len(),
+            facts: facts.lines().count(),
+            errors: doc.findings.iter().filter(|f| f.severity == gongkai_check::Severity::Error).count(),
+            ..Default::default()
+        },
         warning_count: doc.warnings.len(),
         warnings: warnings.into_iter().take(50).map(|w| summarise(&w)).collect(),
-        ..Default::default()
     })
 }
 
@@ -1017,18 +881,38 @@ mod tests {
         assert!(n.len() <= MAX_NAME_BYTES && n.contains('~'), "{n}");
     }
 
+    /// A manifest line's bytes are what they were before the worker's report and the
+    /// manifest line shared their outcome: same fields, same order, failures without
+    /// nulls for kind and error only; and it reads back as written.
     #[test]
-    fn a_folder_that_cannot_be_listed_is_a_failure_of_its_own() {
-        // (Permissions do not stop root; a folder gone between listing and reading does.)
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("a.txt"), "x").unwrap();
-        let (mut files, mut failures) = (Vec::new(), Vec::new());
-        walk(dir.path(), &dir.path().join("gone"), &mut files, &mut failures);
-        walk(dir.path(), dir.path(), &mut files, &mut failures);
-        assert_eq!(failures.len(), 1);
-        assert_eq!(failures[0].kind, "io");
-        assert!(failures[0].message.starts_with("cannot list the folder"), "{}", failures[0].message);
-        assert_eq!(files.len(), 1);
+    fn manifest_lines_keep_their_bytes() {
+        let ok = Entry {
+            file: "in/a.txt".into(),
+            path: "/abs/in/a.txt".into(),
+            status: "ok".into(),
+            outcome: Outcome { size: Some(12), doc: Some("ab".into()), format: Some("text".into()), pages: None, tables: 9, facts: 910, errors: 1, ..Default::default() },
+            warnings: 2,
+            seconds: 0.5,
+            name: "a".into(),
+            outputs: vec!["a.json".into(), "a.facts.jsonl".into()],
+        };
+        let line = serde_json::to_string(&ok).unwrap();
+        assert_eq!(line, r#"{"file":"in/a.txt","path":"/abs/in/a.txt","status":"ok","size":12,"doc":"ab","format":"text","pages":null,"tables":9,"facts":910,"errors":1,"warnings":2,"seconds":0.5,"name":"a","outputs":["a.json","a.facts.jsonl"]}"#);
+        assert_eq!(serde_json::from_str::<Entry>(&line).unwrap(), ok);
+        let failed = Entry {
+            file: "b.pdf".into(),
+            path: "b.pdf".into(),
+            status: "failed".into(),
+            outcome: Outcome { kind: Some("not_a_pdf".into()), error: Some("not a PDF".into()), ..Default::default() },
+            ..Default::default()
+        };
+        let line = serde_json::to_string(&failed).unwrap();
+        assert_eq!(line, r#"{"file":"b.pdf","path":"b.pdf","status":"failed","kind":"not_a_pdf","error":"not a PDF","size":null,"doc":null,"format":null,"pages":null,"tables":0,"facts":0,"errors":0,"warnings":0,"seconds":0.0,"name":"","outputs":[]}"#);
+        assert_eq!(serde_json::from_str::<Entry>(&line).unwrap(), failed);
+        // A worker's report reads into the same outcome.
+        let r: Report = serde_json::from_str(r#"{"ok":true,"size":12,"doc":"ab","format":"text","pages":null,"tables":9,"facts":910,"errors":1,"warnings":["w"],"warning_count":2}"#).unwrap();
+        assert_eq!(r.outcome, ok.outcome);
+        assert_eq!((r.warnings.len(), r.warning_count), (1, 2));
     }
 
     #[test]

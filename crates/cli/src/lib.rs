@@ -7,6 +7,7 @@ use gongkai_model::{Document, Metadata, Source, SCHEMA};
 use gongkai_segment::most_common;
 use sha2::{Digest, Sha256};
 
+pub mod inputs;
 pub mod table;
 
 pub use gongkai_emit::{document_json, facts, facts_jsonl};

@@ -33,40 +33,6 @@ pub struct TableSummary {
     pub errors: Vec<InputError>,
 }
 
-/// Every input file: a directory gives its `.pdf` and `.txt` files (recursively, links to
-/// files followed), a named file is taken as it is; sorted, each once.
-pub fn collect_inputs(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for p in inputs {
-        if std::fs::metadata(p)?.is_dir() {
-            walk(p, &mut files)?;
-        } else {
-            files.push(p.clone());
-        }
-    }
-    files.sort();
-    files.dedup();
-    Ok(files)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        let ft = e.file_type()?;
-        if ft.is_dir() {
-            walk(&p, out)?;
-        } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
-            let ext = p.extension().map(|x| x.to_string_lossy().to_lowercase());
-            if matches!(ext.as_deref(), Some("pdf" | "txt")) {
-                out.push(p);
-            }
-        }
-    }
-    Ok(())
-}
-
 /// One input as a canonical document: a canonical `.json` written by `convert` is taken
 /// as it stands (so a facts table can be built from a batch's outputs); anything else is
 /// converted. A panic is caught and reported as `internal`.

@@ -1,7 +1,11 @@
 //! Every input the fuzzers once broke gongkai with still gets an answer without a panic
 //! (see tests/fuzz-regressions/README.md). A file is replayed through what its target
-//! fuzzed: `font-*` the TrueType cmap reader, `content-*` the content lexer, anything
-//! else the whole conversion.
+//! fuzzed: `font-*` the TrueType cmap reader, `content-*` the content lexer, `ocr-*` the
+//! OCR image path without recognition (the fuzz target's own harness), anything else the
+//! whole conversion.
+
+#[path = "../../../fuzz/harness/ocr.rs"]
+mod ocr_harness;
 
 #[test]
 fn fuzz_findings_stay_fixed() {
@@ -17,6 +21,8 @@ fn fuzz_findings_stay_fixed() {
         let r = std::panic::catch_unwind(|| {
             if name.starts_with("font-") {
                 let _ = gongkai_extract::truetype::glyph_unicode(&bytes);
+            } else if name.starts_with("ocr-") {
+                ocr_harness::run(&bytes);
             } else if name.starts_with("content-") {
                 let mut lexer = gongkai_extract::content::Lexer::new(&bytes);
                 let mut ops = Vec::new();

@@ -120,7 +120,7 @@ fn identities_correct_a_low_confidence_digit_and_flag_a_confident_misread() {
                 r.at.page = Some(1);
                 for c in &r.cells {
                     let s = c.value.0.to_string();
-                    readings.push(gongkai_ocr::CellReading { page: 1, chars: vec![0.999; s.chars().count()], text: s });
+                    readings.push(gongkai_ocr::CellReading { page: 1, chars: vec![0.999; s.chars().count()], text: s, guess: false });
                 }
             }
         }
@@ -128,7 +128,7 @@ fn identities_correct_a_low_confidence_digit_and_flag_a_confident_misread() {
         cell.value = gongkai_model::parse_amount(&misread).unwrap();
         let mut chars = vec![0.999; misread.chars().count()];
         chars[last] = conf;
-        readings.push(gongkai_ocr::CellReading { page: 1, text: misread.clone(), chars });
+        readings.push(gongkai_ocr::CellReading { page: 1, text: misread.clone(), chars, guess: false });
         gongkai_ocr::prove(&mut doc, &readings, &[1], "test");
         let cell = &doc.tables[ti].rows[ri].cells[ci];
         let ocr = cell.ocr.as_ref().unwrap();
@@ -142,4 +142,75 @@ fn identities_correct_a_low_confidence_digit_and_flag_a_confident_misread() {
             assert!(!ocr.corrected && !ocr.proven && named);
         }
     }
+}
+
+/// A correlated misread: every reading right by the identities, every identity holding,
+/// but one amount's two readers disagreed (or a character of it was filled in): a guess.
+/// It is not proven and is named; the same reading not a guess is proven. (Before, the
+/// identities alone proved it, and two readings misread alike passed.)
+#[test]
+fn a_guess_is_never_proven_even_where_every_identity_holds() {
+    let text = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt")).unwrap();
+    let truth = gongkai::convert_bytes(&text, "j.txt").unwrap();
+    // A non-zero 项 amount of the income table, unique on its page.
+    let mut doc = truth.clone();
+    let mut readings = Vec::new();
+    for t in doc.tables.iter_mut() {
+        for r in t.rows.iter_mut() {
+            r.at.page = Some(1);
+            for c in &r.cells {
+                let s = c.value.0.to_string();
+                readings.push(gongkai_ocr::CellReading { page: 1, chars: vec![0.999; s.chars().count()], text: s, guess: false });
+            }
+        }
+    }
+    let count = |v: &str| readings.iter().filter(|r| r.text == v).count();
+    // A non-zero amount read once in the whole document (so its reading is its own) that
+    // the identities prove as read.
+    let mut proven = doc.clone();
+    gongkai_ocr::prove(&mut proven, &readings, &[1], "test");
+    let (ti, ri, ci) = proven
+        .tables
+        .iter()
+        .enumerate()
+        .flat_map(|(ti, t)| t.rows.iter().enumerate().map(move |(ri, r)| (ti, ri, r)))
+        .find_map(|(ti, ri, r)| {
+            r.cells.iter().position(|c| !c.value.is_zero() && count(&c.value.0.to_string()) == 1 && c.ocr.as_ref().is_some_and(|o| o.proven)).map(|ci| (ti, ri, ci))
+        })
+        .expect("an amount read once and proven");
+    let v = doc.tables[ti].rows[ri].cells[ci].value.0.to_string();
+    for guess in [false, true] {
+        let mut d = doc.clone();
+        let mut rs = readings.clone();
+        rs.iter_mut().filter(|r| r.text == v).for_each(|r| r.guess = guess);
+        gongkai_ocr::prove(&mut d, &rs, &[1], "test");
+        let row = &d.tables[ti].rows[ri];
+        let cell = &row.cells[ci];
+        let ocr = cell.ocr.as_ref().unwrap();
+        let named = d.findings.iter().any(|f| f.rule == "ocr.unproven" && f.row.as_deref() == Some(&row.key) && f.col.as_deref() == Some(&cell.col));
+        assert_eq!(cell.value.0.to_string(), v);
+        assert_eq!(ocr.proven, !guess, "guess {guess}");
+        assert_eq!(named, guess, "guess {guess}");
+    }
+    // A trailing zero lost (`5,500.0` for `5,500.00`) leaves every identity holding: a
+    // reading with other decimals than its table's is not proven.
+    let (ti, ri, ci) = proven
+        .tables
+        .iter()
+        .enumerate()
+        .flat_map(|(ti, t)| t.rows.iter().enumerate().map(move |(ri, r)| (ti, ri, r)))
+        .find_map(|(ti, ri, r)| {
+            r.cells.iter().position(|c| c.value.0.to_string().ends_with('0') && !c.value.is_zero() && count(&c.value.0.to_string()) == 1 && c.ocr.as_ref().is_some_and(|o| o.proven)).map(|ci| (ti, ri, ci))
+        })
+        .expect("an amount ending in 0, read once and proven");
+    let v = doc.tables[ti].rows[ri].cells[ci].value.0.to_string();
+    let short = v[..v.len() - 1].to_string();
+    let mut d = doc.clone();
+    d.tables[ti].rows[ri].cells[ci].value = gongkai_model::parse_amount(&short).unwrap();
+    let mut rs = readings.clone();
+    rs.iter_mut().filter(|r| r.text == v).for_each(|r| r.text = short.clone());
+    gongkai_ocr::prove(&mut d, &rs, &[1], "test");
+    let cell = &d.tables[ti].rows[ri].cells[ci];
+    assert!(!cell.ocr.as_ref().unwrap().proven, "{short} for {v} proven");
+    assert!(d.findings.iter().any(|f| f.rule == "ocr.unproven" && f.actual == short), "{short} not named");
 }

@@ -9,6 +9,12 @@ use lopdf::{dictionary, Document, Object, Stream};
 /// (`per_row` glyphs in each of the first `label_rows` rows) and whose amounts are in a
 /// WinAnsi font (7 readable characters a row).
 fn pdf(pages: usize, per_row: usize, label_rows: usize) -> Vec<u8> {
+    pdf_pages(&vec![(per_row, label_rows); pages])
+}
+
+/// As `pdf`, each page with its own (`per_row`, `label_rows`).
+fn pdf_pages(spec: &[(usize, usize)]) -> Vec<u8> {
+    let pages = spec.len();
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let cid = doc.add_object(dictionary! {
@@ -20,7 +26,7 @@ fn pdf(pages: usize, per_row: usize, label_rows: usize) -> Vec<u8> {
     });
     let win = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial", "Encoding" => "WinAnsiEncoding" });
     let mut kids = Vec::new();
-    for _ in 0..pages {
+    for &(per_row, label_rows) in spec {
         let mut c = String::new();
         for row in 0..20 {
             let y = 750 - 30 * row;
@@ -55,6 +61,17 @@ fn a_readable_non_disclosure_with_a_few_unmapped_glyphs_is_not_a_disclosure() {
     // 3 unmapped glyphs a page (a logo) among 140 readable characters: the text was read.
     let err = gongkai::convert_bytes(&pdf(2, 3, 1), "plain.pdf").unwrap_err();
     assert_eq!(err.kind(), "not_a_disclosure", "{err}");
+}
+
+#[test]
+fn one_page_that_cannot_be_read_among_readable_ones_is_unmapped_fonts() {
+    // 30 pages with a logo (3 unmapped glyphs among 140 readable), one page whose every label
+    // is unmapped: a twentieth of the document's glyphs, but that page's text is lost.
+    let mut spec = vec![(3, 1); 30];
+    spec.insert(17, (10, 20));
+    let err = gongkai::convert_bytes(&pdf_pages(&spec), "one-page-unmapped.pdf").unwrap_err();
+    assert_eq!(err.kind(), "unmapped_fonts", "{err}");
+    assert!(err.to_string().contains("page 18 ("), "{err}");
 }
 
 /// The corpus case: Ghostscript's pdfwrite rewrites a Putuo final account and drops the

@@ -1,8 +1,9 @@
 //! Writes the hostile PDFs of the limit tests to files, to measure the whole converter on
 //! them (`/usr/bin/time -v gongkai convert FILE --out DIR`):
 //! `cargo run -p gongkai-extract --example hostile_pdf -- DIR`.
-#[path = "../tests/support/hostile.rs"]
-mod hostile;
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::hostile;
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: hostile_pdf DIR"));

@@ -14,7 +14,9 @@ pub enum Operand<'a> {
     Name(&'a [u8]),
     Str(Cow<'a, [u8]>),
     Array(Vec<Operand<'a>>),
-    /// A dictionary, `true`/`false`/`null`, or anything else the interpreter does not read.
+    /// An inline dictionary (a marked-content property list, §14.6.2): its keys in order.
+    Dict(Vec<(&'a [u8], Operand<'a>)>),
+    /// `true`/`false`/`null`, or anything else the interpreter does not read.
     Other,
 }
 
@@ -28,6 +30,13 @@ impl<'a> Operand<'a> {
     pub fn name(&self) -> Option<&'a [u8]> {
         match self {
             Operand::Name(n) => Some(n),
+            _ => None,
+        }
+    }
+    /// The value of `key` in an inline dictionary.
+    pub fn get(&self, key: &[u8]) -> Option<&Operand<'a>> {
+        match self {
+            Operand::Dict(d) => d.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -116,8 +125,38 @@ impl<'a> Lexer<'a> {
             }
             b'(' => Some(Operand::Str(self.literal())),
             b'<' if self.data.get(self.pos + 1) == Some(&b'<') => {
-                self.skip_dict();
-                Some(Operand::Other)
+                if depth >= MAX_DEPTH {
+                    self.too_deep = true;
+                    self.skip_dict();
+                    return Some(Operand::Other);
+                }
+                self.pos += 2;
+                let mut entries = Vec::new();
+                let mut key: Option<&'a [u8]> = None;
+                loop {
+                    self.skip_space();
+                    match self.data.get(self.pos) {
+                        None => break,
+                        Some(b'>') => {
+                            // `>>` closes the dictionary (a lone `>` is malformed: skipped).
+                            self.pos += if self.data.get(self.pos + 1) == Some(&b'>') { 2 } else { 1 };
+                            break;
+                        }
+                        Some(_) => match self.operand(depth + 1) {
+                            Some(o) => match key.take() {
+                                None => key = o.name(),
+                                Some(k) => entries.push((k, o)),
+                            },
+                            // An operator inside a dictionary is malformed: keep it out.
+                            None => {
+                                if self.regular().is_empty() {
+                                    self.pos += 1;
+                                }
+                            }
+                        },
+                    }
+                }
+                Some(Operand::Dict(entries))
             }
             b'<' => Some(Operand::Str(Cow::Owned(self.hex()))),
             b'[' => {
@@ -435,6 +474,23 @@ mod tests {
     }
 
     #[test]
+    fn inline_dictionaries_are_read() {
+        let o = ops(b"/Span <</ActualText <feff95e8> /Lang (zh) /A [1 <</B 2>>] /E <<>> /N null>> BDC EMC /P /MC0 BDC");
+        let names: Vec<&str> = o.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(names, ["BDC", "EMC", "BDC"]);
+        let d = &o[0].1[1];
+        assert_eq!(d.get(b"ActualText"), Some(&Operand::Str(Cow::Owned(vec![0xFE, 0xFF, 0x95, 0xE8]))));
+        assert_eq!(d.get(b"Lang"), Some(&Operand::Str(Cow::Borrowed(b"zh"))));
+        assert_eq!(d.get(b"E"), Some(&Operand::Dict(vec![])));
+        assert_eq!(d.get(b"N"), Some(&Operand::Other));
+        assert_eq!(d.get(b"Z"), None);
+        assert_eq!(o[2].1, vec![Operand::Name(b"P"), Operand::Name(b"MC0")]);
+        // Unterminated: the dictionary ends with the stream, nothing is lost before it.
+        let o = ops(b"q /Span <</ActualText (x)");
+        assert_eq!(o.len(), 1);
+    }
+
+    #[test]
     fn inline_images_dictionaries_and_hostile_nesting_are_skipped() {
         let o = ops(b"/P <</MCID 0 /A (x>>)>> BDC BI /W 2 /H 2 ID \x00EI\xff EI Q");
         let names: Vec<&str> = o.iter().map(|x| x.0.as_str()).collect();
@@ -443,5 +499,9 @@ mod tests {
         let o = ops(&deep);
         assert_eq!(o.len(), 1);
         assert_eq!(o[0].0, "TJ");
+        let deep = [b"/P ".repeat(1), b"<</A ".repeat(100_000), b">>".repeat(100_000), b" BDC".to_vec()].concat();
+        let o = ops(&deep);
+        assert_eq!(o.len(), 1);
+        assert_eq!(o[0].0, "BDC");
     }
 }

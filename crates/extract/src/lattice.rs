@@ -200,6 +200,36 @@ fn open_ends(ys: &mut Vec<f32>, xs: &[f32], gv: &[Seg]) {
     }
 }
 
+/// Tables that touch only at a corner (one ends where the next begins, to its right or
+/// left: the rulings meet, so they are one connected set) are two grids: a set's row
+/// boundaries (top to bottom) are cut where the verticals through the rows above and the
+/// rows below no longer overlap in x. A table's rows all run between its outer borders, so
+/// one table is never cut; two stacked tables that share a whole edge stay one grid.
+fn corner_parts(ys: &[f32], gv: &[Seg]) -> Vec<Vec<f32>> {
+    // The x extent of the verticals through the middle of the band between a and b.
+    let extent = |a: f32, b: f32| -> Option<(f32, f32)> {
+        let mid = (a + b) / 2.0;
+        let mut xs = gv.iter().filter(|s| s.lo <= mid && s.hi >= mid).map(|s| s.at);
+        let first = xs.next()?;
+        Some(xs.fold((first, first), |(lo, hi), x| (lo.min(x), hi.max(x))))
+    };
+    let apart = |p: Option<(f32, f32)>, q: Option<(f32, f32)>| match (p, q) {
+        (Some(p), Some(q)) => p.1 <= q.0 + SNAP || q.1 <= p.0 + SNAP,
+        _ => false,
+    };
+    let mut parts = vec![vec![ys[0]]];
+    let mut prev = None;
+    for k in 0..ys.len().saturating_sub(1) {
+        let band = extent(ys[k], ys[k + 1]);
+        if k > 0 && apart(prev, band) {
+            parts.push(vec![ys[k]]);
+        }
+        parts.last_mut().unwrap().push(ys[k + 1]);
+        prev = band;
+    }
+    parts
+}
+
 /// Column boundaries, row boundaries, horizontal and vertical rulings of one grid.
 type Shape = (Vec<f32>, Vec<f32>, Vec<Seg>, Vec<Seg>);
 
@@ -248,14 +278,19 @@ fn grids(rules: &[Rule], page: u32, warnings: &mut Vec<String>) -> Vec<Grid> {
         if gh.len() < 2 || gv.len() < 2 {
             continue;
         }
-        let xs = cluster(gv.iter().map(|s| s.at).collect());
         let mut ys = cluster(gh.iter().map(|s| s.at).collect());
         ys.reverse();
-        if xs.len() < 2 || ys.len() < 2 {
-            continue;
+        for ys in corner_parts(&ys, &gv) {
+            // The columns of this part: the verticals through its rows.
+            let (top, bottom) = (ys[0], ys[ys.len() - 1]);
+            let xs = cluster(gv.iter().filter(|s| s.lo < top - SNAP && s.hi > bottom + SNAP).map(|s| s.at).collect());
+            if xs.len() < 2 || ys.len() < 2 {
+                continue;
+            }
+            let mut ys = ys;
+            open_ends(&mut ys, &xs, &gv);
+            shapes.push((xs, ys, gh.clone(), gv.clone()));
         }
-        open_ends(&mut ys, &xs, &gv);
-        shapes.push((xs, ys, gh, gv));
     }
     if shapes.len() > MAX_GRIDS_PER_PAGE {
         warnings.push(format!(
@@ -662,6 +697,63 @@ mod tests {
         let lines = page_lines(&page);
         let got: Vec<String> = lines.iter().map(|l| l.cells.join("|")).collect();
         assert_eq!(got, ["|", "总计|", "收入决算表", "||", "|合计|"]);
+    }
+
+    /// A ruled grid of `widths.len()` columns from (x, top), `rows` rows of 20 pt.
+    fn ruled(rules: &mut Vec<Rule>, x: f32, top: f32, edges: &[f32], rows: usize) {
+        let (right, bottom) = (edges[edges.len() - 1], top - 20.0 * rows as f32);
+        for r in 0..=rows {
+            rules.push(h(top - 20.0 * r as f32, x, right));
+        }
+        for &e in edges {
+            rules.push(v(e, bottom, top));
+        }
+    }
+
+    /// Writer starts a table on the page where the one before ends (entry 9): a 4-column
+    /// table, then its title and caption as text, then a 6-column table whose verticals fall
+    /// between the first one's. Each table is its own grid of its own columns; the title and
+    /// caption between them are lines of their own, in reading order.
+    #[test]
+    fn two_grids_on_a_page_with_a_title_between_are_two_grids() {
+        let mut page = Page { number: 2, ..Page::default() };
+        ruled(&mut page.rules, 50.0, 700.0, &[50.0, 200.0, 250.0, 400.0, 450.0], 2);
+        ruled(&mut page.rules, 50.0, 580.0, &[50.0, 110.0, 170.0, 230.0, 300.0, 370.0, 450.0], 2);
+        page.glyphs.extend(glyphs("总计", 55.0, 665.0));
+        page.glyphs.extend(glyphs("9.00", 205.0, 665.0));
+        page.glyphs.extend(glyphs("总计", 255.0, 665.0));
+        page.glyphs.extend(glyphs("9.00", 405.0, 665.0));
+        page.glyphs.extend(glyphs("收入决算表", 180.0, 625.0));
+        page.glyphs.extend(glyphs("单位：万元", 360.0, 600.0));
+        page.glyphs.extend(glyphs("科目编码", 55.0, 565.0));
+        page.glyphs.extend(glyphs("合计", 175.0, 545.0));
+        page.glyphs.extend(glyphs("9.00", 235.0, 545.0));
+        let got: Vec<String> = page_lines(&page).iter().map(|l| l.cells.join("|")).collect();
+        assert_eq!(got, ["|||", "总计|9.00|总计|9.00", "收入决算表", "单位：万元", "科目编码|||||", "||合计|9.00||"]);
+    }
+
+    /// Two tables that touch only at a corner (the second starts where the first ends, to
+    /// its right) are one connected set of rulings but two grids; two stacked tables that
+    /// share a whole edge are one grid.
+    #[test]
+    fn grids_touching_at_a_corner_are_two_sharing_an_edge_one() {
+        let mut corner = Page { number: 1, ..Page::default() };
+        ruled(&mut corner.rules, 50.0, 700.0, &[50.0, 150.0, 250.0], 2);
+        ruled(&mut corner.rules, 250.0, 660.0, &[250.0, 300.0, 350.0, 400.0], 1);
+        corner.glyphs.extend(glyphs("合计", 55.0, 665.0));
+        corner.glyphs.extend(glyphs("1.00", 255.0, 645.0));
+        let lines = page_lines(&corner);
+        let got: Vec<String> = lines.iter().map(|l| l.cells.join("|")).collect();
+        assert_eq!(got, ["|", "合计|", "1.00||"]);
+        assert_eq!((lines[2].boxes[0].x0, lines[2].boxes[2].x1), (250.0, 400.0));
+
+        let mut shared = Page { number: 1, ..Page::default() };
+        ruled(&mut shared.rules, 50.0, 700.0, &[50.0, 150.0, 250.0], 2);
+        ruled(&mut shared.rules, 50.0, 660.0, &[50.0, 100.0, 250.0], 1);
+        shared.glyphs.extend(glyphs("合计", 55.0, 665.0));
+        shared.glyphs.extend(glyphs("1.00", 105.0, 645.0));
+        let got: Vec<String> = page_lines(&shared).iter().map(|l| l.cells.join("|")).collect();
+        assert_eq!(got, ["||", "合计||", "|1.00|"]);
     }
 }
 

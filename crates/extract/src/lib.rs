@@ -139,20 +139,25 @@ pub struct PdfRead {
     pub unmapped_glyphs: usize,
     /// Glyphs read (with Unicode) in the whole document.
     pub mapped_glyphs: usize,
+    /// Pages on which a tenth or more of the glyphs drawn have no Unicode mapping: their
+    /// text could not be read.
+    pub unreadable_pages: Vec<u32>,
     /// Pages dropped whole because they went past a limit (the document is partial).
     pub dropped_pages: Vec<u32>,
 }
 
 impl PdfRead {
-    /// When no table is found, the reason may be that the text could not be read: glyphs
-    /// without a Unicode mapping make up a tenth or more of what the pages draw (a logo in
-    /// a symbol font does not). Then the error is `Unmapped`, naming the pages.
+    /// When no table is found, the reason may be that the text could not be read: a page on
+    /// which glyphs without a Unicode mapping make up a tenth or more of what it draws (a
+    /// logo in a symbol font does not). Then the error is `Unmapped`, naming those pages.
     pub fn unmapped_error(&self) -> Option<ExtractError> {
         let total = self.unmapped_glyphs + self.mapped_glyphs;
-        (self.unmapped_glyphs > 0 && self.unmapped_glyphs * 10 >= total).then(|| {
+        (!self.unreadable_pages.is_empty()).then(|| {
+            let pages = &self.unreadable_pages;
             ExtractError::Unmapped(format!(
-                "pages {} ({} of {} glyphs have no Unicode mapping; no known table in the rest)",
-                page_list(&self.unmapped_pages),
+                "{} {} ({} of {} glyphs have no Unicode mapping; no known table in the rest)",
+                if pages.len() == 1 { "page" } else { "pages" },
+                page_list(pages),
                 self.unmapped_glyphs,
                 total
             ))
@@ -182,6 +187,7 @@ pub fn read_pdf_report(bytes: &[u8]) -> Result<PdfRead, ExtractError> {
     let pages = pdf::pages(doc);
     let mut lines = Vec::new();
     let (mut scans, mut unmapped, mut textless, mut dropped) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut unreadable = Vec::new();
     let (mut unmapped_glyphs, mut mapped_glyphs) = (0, 0);
     // What went wrong, one entry per distinct message with the pages it happened on (a
     // problem of 5,000 pages is one warning, not 5,000).
@@ -201,6 +207,9 @@ pub fn read_pdf_report(bytes: &[u8]) -> Result<PdfRead, ExtractError> {
         let readable = p.glyphs.iter().any(|g| !g.text.trim().is_empty());
         if p.unmapped > 0 {
             unmapped.push(p.number);
+            if p.unmapped * 10 >= p.unmapped + p.glyphs.len() {
+                unreadable.push(p.number);
+            }
         }
         if !readable && p.unmapped == 0 && p.dropped.is_none() {
             if p.images > 0 {
@@ -255,5 +264,5 @@ pub fn read_pdf_report(bytes: &[u8]) -> Result<PdfRead, ExtractError> {
     }
     let damaged = opened.repair.clone();
     let laid = LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings, damaged };
-    Ok(PdfRead { laid, unmapped_pages: unmapped, unmapped_glyphs, mapped_glyphs, dropped_pages: dropped })
+    Ok(PdfRead { laid, unmapped_pages: unmapped, unmapped_glyphs, mapped_glyphs, unreadable_pages: unreadable, dropped_pages: dropped })
 }

@@ -14,14 +14,37 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
 }
 
+/// The offset of table `tag` in a TrueType font file.
+fn table(font: &[u8], tag: &[u8; 4]) -> Option<usize> {
+    let tables = u16_at(font, 4)? as usize;
+    (0..tables.min(64)).find_map(|i| {
+        let rec = 12 + 16 * i;
+        (font.get(rec..rec + 4)? == tag).then(|| u32_at(font, rec + 8).map(|o| o as usize)).flatten()
+    })
+}
+
+/// Whether the font program says which characters its glyphs are: a Unicode `cmap`
+/// subtable ((3,1), (3,10) or platform 0) or glyph names (`post` format 1 or 2). None when
+/// the data is not a TrueType font file with a `cmap` table. A subset that has neither (only
+/// a symbol (3,0) or Mac (1,0) cmap, `post` format 3, as Ghostscript writes them) maps codes
+/// to glyphs and glyphs to nothing.
+pub fn names_characters(font: &[u8]) -> Option<bool> {
+    let cmap = table(font, b"cmap")?;
+    let subtables = u16_at(font, cmap + 2)? as usize;
+    for i in 0..subtables.min(64) {
+        let rec = cmap + 4 + 8 * i;
+        if matches!((u16_at(font, rec)?, u16_at(font, rec + 2)?), (3, 1) | (3, 10) | (0, _)) {
+            return Some(true);
+        }
+    }
+    let post = table(font, b"post").and_then(|at| u32_at(font, at));
+    Some(matches!(post, Some(0x0001_0000 | 0x0002_0000)))
+}
+
 /// Glyph id -> Unicode, from the best Unicode `cmap` subtable of a TrueType font file.
 /// Where several characters draw one glyph, the lowest code point wins.
 pub fn glyph_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
-    let tables = u16_at(font, 4)? as usize;
-    let cmap = (0..tables.min(64)).find_map(|i| {
-        let rec = 12 + 16 * i;
-        (font.get(rec..rec + 4)? == b"cmap").then(|| u32_at(font, rec + 8).map(|o| o as usize)).flatten()
-    })?;
+    let cmap = table(font, b"cmap")?;
     let subtables = u16_at(font, cmap + 2)? as usize;
     // Prefer the full-repertoire table (3,10), then Windows BMP (3,1), then Unicode (0,*).
     let mut best: Option<(u8, usize)> = None;
@@ -120,5 +143,26 @@ mod tests {
         assert_eq!(m[&12], '3');
         assert!(glyph_unicode(b"not a font").is_none());
         assert!(glyph_unicode(&tiny_font()[..40]).is_none());
+    }
+
+    /// A font file of one `cmap` table holding one subtable of the given platform and encoding.
+    fn cmap_only(platform: u16, encoding: u16) -> Vec<u8> {
+        let mut f = vec![0, 1, 0, 0, 0, 1, 0, 16, 0, 0, 0, 0];
+        f.extend_from_slice(b"cmap");
+        f.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 12]);
+        f.extend_from_slice(&[0, 0, 0, 1]);
+        f.extend_from_slice(&platform.to_be_bytes());
+        f.extend_from_slice(&encoding.to_be_bytes());
+        f.extend_from_slice(&[0, 0, 0, 12]);
+        f
+    }
+
+    #[test]
+    fn a_program_names_characters_by_a_unicode_cmap_or_glyph_names() {
+        assert_eq!(names_characters(&tiny_font()), Some(true));
+        assert_eq!(names_characters(&cmap_only(3, 0)), Some(false));
+        assert_eq!(names_characters(&cmap_only(1, 0)), Some(false));
+        assert_eq!(names_characters(&cmap_only(0, 3)), Some(true));
+        assert_eq!(names_characters(b"not a font"), None);
     }
 }

@@ -8,31 +8,38 @@
 //! code 500), /C a Type0 Identity-H font with a ToUnicode CMap (<0001> 收, <0002> 入,
 //! <0003> 合, <0004> 计, <0020> space; 1000 units), /T3 a Type3 font read through
 //! /Differences and /T3U one read through ToUnicode (both: FontMatrix 0.01, glyphs 50
-//! and 60 units wide, FontBBox 100 units tall).
+//! and 60 units wide, FontBBox 100 units tall), /U a Type0 Identity-H font that says nothing
+//! of its Unicode (no ToUnicode, no embedded program, Adobe-Identity), and the resources'
+//! /Properties /MC0 a property list with /ActualText (z).
+
+mod support;
 
 use std::io::Write;
 
 use gongkai_extract::pdf::{open, pages, Page};
 use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream};
+use support::MiniPdf;
 
-/// A small PDF writer for these tests: fonts shared by every page, forms, pages.
+/// The fonts, forms and properties of these tests, shared by every page, on the tests'
+/// one PDF writer (`support::MiniPdf`).
 struct Pdf {
-    doc: Document,
-    pages_id: ObjectId,
+    mini: MiniPdf,
+    /// Every page's resources, written by `bytes` once the fonts and forms are known.
+    resources: ObjectId,
     fonts: Dictionary,
     xobjects: Dictionary,
-    kids: Vec<Object>,
 }
 
 const TO_UNICODE: &str = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
     1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
-    5 beginbfchar <0001> <6536> <0002> <5165> <0003> <5408> <0004> <8BA1> <0020> <0020> endbfchar\n\
+    6 beginbfchar <0001> <6536> <0002> <5165> <0003> <5408> <0004> <8BA1> <0020> <0020> <0005> <2ED4> endbfchar\n\
     endcmap CMapName currentdict /CMap defineresource pop end end";
 
 impl Pdf {
     fn new() -> Pdf {
-        let mut doc = Document::with_version("1.7");
-        let pages_id = doc.new_object_id();
+        let mut mini = MiniPdf::new("1.7");
+        let resources = mini.doc.new_object_id();
+        let doc = &mut mini.doc;
         let w = doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial", "Encoding" => "WinAnsiEncoding",
             "FirstChar" => 32, "LastChar" => 126,
@@ -51,7 +58,7 @@ impl Pdf {
             let b = doc.add_object(Stream::new(dictionary! {}, b"60 0 0 0 60 100 d1 0 0 60 100 re f".to_vec()));
             (a, b)
         };
-        let (a, b) = procs(&mut doc);
+        let (a, b) = procs(doc);
         let t3 = doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "Type3",
             "FontBBox" => vec![0.into(), 0.into(), 60.into(), 100.into()],
@@ -61,7 +68,7 @@ impl Pdf {
             "FirstChar" => 65, "LastChar" => 66, "Widths" => vec![50.into(), 60.into()],
             "Resources" => dictionary! {},
         });
-        let (a, b) = procs(&mut doc);
+        let (a, b) = procs(doc);
         let t3cmap = doc.add_object(Stream::new(dictionary! {}, b"1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar <41> <5408> <42> <8BA1> endbfchar".to_vec()));
         let t3u = doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "Type3",
@@ -72,8 +79,15 @@ impl Pdf {
             "FirstChar" => 65, "LastChar" => 66, "Widths" => vec![50.into(), 60.into()],
             "ToUnicode" => t3cmap,
         });
-        let fonts = dictionary! { "W" => w, "C" => c, "T3" => t3, "T3U" => t3u };
-        Pdf { doc, pages_id, fonts, xobjects: Dictionary::new(), kids: Vec::new() }
+        let u = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+Unknown", "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+Unknown", "DW" => 1000,
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+            })],
+        });
+        let fonts = dictionary! { "W" => w, "C" => c, "T3" => t3, "T3U" => t3u, "U" => u };
+        Pdf { mini, resources, fonts, xobjects: Dictionary::new() }
     }
 
     /// A form XObject named `name` in every page's resources (its own resources `res`).
@@ -83,18 +97,14 @@ impl Pdf {
         if !dict.has(b"BBox") {
             dict.set("BBox", vec![0.into(), 0.into(), 600.into(), 800.into()]);
         }
-        let id = self.doc.add_object(Stream::new(dict, content.as_bytes().to_vec()));
+        let id = self.mini.doc.add_object(Stream::new(dict, content.as_bytes().to_vec()));
         self.xobjects.set(name, id);
         id
     }
 
     fn page_stream(&mut self, stream: Stream) {
-        let content = self.doc.add_object(stream);
-        let page = self.doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => self.pages_id, "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
-            "Contents" => content,
-        });
-        self.kids.push(page.into());
+        let content = self.mini.doc.add_object(stream);
+        self.mini.page_with(content, Object::Reference(self.resources));
     }
 
     fn page(&mut self, content: &[u8]) {
@@ -102,18 +112,12 @@ impl Pdf {
     }
 
     fn bytes(mut self) -> Vec<u8> {
-        let resources = self.doc.add_object(dictionary! { "Font" => self.fonts.clone(), "XObject" => self.xobjects.clone() });
-        for k in &self.kids {
-            let id = k.as_reference().unwrap();
-            self.doc.get_dictionary_mut(id).unwrap().set("Resources", resources);
-        }
-        let count = self.kids.len() as i64;
-        self.doc.objects.insert(self.pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => self.kids.clone(), "Count" => count }));
-        let catalog = self.doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => self.pages_id });
-        self.doc.trailer.set("Root", catalog);
-        let mut out = Vec::new();
-        self.doc.save_to(&mut out).unwrap();
-        out
+        let mc0 = self.mini.doc.add_object(dictionary! { "ActualText" => Object::string_literal("z") });
+        let resources = dictionary! {
+            "Font" => self.fonts.clone(), "XObject" => self.xobjects.clone(), "Properties" => dictionary! { "MC0" => mc0 },
+        };
+        self.mini.doc.objects.insert(self.resources, Object::Dictionary(resources));
+        self.mini.bytes()
     }
 }
 
@@ -341,6 +345,173 @@ fn marked_content_does_not_disturb_anything() {
     expect(&p, &[("A", 100.0, 700.0, 10.0), ("B", 105.0, 700.0, 10.0), ("C", 100.0, 600.0, 10.0)]);
 }
 
+// §14.9.4: replacement text. A marked-content sequence tagged /Span whose property list has
+// /ActualText: that text replaces the glyphs shown inside it, its characters sharing their
+// extent evenly (the first glyph's baseline and size). Text strings (§7.9.2.2): UTF-16BE with
+// its byte order mark, UTF-8 with its own, PDFDocEncoding otherwise.
+
+#[test]
+fn actual_text_replaces_the_glyphs_of_its_span() {
+    let p = page("BT /W 10 Tf 100 700 Td (A) Tj /Span <</ActualText (xy)>> BDC (BC) Tj EMC (D) Tj ET");
+    expect(&p, &[("A", 100.0, 700.0, 10.0), ("x", 105.0, 700.0, 10.0), ("y", 110.0, 700.0, 10.0), ("D", 115.0, 700.0, 10.0)]);
+    assert!((p.glyphs[1].width - 5.0).abs() < 0.01, "{:?}", p.glyphs[1]);
+    // One character over two glyphs takes their whole extent; three over one share it.
+    let p = page("BT /W 10 Tf 100 700 Td /Span <</ActualText (x)>> BDC (BC) Tj EMC /Span <</ActualText (abc)>> BDC [(D)] TJ EMC ET");
+    expect(&p, &[("x", 100.0, 700.0, 10.0), ("a", 110.0, 700.0, 10.0), ("b", 111.6667, 700.0, 10.0), ("c", 113.3333, 700.0, 10.0)]);
+    assert!((p.glyphs[0].width - 10.0).abs() < 0.01);
+}
+
+#[test]
+fn actual_text_strings_in_utf16_utf8_and_pdfdocencoding() {
+    // Chromium: a glyph its font maps to the radical ⻔, the span says 门 (U+95E8).
+    let p = page("BT /C 10 Tf 100 700 Td <0001> Tj /Span <</ActualText <FEFF95E8>>> BDC <0005> Tj EMC ET");
+    expect(&p, &[("收", 100.0, 700.0, 10.0), ("门", 110.0, 700.0, 10.0)]);
+    // UTF-16 outside the BMP (a surrogate pair), UTF-8 after its BOM, PDFDocEncoding (\204 is —),
+    // and a language escape (ESC zh ESC) that is no text.
+    let p = page(
+        "BT /W 10 Tf 100 700 Td /Span <</ActualText <FEFFD841DE28>>> BDC (A) Tj EMC /Span <</ActualText <EFBBBFE997A8>>> BDC (B) Tj EMC \
+         /Span <</ActualText (\\204)>> BDC (C) Tj EMC /Span <</ActualText <FEFF001B007A0068001B5408>>> BDC (D) Tj EMC ET",
+    );
+    expect(&p, &[("\u{20628}", 100.0, 700.0, 10.0), ("门", 105.0, 700.0, 10.0), ("—", 110.0, 700.0, 10.0), ("合", 115.0, 700.0, 10.0)]);
+}
+
+#[test]
+fn actual_text_from_a_named_property_list() {
+    let p = page("BT /W 10 Tf 100 700 Td /Span /MC0 BDC (AB) Tj EMC /Span /Missing BDC (C) Tj EMC ET");
+    expect(&p, &[("z", 100.0, 700.0, 10.0), ("C", 110.0, 700.0, 10.0)]);
+}
+
+#[test]
+fn actual_text_gives_text_to_glyphs_without_unicode() {
+    let p = page("BT /U 10 Tf 100 700 Td /Span <</ActualText <FEFF6536>>> BDC <0007> Tj EMC <0008> Tj ET");
+    expect(&p, &[("收", 100.0, 700.0, 10.0)]);
+    assert_eq!(p.unmapped, 1, "only the glyph outside the span has no text");
+}
+
+#[test]
+fn actual_text_of_nested_spans_the_outermost_replaces_all() {
+    let p = page(
+        "BT /W 10 Tf 100 700 Td /Span <</ActualText (outer)>> BDC (A) Tj /Span <</ActualText (in)>> BDC (B) Tj EMC (C) Tj EMC \
+         0 -100 Td /Span <<>> BDC /Span <</ActualText (q)>> BDC (A) Tj EMC (B) Tj EMC ET",
+    );
+    // "outer" over A, B, C (100 to 115): five characters 3 pt apart.
+    expect(
+        &p,
+        &[("o", 100.0, 700.0, 10.0), ("u", 103.0, 700.0, 10.0), ("t", 106.0, 700.0, 10.0), ("e", 109.0, 700.0, 10.0), ("r", 112.0, 700.0, 10.0), ("q", 100.0, 600.0, 10.0), ("B", 105.0, 600.0, 10.0)],
+    );
+}
+
+#[test]
+fn actual_text_only_on_span_and_only_for_printed_glyphs() {
+    // Another tag with /ActualText (§14.9.4 names Span), an empty replacement, invisible text
+    // (render mode 3), and glyphs outside the clip: nothing printed, nothing read.
+    let p = page(
+        "BT /W 10 Tf 100 700 Td /P <</ActualText (x)>> BDC (A) Tj EMC /Span <</ActualText ()>> BDC (B) Tj EMC \
+         3 Tr /Span <</ActualText (y)>> BDC (C) Tj EMC 0 Tr ET \
+         q 0 0 50 50 re W n BT /W 10 Tf 100 600 Td /Span <</ActualText (w)>> BDC (D) Tj EMC ET Q",
+    );
+    expect(&p, &[("A", 100.0, 700.0, 10.0)]);
+}
+
+#[test]
+fn actual_text_follows_the_baseline_of_turned_text() {
+    // Text running up the page (90°), among enough upright text that the page is not turned.
+    let p = page("BT /W 10 Tf 100 700 Td (WXYZ) Tj 0 1 -1 0 300 100 Tm /Span <</ActualText (ab)>> BDC (AB) Tj EMC ET");
+    expect(
+        &p,
+        &[("W", 100.0, 700.0, 10.0), ("X", 105.0, 700.0, 10.0), ("Y", 110.0, 700.0, 10.0), ("Z", 115.0, 700.0, 10.0), ("a", 300.0, 100.0, 10.0), ("b", 300.0, 105.0, 10.0)],
+    );
+    assert_eq!((p.glyphs[4].turn, p.glyphs[5].turn), (90, 90));
+}
+
+#[test]
+fn unbalanced_marked_content_is_bounded_by_its_stream() {
+    let mut pdf = Pdf::new();
+    // A form that leaves a span open (it ends with the form) and one whose EMC cannot close
+    // its caller's span.
+    pdf.form("Open", dictionary! {}, "/Span <</ActualText (f)>> BDC BT /W 10 Tf 200 600 Td (C) Tj ET");
+    pdf.form("Stray", dictionary! {}, "EMC BT /W 10 Tf 110 700 Td (C) Tj ET");
+    pdf.page(
+        b"EMC EMC /Open Do BT /W 10 Tf 200 500 Td (D) Tj ET \
+          /Span <</ActualText (s)>> BDC BT /W 10 Tf 100 700 Td (A) Tj ET /Stray Do BT 105 700 Td (B) Tj ET EMC \
+          BT 100 400 Td (E) Tj ET /Span <</ActualText (t)>> BDC BT 100 300 Td (F) Tj ET",
+    );
+    let p = read(&pdf.bytes()).remove(0);
+    expect(&p, &[("f", 200.0, 600.0, 10.0), ("D", 200.0, 500.0, 10.0), ("s", 100.0, 700.0, 10.0), ("E", 100.0, 400.0, 10.0), ("t", 100.0, 300.0, 10.0)]);
+    assert!((p.glyphs[2].width - 15.0).abs() < 0.01, "{:?}", p.glyphs[2]);
+}
+
+#[test]
+fn marked_content_nested_past_its_depth_limit_still_balances() {
+    // 5,000 sequences inside a span (past the 4,096 tracked): the span still replaces its
+    // glyphs, and the EMCs of the untracked ones close nothing else.
+    let content = format!(
+        "/Span <</ActualText (z)>> BDC {} BT /W 10 Tf 100 700 Td (AB) Tj ET {} EMC BT /W 10 Tf 100 600 Td (C) Tj ET",
+        "/X BMC ".repeat(5_000),
+        "EMC ".repeat(5_000)
+    );
+    expect(&page(&content), &[("z", 100.0, 700.0, 10.0), ("C", 100.0, 600.0, 10.0)]);
+}
+
+#[test]
+fn a_tounicode_map_to_radicals_reads_as_the_ideographs() {
+    // The CMap maps <0005> to ⻔ (U+2ED4, CJK Radicals Supplement): the glyph is 门.
+    let p = page("BT /C 10 Tf 100 700 Td <00050001> Tj ET");
+    expect(&p, &[("门", 100.0, 700.0, 10.0), ("收", 110.0, 700.0, 10.0)]);
+}
+
+// §9.10.2, §9.6.6.4: a simple font's codes have Unicode through ToUnicode, an encoding or
+// glyph names. A symbolic TrueType font without /Encoding maps codes straight to glyphs; when
+// its program names no character either (only a (3,0) symbol cmap, no glyph names: what
+// Ghostscript writes), its glyphs are unmapped, never read as WinAnsi.
+
+/// A TrueType program of one `cmap` table holding one empty subtable (platform, encoding).
+fn cmap_only_program(platform: u16, encoding: u16) -> Vec<u8> {
+    let mut f = vec![0, 1, 0, 0, 0, 1, 0, 16, 0, 0, 0, 0];
+    f.extend_from_slice(b"cmap");
+    f.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 12]);
+    f.extend_from_slice(&[0, 0, 0, 1]);
+    f.extend_from_slice(&platform.to_be_bytes());
+    f.extend_from_slice(&encoding.to_be_bytes());
+    f.extend_from_slice(&[0, 0, 0, 12]);
+    f
+}
+
+fn symbolic_truetype(pdf: &mut Pdf, name: &str, flags: i64, platform: u16, encoding: Option<&str>) {
+    let file = pdf.mini.doc.add_object(Stream::new(dictionary! {}, cmap_only_program(platform, 0)));
+    let fd = pdf.mini.doc.add_object(dictionary! {
+        "Type" => "FontDescriptor", "FontName" => "PRQPJR+DroidSansFallback", "Flags" => flags, "FontFile2" => file,
+    });
+    let mut font = dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "PRQPJR+DroidSansFallback", "FontDescriptor" => fd,
+        "FirstChar" => 1, "LastChar" => 255, "Widths" => (1..=255).map(|_| Object::Integer(1000)).collect::<Vec<_>>(),
+    };
+    if let Some(e) = encoding {
+        font.set("Encoding", e);
+    }
+    let id = pdf.mini.doc.add_object(font);
+    pdf.fonts.set(name, id);
+}
+
+#[test]
+fn a_symbolic_truetype_subset_that_names_no_character_is_unmapped() {
+    let mut pdf = Pdf::new();
+    symbolic_truetype(&mut pdf, "S", 4, 3, None);
+    // The same with a Unicode cmap, flagged nonsymbolic, or with an /Encoding: read as WinAnsi.
+    symbolic_truetype(&mut pdf, "SU", 4, 3, None);
+    symbolic_truetype(&mut pdf, "N", 32, 3, None);
+    symbolic_truetype(&mut pdf, "E", 4, 3, Some("WinAnsiEncoding"));
+    let unicode = pdf.mini.doc.add_object(Stream::new(dictionary! {}, cmap_only_program(3, 1)));
+    let su = pdf.fonts.get(b"SU").unwrap().as_reference().unwrap();
+    let fd = pdf.mini.doc.get_dictionary(su).unwrap().get(b"FontDescriptor").unwrap().as_reference().unwrap();
+    pdf.mini.doc.get_dictionary_mut(fd).unwrap().set("FontFile2", unicode);
+    pdf.page(b"BT /S 10 Tf 100 700 Td <01024142> Tj ET BT /SU 10 Tf 100 600 Td (A) Tj ET BT /N 10 Tf 100 500 Td (B) Tj ET BT /E 10 Tf 100 400 Td (C) Tj ET");
+    let p = read(&pdf.bytes()).remove(0);
+    expect(&p, &[("A", 100.0, 600.0, 10.0), ("B", 100.0, 500.0, 10.0), ("C", 100.0, 400.0, 10.0)]);
+    assert_eq!(p.unmapped, 4);
+    assert!(p.problems.iter().any(|m| m.contains("PRQPJR+DroidSansFallback") && m.contains("names no character")), "{:?}", p.problems);
+}
+
 // §7.4: filters, alone and chained, on page content, on a form and on a ToUnicode CMap.
 
 fn flate(data: &[u8]) -> Vec<u8> {
@@ -439,15 +610,15 @@ fn filters_on_forms_and_cmaps() {
     let s = Stream::new(dictionary! { "Filter" => "LZWDecode" }, vec![0x80, 0x0B, 0x60, 0x50, 0x22, 0x0C, 0x0C, 0x85, 0x01]);
     assert_eq!(s.decompressed_content().unwrap(), b"-----A---B");
     let mut pdf = Pdf::new();
-    let cmap = pdf.doc.add_object(Stream::new(dictionary! { "Filter" => vec![Object::from("ASCII85Decode"), "LZWDecode".into()] }, ascii85(&lzw(TO_UNICODE.as_bytes()))));
+    let cmap = pdf.mini.doc.add_object(Stream::new(dictionary! { "Filter" => vec![Object::from("ASCII85Decode"), "LZWDecode".into()] }, ascii85(&lzw(TO_UNICODE.as_bytes()))));
     let c = pdf.fonts.get(b"C").unwrap().as_reference().unwrap();
-    let mut font = pdf.doc.get_dictionary(c).unwrap().clone();
+    let mut font = pdf.mini.doc.get_dictionary(c).unwrap().clone();
     font.set("ToUnicode", cmap);
-    let c2 = pdf.doc.add_object(font);
+    let c2 = pdf.mini.doc.add_object(font);
     pdf.fonts.set("C2", c2);
     let form = pdf.form("Fm", dictionary! {}, "");
     let body = ascii_hex(&flate(b"BT /C2 12 Tf 100 600 Td <00010002> Tj ET"));
-    if let Ok(Object::Stream(st)) = pdf.doc.get_object_mut(form) {
+    if let Ok(Object::Stream(st)) = pdf.mini.doc.get_object_mut(form) {
         st.dict.set("Filter", vec![Object::from("ASCIIHexDecode"), "FlateDecode".into()]);
         st.set_content(body);
     }

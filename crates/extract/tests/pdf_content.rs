@@ -4,14 +4,17 @@
 //! twice, rulings drawn as strokes or thin filled rectangles, white fills that are not
 //! rulings, and a form XObject that draws itself (a cycle that must end).
 
+mod support;
+
 use gongkai_extract::pdf::{open, pages, Page};
 use lopdf::{dictionary, Document, Object, Stream};
+use support::MiniPdf;
 
 /// One page with the given content and fonts F1 (GBK-EUC-H Type0, unembedded),
 /// F2 (WinAnsi TrueType without ToUnicode), F3 (Type1 with /Differences).
 fn pdf(content: &str, form: Option<&str>) -> Vec<u8> {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
+    let mut pdf = MiniPdf::new("1.5");
+    let doc = &mut pdf.doc;
     let f1 = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "FangSong", "Encoding" => "GBK-EUC-H",
         "DescendantFonts" => vec![Object::Dictionary(dictionary! {
@@ -50,17 +53,8 @@ fn pdf(content: &str, form: Option<&str>) -> Vec<u8> {
         doc.objects.insert(id, Object::Stream(stream));
         resources.set("XObject", dictionary! { "Fm1" => id });
     }
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
-        "Contents" => content_id, "Resources" => resources,
-    });
-    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }));
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    pdf.page(content.as_bytes(), resources);
+    pdf.bytes()
 }
 
 fn page(content: &str) -> Page {

@@ -49,6 +49,19 @@ pub struct TableSpec {
     /// The budget table that prints this final account table's 年初预算 figures.
     #[serde(default)]
     pub budget_counterpart: Option<Counterpart>,
+    /// The classification whose codes key the rows of a coded table.
+    #[serde(default)]
+    pub codes: Option<CodeKind>,
+}
+
+/// A classification of government expenditure whose codes key table rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeKind {
+    /// 支出功能分类: 类 (3 digits), 款 (5), 项 (7).
+    Function,
+    /// 部门预算支出经济分类: 类 (3), 款 (5).
+    Economic,
 }
 
 /// A table of another document kind holding the same figures: same row keys, columns
@@ -264,6 +277,27 @@ impl Catalogue {
             .map(|s| s.as_str())
     }
 
+    /// Is `code` a code of the classification the catalogue knows: a function 类, or a
+    /// 款/项 under one (the catalogue lists the classes; the 款 and 项 below them change
+    /// from year to year), an economic 类 or 款 it lists.
+    pub fn knows_code(&self, kind: CodeKind, code: &str) -> bool {
+        if !code.chars().all(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        match kind {
+            CodeKind::Function => matches!(code.len(), 3 | 5 | 7) && self.function_names.contains_key(&code[..3]),
+            CodeKind::Economic => self.econ_by_code.contains_key(code),
+        }
+    }
+
+    /// The catalogue's name of a code: a function class's, an economic class's or 款's.
+    pub fn code_name(&self, kind: CodeKind, code: &str) -> Option<&str> {
+        match kind {
+            CodeKind::Function => self.function_names.get(code).map(String::as_str),
+            CodeKind::Economic => self.econ(code).map(|e| e.name.as_str()),
+        }
+    }
+
     pub fn econ(&self, code: &str) -> Option<&EconCode> {
         self.econ_by_code.get(code).map(|&i| &self.econ[i])
     }
@@ -322,5 +356,13 @@ mod tests {
         assert_eq!(c.function_class("灾害防治及应急管理支出"), Some("224"));
         assert_eq!(c.econ("30217").unwrap().name, "公务接待费");
         assert_eq!(c.standard_label("上级补肋收入"), "上级补助收入");
+        // Row codes: function 类/款/项 under a listed class, economic codes as listed.
+        assert!(c.knows_code(CodeKind::Function, "2080505") && c.knows_code(CodeKind::Function, "201"));
+        assert!(!c.knows_code(CodeKind::Function, "30299") && !c.knows_code(CodeKind::Function, "2080"));
+        assert!(c.knows_code(CodeKind::Economic, "30299") && !c.knows_code(CodeKind::Economic, "30298"));
+        assert_eq!(c.code_name(CodeKind::Economic, "30299"), Some("其他商品和服务支出"));
+        assert_eq!(c.table("income").unwrap().codes, Some(CodeKind::Function));
+        assert_eq!(c.table("budget_general_budget_basic_expenditure").unwrap().codes, Some(CodeKind::Economic));
+        assert_eq!(c.table("unknown").unwrap().codes, None);
     }
 }

@@ -8,6 +8,6 @@ pub mod document;
 pub mod label;
 
 pub use amount::{parse_amount, Amount};
-pub use catalogue::{catalogue, Catalogue, Layout, TableSpec};
+pub use catalogue::{catalogue, Catalogue, CodeKind, Layout, TableSpec};
 pub use document::*;
 pub use label::{compact, fold_width, normalize_label, strip_ordinal};

@@ -20,5 +20,13 @@ fn main() {
     for l in gongkai_extract::lattice::page_lines(&p.page) {
         println!("{}", l.cells.join("|"));
     }
-    eprintln!("skew {:.2}°, {} rulings, {} cells read; open {:?} render {:?} read {:?}", p.skew, p.page.rules.len(), p.cells.len(), t_open, t_render - t_open, t_read - t_render);
+    eprintln!(
+        "skew {:.2}°, {} rulings, {} cells read; open {:?} render {:?} read {:?}",
+        p.skew,
+        p.page.rules.len(),
+        p.cells.len(),
+        t_open,
+        t_render - t_open,
+        t_read - t_render
+    );
 }

@@ -34,6 +34,12 @@ pub trait Engine: Send + Sync {
     fn name(&self) -> &'static str;
     /// One reading per crop, in order.
     fn read(&self, crops: &[Gray], kind: Kind) -> Result<Vec<Reading>, OcrError>;
+    /// True for an engine whose misreads correlate across cells (the same glyph misread
+    /// alike everywhere): its amounts are read a second time as `Kind::Amount` and only
+    /// a reading both agree on can be proven.
+    fn needs_second_reading(&self) -> bool {
+        false
+    }
 }
 
 /// Which engine: `paddle` (PP-OCRv4 recognition, the default) or `tesseract`.
@@ -85,10 +91,15 @@ fn site_packages() -> Vec<PathBuf> {
 
 fn find_in(dirs: &[PathBuf], sub: &str, pick: impl Fn(&str) -> bool) -> Option<PathBuf> {
     for d in dirs {
-        let Ok(rd) = std::fs::read_dir(d.join(sub)) else { continue };
+        let Ok(rd) = std::fs::read_dir(d.join(sub)) else {
+            continue;
+        };
         let mut names: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         names.sort();
-        if let Some(p) = names.into_iter().find(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(&pick)) {
+        if let Some(p) = names
+            .into_iter()
+            .find(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(&pick))
+        {
             return Some(p);
         }
     }
@@ -99,46 +110,83 @@ fn find_in(dirs: &[PathBuf], sub: &str, pick: impl Fn(&str) -> bool) -> Option<P
 pub struct Paddle {
     session: Mutex<ort::session::Session>,
     keys: Vec<String>,
+    /// The classes an amount is written in (0-9 , . -), and the blank.
+    numeric: Vec<bool>,
 }
 
 /// onnxruntime's one environment per process, kept alive for every session.
-static ORT_ENV: std::sync::OnceLock<Result<ort::environment::Environment, String>> = std::sync::OnceLock::new();
+static ORT_ENV: std::sync::OnceLock<Result<ort::environment::Environment, String>> =
+    std::sync::OnceLock::new();
 
 impl Paddle {
     pub fn open() -> Result<Paddle, OcrError> {
         let dirs = site_packages();
-        let model = std::env::var_os("GONGKAI_OCR_MODEL").map(PathBuf::from).or_else(|| {
-            find_in(&dirs, "rapidocr_onnxruntime/models", |n| n.contains("rec") && n.ends_with(".onnx"))
-        });
+        let model = std::env::var_os("GONGKAI_OCR_MODEL")
+            .map(PathBuf::from)
+            .or_else(|| {
+                find_in(&dirs, "rapidocr_onnxruntime/models", |n| {
+                    n.contains("rec") && n.ends_with(".onnx")
+                })
+            });
         let Some(model) = model else {
             return Err(OcrError::Engine(format!("the PP-OCRv4 recognition model (rapidocr_onnxruntime/models/*rec*.onnx) was not found; {PIP_HINT}")));
         };
         let lib = std::env::var_os("ORT_DYLIB_PATH")
             .map(PathBuf::from)
-            .or_else(|| find_in(&dirs, "onnxruntime/capi", |n| n.starts_with("libonnxruntime.so") || n.starts_with("libonnxruntime.") && n.ends_with(".dylib")));
+            .or_else(|| {
+                find_in(&dirs, "onnxruntime/capi", |n| {
+                    n.starts_with("libonnxruntime.so")
+                        || n.starts_with("libonnxruntime.") && n.ends_with(".dylib")
+                })
+            });
         let Some(lib) = lib else {
             return Err(OcrError::Engine(format!("the onnxruntime library (onnxruntime/capi/libonnxruntime.so*) was not found; {PIP_HINT}")));
         };
         let env = ORT_ENV.get_or_init(|| {
-            let b = ort::init_from(&lib).map_err(|e| format!("loading {}: {e}; {PIP_HINT}", lib.display()))?;
+            let b = ort::init_from(&lib)
+                .map_err(|e| format!("loading {}: {e}; {PIP_HINT}", lib.display()))?;
             b.with_name("gongkai").build().map_err(|e| e.to_string())
         });
         let env = env.clone().map_err(OcrError::Engine)?;
-        let session = Self::session(&env, &model).map_err(|e| OcrError::Engine(format!("loading {}: {e}; {PIP_HINT}", model.display())))?;
+        let session = Self::session(&env, &model).map_err(|e| {
+            OcrError::Engine(format!("loading {}: {e}; {PIP_HINT}", model.display()))
+        })?;
         // The character list is the model's own metadata (PaddleOCR's ppocr_keys_v1), a
         // space after it (use_space_char); index 0 is the CTC blank.
         let chars = session.metadata().ok().and_then(|m| m.custom("character"));
         let Some(chars) = chars else {
-            return Err(OcrError::Engine(format!("{} carries no character list; {PIP_HINT}", model.display())));
+            return Err(OcrError::Engine(format!(
+                "{} carries no character list; {PIP_HINT}",
+                model.display()
+            )));
         };
         let mut keys: Vec<String> = vec![String::new()];
         keys.extend(chars.lines().map(str::to_string));
         keys.push(" ".into());
-        Ok(Paddle { session: Mutex::new(session), keys })
+        let numeric = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                i == 0
+                    || (k.chars().count() == 1
+                        && k.chars().all(|c| c.is_ascii_digit() || ",.-".contains(c)))
+            })
+            .collect();
+        Ok(Paddle {
+            session: Mutex::new(session),
+            keys,
+            numeric,
+        })
     }
 
-    fn session(env: &ort::environment::Environment, model: &Path) -> Result<ort::session::Session, String> {
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4);
+    fn session(
+        env: &ort::environment::Environment,
+        model: &Path,
+    ) -> Result<ort::session::Session, String> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(4);
         let b = ort::session::Session::builder(env).map_err(|e| e.to_string())?;
         let mut b = b.with_intra_threads(threads).map_err(|e| e.to_string())?;
         b.commit_from_file(model).map_err(|e| e.to_string())
@@ -152,21 +200,30 @@ impl Engine for Paddle {
     fn name(&self) -> &'static str {
         "paddle"
     }
-    fn read(&self, crops: &[Gray], _kind: Kind) -> Result<Vec<Reading>, OcrError> {
+    fn read(&self, crops: &[Gray], kind: Kind) -> Result<Vec<Reading>, OcrError> {
         let mut out = vec![Reading::default(); crops.len()];
         // Scaled to the model's height; batched by width so little is padding.
         let scaled: Vec<Gray> = crops
             .iter()
             .map(|c| {
-                let w = ((c.w as f32 * REC_H as f32 / c.h.max(1) as f32).ceil() as usize).clamp(8, 2400);
+                let w = ((c.w as f32 * REC_H as f32 / c.h.max(1) as f32).ceil() as usize)
+                    .clamp(8, 2400);
                 c.resize(w, REC_H)
             })
             .collect();
         let mut order: Vec<usize> = (0..crops.len()).collect();
         order.sort_by_key(|&i| scaled[i].w);
-        let mut session = self.session.lock().map_err(|_| OcrError::Engine("the OCR session was poisoned".into()))?;
+        let mut session = self
+            .session
+            .lock()
+            .map_err(|_| OcrError::Engine("the OCR session was poisoned".into()))?;
         for batch in order.chunks(16) {
-            let bw = batch.iter().map(|&i| scaled[i].w).max().unwrap_or(8).max(REC_H);
+            let bw = batch
+                .iter()
+                .map(|&i| scaled[i].w)
+                .max()
+                .unwrap_or(8)
+                .max(REC_H);
             let n = batch.len();
             // Normalized to [-1, 1]; the padding is paper (white), so nothing is read into it.
             let mut data = vec![1f32; n * 3 * REC_H * bw];
@@ -181,14 +238,38 @@ impl Engine for Paddle {
                     }
                 }
             }
-            let input = ort::value::Tensor::from_array(([n, 3, REC_H, bw], data)).map_err(|e| OcrError::Engine(e.to_string()))?;
-            let outputs = session.run(ort::inputs![input]).map_err(|e| OcrError::Engine(e.to_string()))?;
-            let (shape, probs) = outputs[0].try_extract_tensor::<f32>().map_err(|e| OcrError::Engine(e.to_string()))?;
+            let input = ort::value::Tensor::from_array(([n, 3, REC_H, bw], data))
+                .map_err(|e| OcrError::Engine(e.to_string()))?;
+            let outputs = session
+                .run(ort::inputs![input])
+                .map_err(|e| OcrError::Engine(e.to_string()))?;
+            let (shape, probs) = outputs[0]
+                .try_extract_tensor::<f32>()
+                .map_err(|e| OcrError::Engine(e.to_string()))?;
             let (t, c) = (shape[1] as usize, shape[2] as usize);
             for (b, &i) in batch.iter().enumerate() {
                 // Only the time steps over the crop itself (the rest is padding).
                 let steps = (t * scaled[i].w).div_ceil(bw).min(t);
-                out[i] = ctc(&probs[b * t * c..(b + 1) * t * c], steps, c, &self.keys);
+                let p = &probs[b * t * c..(b + 1) * t * c];
+                let full = ctc(p, steps, c, &self.keys, None);
+                // What reads as a number is decoded again over the digits alone: a `0`
+                // the full alphabet took for an `O`, a speck for `·` or `時`, is the
+                // best digit, separator or nothing there (at that class's own probability).
+                let numeric_like = full.text.chars().any(|ch| ch.is_ascii_digit())
+                    && full
+                        .text
+                        .chars()
+                        .filter(|ch| {
+                            !ch.is_ascii_digit() && !",.-".contains(*ch) && !ch.is_whitespace()
+                        })
+                        .count()
+                        * 3
+                        <= full.text.chars().count();
+                out[i] = if kind == Kind::Amount || numeric_like {
+                    ctc(p, steps, c, &self.keys, Some(&self.numeric))
+                } else {
+                    full
+                };
             }
         }
         Ok(out)
@@ -197,12 +278,20 @@ impl Engine for Paddle {
 
 /// Greedy CTC: the best class per time step, repeats merged, blanks dropped; a
 /// character's confidence is its best probability over its steps.
-fn ctc(p: &[f32], steps: usize, c: usize, keys: &[String]) -> Reading {
+fn ctc(p: &[f32], steps: usize, c: usize, keys: &[String], only: Option<&[bool]>) -> Reading {
     let mut r = Reading::default();
     let mut prev = 0usize;
     for s in 0..steps {
         let row = &p[s * c..(s + 1) * c];
-        let (k, &pk) = row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap();
+        let allowed = |k: usize| only.is_none_or(|o| o.get(k).copied().unwrap_or(false));
+        let Some((k, &pk)) = row
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| allowed(*k))
+            .max_by(|a, b| a.1.total_cmp(b.1))
+        else {
+            continue;
+        };
         if k != 0 && k == prev {
             if let Some(last) = r.chars.last_mut() {
                 *last = last.max(pk);
@@ -226,17 +315,24 @@ pub struct Tesseract {
 
 impl Tesseract {
     pub fn open() -> Result<Tesseract, OcrError> {
-        let bin = PathBuf::from(std::env::var_os("GONGKAI_TESSERACT").unwrap_or_else(|| "tesseract".into()));
+        let bin = PathBuf::from(
+            std::env::var_os("GONGKAI_TESSERACT").unwrap_or_else(|| "tesseract".into()),
+        );
         let langs = Command::new(&bin).arg("--list-langs").output();
         match langs {
             Ok(o) if o.status.success() => {
-                let l = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+                let l = String::from_utf8_lossy(&o.stdout).to_string()
+                    + &String::from_utf8_lossy(&o.stderr);
                 if !l.lines().any(|x| x.trim() == "chi_sim") {
-                    return Err(OcrError::Engine(format!("tesseract has no chi_sim language data; {APT_HINT}")));
+                    return Err(OcrError::Engine(format!(
+                        "tesseract has no chi_sim language data; {APT_HINT}"
+                    )));
                 }
                 Ok(Tesseract { bin })
             }
-            _ => Err(OcrError::Engine(format!("tesseract was not found; {APT_HINT}"))),
+            _ => Err(OcrError::Engine(format!(
+                "tesseract was not found; {APT_HINT}"
+            ))),
         }
     }
 }
@@ -244,6 +340,9 @@ impl Tesseract {
 impl Engine for Tesseract {
     fn name(&self) -> &'static str {
         "tesseract"
+    }
+    fn needs_second_reading(&self) -> bool {
+        true
     }
     fn read(&self, crops: &[Gray], kind: Kind) -> Result<Vec<Reading>, OcrError> {
         let mut out = vec![Reading::default(); crops.len()];
@@ -253,14 +352,18 @@ impl Engine for Tesseract {
         // Crops at a common height (tesseract reads best with glyphs some 30 px tall).
         const H: usize = 40;
         const GAP: usize = 24;
-        let scaled: Vec<Gray> = crops.iter().map(|c| c.resize(((c.w * H) as f32 / c.h.max(1) as f32).ceil() as usize, H)).collect();
+        let scaled: Vec<Gray> = crops
+            .iter()
+            .map(|c| c.resize(((c.w * H) as f32 / c.h.max(1) as f32).ceil() as usize, H))
+            .collect();
         let w = scaled.iter().map(|g| g.w).max().unwrap_or(1) + 2 * GAP;
         let h = scaled.len() * (H + GAP) + GAP;
         let mut sheet = Gray::new(w, h, 255);
         for (i, g) in scaled.iter().enumerate() {
             let y0 = GAP + i * (H + GAP);
             for y in 0..g.h {
-                sheet.px[(y0 + y) * w + GAP..(y0 + y) * w + GAP + g.w].copy_from_slice(&g.px[y * g.w..(y + 1) * g.w]);
+                sheet.px[(y0 + y) * w + GAP..(y0 + y) * w + GAP + g.w]
+                    .copy_from_slice(&g.px[y * g.w..(y + 1) * g.w]);
             }
         }
         let dir = tempfile::tempdir().map_err(|e| OcrError::Io(e.to_string()))?;
@@ -274,9 +377,14 @@ impl Engine for Tesseract {
         };
         cmd.args(["-c", "preserve_interword_spaces=1"]).arg("tsv");
         cmd.env("OMP_THREAD_LIMIT", "1");
-        let o = cmd.output().map_err(|e| OcrError::Engine(format!("running tesseract: {e}; {APT_HINT}")))?;
+        let o = cmd
+            .output()
+            .map_err(|e| OcrError::Engine(format!("running tesseract: {e}; {APT_HINT}")))?;
         if !o.status.success() {
-            return Err(OcrError::Engine(format!("tesseract failed: {}", String::from_utf8_lossy(&o.stderr).trim())));
+            return Err(OcrError::Engine(format!(
+                "tesseract failed: {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            )));
         }
         let tsv = String::from_utf8_lossy(&o.stdout);
         // level page block par line word_num left top width height conf text
@@ -286,7 +394,11 @@ impl Engine for Tesseract {
             if f.len() < 12 || f[0] != "5" || f[11].trim().is_empty() {
                 continue;
             }
-            let (left, top, hh): (usize, usize, usize) = (f[6].parse().unwrap_or(0), f[7].parse().unwrap_or(0), f[9].parse().unwrap_or(0));
+            let (left, top, hh): (usize, usize, usize) = (
+                f[6].parse().unwrap_or(0),
+                f[7].parse().unwrap_or(0),
+                f[9].parse().unwrap_or(0),
+            );
             let conf: f32 = f[10].parse().unwrap_or(0.0);
             let cy = top + hh / 2;
             let slot = cy.saturating_sub(GAP / 2) / (H + GAP);
@@ -298,7 +410,10 @@ impl Engine for Tesseract {
         for (slot, _, conf, text) in words {
             let r = &mut out[slot];
             r.text.push_str(&text);
-            r.chars.extend(std::iter::repeat_n(conf.clamp(0.0, 1.0), text.chars().count()));
+            r.chars.extend(std::iter::repeat_n(
+                conf.clamp(0.0, 1.0),
+                text.chars().count(),
+            ));
         }
         Ok(out)
     }

@@ -55,7 +55,9 @@ fn distance(a: &[char], b: &[char], cap: usize) -> usize {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -82,7 +84,12 @@ pub fn nearest(text: &str) -> Option<String> {
 fn nearest_whole(text: &str) -> Option<String> {
     let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
     // The ordinal prefix: up to the first 、 within the first 5 characters.
-    let cut = t.iter().take(5).position(|&c| c == '、').map(|i| i + 1).unwrap_or(0);
+    let cut = t
+        .iter()
+        .take(5)
+        .position(|&c| c == '、')
+        .map(|i| i + 1)
+        .unwrap_or(0);
     let (prefix, body) = t.split_at(cut);
     if body.len() < 4 || !body.iter().any(|&c| is_cjk(c)) {
         return None;
@@ -118,10 +125,19 @@ fn nearest_whole(text: &str) -> Option<String> {
 mod tests {
     #[test]
     fn a_misread_character_takes_the_catalogue_label() {
-        assert_eq!(super::nearest("一般公共服务攴出").as_deref(), Some("一般公共服务支出"));
-        assert_eq!(super::nearest("二十二、灾害防治及应急管埋支出").as_deref(), Some("二十二、灾害防治及应急管理支出"));
+        assert_eq!(
+            super::nearest("一般公共服务攴出").as_deref(),
+            Some("一般公共服务支出")
+        );
+        assert_eq!(
+            super::nearest("二十二、灾害防治及应急管埋支出").as_deref(),
+            Some("二十二、灾害防治及应急管理支出")
+        );
         assert_eq!(super::nearest("一般公共服务支出"), None);
-        assert_eq!(super::nearest("国有资本经营预算财攻拨款收入").as_deref(), Some("国有资本经营预算财政拨款收入"));
+        assert_eq!(
+            super::nearest("国有资本经营预算财攻拨款收入").as_deref(),
+            Some("国有资本经营预算财政拨款收入")
+        );
         assert_eq!(super::nearest("5,896.65"), None);
     }
 }

@@ -13,6 +13,7 @@ pub mod labels;
 pub mod page;
 pub mod prove;
 pub mod raster;
+pub mod tidy;
 
 pub use engine::{Engine, EngineKind, Kind, Reading};
 pub use page::{read_page, CellReading, OcrPage};
@@ -63,33 +64,71 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { mode: Mode::Auto, engine: EngineKind::default(), dpi: 300 }
+        Options {
+            mode: Mode::Auto,
+            engine: EngineKind::default(),
+            dpi: 300,
+        }
     }
 }
 
 /// One page of a PDF file rendered gray at `dpi` by poppler.
 pub fn render(pdf: &std::path::Path, page: u32, dpi: u32) -> Result<Gray, OcrError> {
     let o = Command::new("pdftoppm")
-        .args(["-r", &dpi.to_string(), "-gray", "-f", &page.to_string(), "-l", &page.to_string()])
+        .args([
+            "-r",
+            &dpi.to_string(),
+            "-gray",
+            "-f",
+            &page.to_string(),
+            "-l",
+            &page.to_string(),
+        ])
         .arg(pdf)
         .output()
-        .map_err(|e| OcrError::Render(format!("running pdftoppm: {e}; install it with `apt-get install poppler-utils`")))?;
+        .map_err(|e| {
+            OcrError::Render(format!(
+                "running pdftoppm: {e}; install it with `apt-get install poppler-utils`"
+            ))
+        })?;
     if !o.status.success() {
-        return Err(OcrError::Render(format!("pdftoppm: {}", String::from_utf8_lossy(&o.stderr).trim())));
+        return Err(OcrError::Render(format!(
+            "pdftoppm: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )));
     }
-    Gray::from_pgm(&o.stdout).ok_or_else(|| OcrError::Render(format!("pdftoppm gave no image for page {page}")))
+    Gray::from_pgm(&o.stdout).ok_or_else(|| {
+        OcrError::Render(format!("pdftoppm gave no image for page {page}, or one of more than {} pixels (MAX_PAGE_PIXELS)", raster::MAX_PAGE_PIXELS))
+    })
 }
 
 /// OCR the given pages (1-based) of a PDF held in memory.
 pub fn ocr_pages(pdf: &[u8], pages: &[u32], opts: &Options) -> Result<Vec<OcrPage>, OcrError> {
+    ocr_pages_with(pdf, pages, opts, &|_| {})
+}
+
+/// Where OCR is, told after each page: a page takes seconds where a text layer takes a
+/// millisecond, so a caller showing progress shows pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageDone {
+    /// The page just read (1-based, of the file).
+    pub page: u32,
+    /// Pages read so far, and of how many to read.
+    pub done: usize,
+    pub total: usize,
+}
+
+/// [`ocr_pages`], calling `on_page` after each page is read.
+pub fn ocr_pages_with(pdf: &[u8], pages: &[u32], opts: &Options, on_page: &dyn Fn(PageDone)) -> Result<Vec<OcrPage>, OcrError> {
     let engine = engine::open(opts.engine)?;
     let dir = tempfile::tempdir().map_err(|e| OcrError::Io(e.to_string()))?;
     let path = dir.path().join("in.pdf");
     std::fs::write(&path, pdf).map_err(|e| OcrError::Io(e.to_string()))?;
     let mut out = Vec::new();
-    for &p in pages {
+    for (i, &p) in pages.iter().enumerate() {
         let img = render(&path, p, opts.dpi)?;
         out.push(read_page(&img, opts.dpi, p, engine.as_ref())?);
+        on_page(PageDone { page: p, done: i + 1, total: pages.len() });
     }
     Ok(out)
 }

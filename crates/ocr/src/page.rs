@@ -4,10 +4,11 @@
 //! line; the glyphs sit where the text was printed, so `lattice::page_lines` yields the
 //! same lines a PDF with a text layer would.
 
-use crate::engine::{Engine, Kind, Reading};
+use crate::engine::{Engine, Kind};
 use crate::raster::{self, Gray};
 use crate::OcrError;
 use gongkai_extract::pdf::{Glyph, Page, Rect};
+use rayon::prelude::*;
 
 /// A grid cell read by OCR: the page, the text (lines joined) and each character's confidence.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +16,9 @@ pub struct CellReading {
     pub page: u32,
     pub text: String,
     pub chars: Vec<f32>,
+    /// Not read so much as guessed: a character filled in to make it a number, or two
+    /// readers of it that disagree. The identities may correct it; they never prove it.
+    pub guess: bool,
 }
 
 pub struct OcrPage {
@@ -48,7 +52,12 @@ fn bands(count: &[usize], min: usize, gap: usize) -> Vec<(usize, usize)> {
 }
 
 /// Read one page image rendered at `dpi`.
-pub fn read_page(img: &Gray, dpi: u32, number: u32, engine: &dyn Engine) -> Result<OcrPage, OcrError> {
+pub fn read_page(
+    img: &Gray,
+    dpi: u32,
+    number: u32,
+    engine: &dyn Engine,
+) -> Result<OcrPage, OcrError> {
     let d = dpi as f32;
     let ink0 = raster::binarize(img, raster::otsu(img));
     let skew = raster::skew_angle(&ink0, img.w, img.h, 3.0);
@@ -62,22 +71,41 @@ pub fn read_page(img: &Gray, dpi: u32, number: u32, engine: &dyn Engine) -> Resu
     let (w, h) = (img.w, img.h);
     let thr = raster::otsu(img);
     let mut ink = raster::binarize(img, thr);
-    raster::despeckle(&mut ink, w, h, ((8.0 * (d / 300.0) * (d / 300.0)) as usize).max(2));
+    raster::despeckle(
+        &mut ink,
+        w,
+        h,
+        ((8.0 * (d / 300.0) * (d / 300.0)) as usize).max(2),
+    );
     let (hs, vs) = raster::rulings(&ink, w, h, (d / 4.0) as usize, (d / 30.0) as usize);
     let s = 72.0 / d;
     let hpt = h as f32 * s;
     let mut rules: Vec<Rect> = Vec::new();
     for st in &hs {
         let y = hpt - st.at * s;
-        rules.push(Rect { x0: st.lo as f32 * s, x1: st.hi as f32 * s, y0: y, y1: y });
+        rules.push(Rect {
+            x0: st.lo as f32 * s,
+            x1: st.hi as f32 * s,
+            y0: y,
+            y1: y,
+        });
     }
     for st in &vs {
         let x = st.at * s;
-        rules.push(Rect { x0: x, x1: x, y0: hpt - st.hi as f32 * s, y1: hpt - st.lo as f32 * s });
+        rules.push(Rect {
+            x0: x,
+            x1: x,
+            y0: hpt - st.hi as f32 * s,
+            y1: hpt - st.lo as f32 * s,
+        });
     }
     let cells = gongkai_extract::lattice::grid_cells(&rules);
+    // The glyphs alone: the rulings cleared (a digit beside one is kept whole), so a
+    // cell is cropped just inside its rulings with no stub to read.
+    let mut glyphs = ink.clone();
+    raster::remove_rulings(&mut glyphs, w, h, &hs, &vs);
     let thick = hs.iter().chain(&vs).map(|s| s.thick).max().unwrap_or(2);
-    let inset = thick / 2 + 2 + (d / 150.0) as usize;
+    let inset = thick / 2 + 1 + (d / 300.0) as usize;
     let to_px = |r: &Rect| -> (usize, usize, usize, usize) {
         let x0 = (r.x0 / s).max(0.0) as usize;
         let x1 = ((r.x1 / s) as usize).min(w);
@@ -85,163 +113,203 @@ pub fn read_page(img: &Gray, dpi: u32, number: u32, engine: &dyn Engine) -> Resu
         let y1 = (((hpt - r.y0) / s) as usize).min(h);
         (x0, y0, x1, y1)
     };
-    let margin = (d / 25.0) as usize;
     let min_ink = ((d * d) / 4000.0) as usize;
-    let mut jobs: Vec<Job> = Vec::new();
-    // A cleaned crop of [x0,x1)×[y0,y1): ink kept at its gray, everything else paper.
-    let clean = |x0: usize, y0: usize, x1: usize, y1: usize, mask: &[bool], mw: usize, ox: usize, oy: usize| -> Gray {
-        let (cw, ch) = (x1 - x0 + 2 * margin, y1 - y0 + 2 * margin);
-        let mut g = Gray::new(cw, ch, 255);
-        for y in y0..y1 {
-            for x in x0..x1 {
-                if mask[(y - oy) * mw + (x - ox)] {
-                    g.px[(y - y0 + margin) * cw + (x - x0 + margin)] = img.get(x, y);
-                }
-            }
-        }
-        g
-    };
-    for (ci, r) in cells.iter().enumerate() {
+    // Cells are cropped in parallel (each reads the page, writes only its own crops).
+    let per_cell: Vec<Vec<Job>> = cells.par_iter().enumerate().map(|(ci, r)| {
+        let mut jobs: Vec<Job> = Vec::new();
         let (x0, y0, x1, y1) = to_px(r);
         if x1 <= x0 + 2 * inset || y1 <= y0 + 2 * inset {
-            continue;
+            return jobs;
         }
         let (cx0, cy0, cx1, cy1) = (x0 + inset, y0 + inset, x1 - inset, y1 - inset);
         let (cw, ch) = (cx1 - cx0, cy1 - cy0);
-        let mut m: Vec<bool> = (cy0..cy1).flat_map(|y| (cx0..cx1).map(move |x| (x, y))).map(|(x, y)| ink[y * w + x]).collect();
-        // What is left of a ruling at the crop's edge (a line a little off its place):
-        // only near the edge, where no glyph's stroke reaches.
+        let mut m: Vec<bool> = (cy0..cy1)
+            .flat_map(|y| (cx0..cx1).map(move |x| (x, y)))
+            .map(|(x, y)| glyphs[y * w + x])
+            .collect();
+        // What is left of a ruling the raster did not find whole (a line broken or bent
+        // more than the stroke finder joins): near the edge, across nearly all the crop,
+        // where no glyph reaches (the crop keeps paper around its text).
         let edge = thick + 2;
         for y in (0..ch.min(edge)).chain(ch.saturating_sub(edge)..ch) {
-            if m[y * cw..(y + 1) * cw].iter().filter(|&&b| b).count() * 10 > cw * 6 {
+            if m[y * cw..(y + 1) * cw].iter().filter(|&&b| b).count() * 10 > cw * 9 {
                 m[y * cw..(y + 1) * cw].iter_mut().for_each(|b| *b = false);
             }
         }
         for x in (0..cw.min(edge)).chain(cw.saturating_sub(edge)..cw) {
-            if (0..ch).filter(|&y| m[y * cw + x]).count() * 10 > ch * 6 {
+            if (0..ch).filter(|&y| m[y * cw + x]).count() * 10 > ch * 9 {
                 (0..ch).for_each(|y| m[y * cw + x] = false);
             }
         }
-        let rows: Vec<usize> = (0..ch).map(|y| m[y * cw..(y + 1) * cw].iter().filter(|&&b| b).count()).collect();
+        let rows: Vec<usize> = (0..ch)
+            .map(|y| m[y * cw..(y + 1) * cw].iter().filter(|&&b| b).count())
+            .collect();
         if rows.iter().sum::<usize>() < min_ink {
-            continue;
+            return jobs;
         }
         // A label wrapped over lines: each line its own crop.
         for (by0, by1) in bands(&rows, 1, (d / 60.0) as usize) {
             if by1 - by0 < (d / 40.0) as usize {
                 continue;
             }
-            let cols: Vec<usize> = (0..cw).map(|x| (by0..by1).filter(|&y| m[y * cw + x]).count()).collect();
-            let (Some(bx0), Some(bx1)) = (cols.iter().position(|&n| n > 0), cols.iter().rposition(|&n| n > 0)) else { continue };
-            let crop = clean(cx0 + bx0, cy0 + by0, cx0 + bx1 + 1, cy0 + by1, &m, cw, cx0, cy0);
+            let cols: Vec<usize> = (0..cw)
+                .map(|x| (by0..by1).filter(|&y| m[y * cw + x]).count())
+                .collect();
+            let Some((bx0, bx1)) = text_span(&cols, by1 - by0) else {
+                continue;
+            };
+            let crop = clean_crop(img, &m, cw, cx0, cy0, (bx0, by0, bx1, by1), pad(by1 - by0));
             let rect = Rect {
                 x0: (cx0 + bx0) as f32 * s,
-                x1: (cx0 + bx1 + 1) as f32 * s,
+                x1: (cx0 + bx1) as f32 * s,
                 y0: hpt - (cy0 + by1) as f32 * s,
                 y1: hpt - (cy0 + by0) as f32 * s,
             };
-            jobs.push(Job { crop, cell: Some(ci), rect });
+            jobs.push(Job {
+                crop,
+                cell: Some(ci),
+                rect,
+            });
         }
-    }
+        jobs
+    }).collect();
+    let mut jobs: Vec<Job> = per_cell.into_iter().flatten().collect();
     // Text outside the grids, line by line.
     let mut free = ink.clone();
     for r in &cells {
         let (x0, y0, x1, y1) = to_px(r);
-        let (x0, y0, x1, y1) = (x0.saturating_sub(inset), y0.saturating_sub(inset), (x1 + inset).min(w), (y1 + inset).min(h));
+        let (x0, y0, x1, y1) = (
+            x0.saturating_sub(inset),
+            y0.saturating_sub(inset),
+            (x1 + inset).min(w),
+            (y1 + inset).min(h),
+        );
         for y in y0..y1 {
-            free[y * w + x0..y * w + x1].iter_mut().for_each(|b| *b = false);
+            free[y * w + x0..y * w + x1]
+                .iter_mut()
+                .for_each(|b| *b = false);
         }
     }
-    let rows: Vec<usize> = (0..h).map(|y| free[y * w..(y + 1) * w].iter().filter(|&&b| b).count()).collect();
+    let rows: Vec<usize> = (0..h)
+        .map(|y| free[y * w..(y + 1) * w].iter().filter(|&&b| b).count())
+        .collect();
     for (by0, by1) in bands(&rows, 1, (d / 60.0) as usize) {
         let bh = by1 - by0;
         if bh < (d / 30.0) as usize || bh > h / 10 {
             continue;
         }
-        let cols: Vec<usize> = (0..w).map(|x| (by0..by1).filter(|&y| free[y * w + x]).count()).collect();
+        let cols: Vec<usize> = (0..w)
+            .map(|x| (by0..by1).filter(|&y| free[y * w + x]).count())
+            .collect();
         for (bx0, bx1) in bands(&cols, 1, 2 * bh) {
             let n: usize = cols[bx0..bx1].iter().sum();
             if n < min_ink {
                 continue;
             }
-            let crop = clean(bx0, by0, bx1, by1, &free, w, 0, 0);
-            let rect = Rect { x0: bx0 as f32 * s, x1: bx1 as f32 * s, y0: hpt - by1 as f32 * s, y1: hpt - by0 as f32 * s };
-            jobs.push(Job { crop, cell: None, rect });
+            let crop = clean_crop(img, &free, w, 0, 0, (bx0, by0, bx1, by1), pad(bh));
+            let rect = Rect {
+                x0: bx0 as f32 * s,
+                x1: bx1 as f32 * s,
+                y0: hpt - by1 as f32 * s,
+                y1: hpt - by0 as f32 * s,
+            };
+            jobs.push(Job {
+                crop,
+                cell: None,
+                rect,
+            });
         }
     }
     let crops: Vec<Gray> = jobs.iter().map(|j| j.crop.clone()).collect();
     if let Some(dir) = std::env::var_os("GONGKAI_OCR_DUMP") {
         for (i, c) in crops.iter().enumerate() {
-            let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{number}-{i}.pgm")), c.to_pgm());
+            let _ = std::fs::write(
+                std::path::Path::new(&dir).join(format!("{number}-{i}.pgm")),
+                c.to_pgm(),
+            );
         }
     }
     let mut readings = engine.read(&crops, Kind::Text)?;
-    // An engine that can narrow its alphabet reads what looks like a number again as one.
+    // A reading that is a guess: a character filled in, or two readers that disagree.
+    let mut guess = vec![false; jobs.len()];
     let numeric: Vec<usize> = (0..jobs.len())
-        .filter(|&i| jobs[i].cell.is_some() && readings[i].text.chars().any(|c| c.is_ascii_digit()) && !readings[i].text.chars().any(is_cjk))
+        .filter(|&i| {
+            jobs[i].cell.is_some()
+                && readings[i].text.chars().any(|c| c.is_ascii_digit())
+                && !readings[i].text.chars().any(is_cjk)
+        })
         .collect();
-    if engine.name() == "tesseract" && !numeric.is_empty() {
-        let again = engine.read(&numeric.iter().map(|&i| crops[i].clone()).collect::<Vec<_>>(), Kind::Amount)?;
+    // An engine whose misreads correlate (tesseract's: the same crop misread alike in the
+    // cells that sum to each other, which the identities then cannot catch) reads what
+    // looks like a number a second time, by another model narrowed to digits; where the
+    // two readings differ, the amount is a guess (the identities may correct it, never
+    // prove it). PP-OCRv4 narrows its alphabet within the one reading.
+    if engine.needs_second_reading() && !numeric.is_empty() {
+        let again = engine.read(
+            &numeric
+                .iter()
+                .map(|&i| crops[i].clone())
+                .collect::<Vec<_>>(),
+            Kind::Amount,
+        )?;
         for (k, &i) in numeric.iter().enumerate() {
+            let mut first = readings[i].clone();
+            crate::tidy::drop_specks(&mut first);
+            let mut second = again[k].clone();
+            crate::tidy::drop_specks(&mut second);
+            if !crate::tidy::agree(&first, &second) {
+                guess[i] = true;
+            }
             if !again[k].text.is_empty() {
                 readings[i] = again[k].clone();
             }
         }
     }
-    // Specks read as characters around an amount ("0.00時·"): dropped, and the amount
-    // kept at a low confidence, so that only the identities can prove it.
-    for (job, r) in jobs.iter().zip(readings.iter_mut()) {
+    for (i, (job, r)) in jobs.iter().zip(readings.iter_mut()).enumerate() {
         if job.cell.is_none() {
             continue;
         }
-        let keep = |c: char| c.is_ascii_digit() || ",.-".contains(c);
-        let kept: String = r.text.chars().filter(|&c| keep(c)).collect();
-        let dropped = r.text.chars().filter(|&c| !keep(c) && !c.is_whitespace()).count();
-        if dropped > 0 && dropped <= 2 && kept.chars().count() >= 3 && gongkai_model::parse_amount(&kept).is_some() {
-            let chars: Vec<f32> = r.text.chars().zip(&r.chars).filter(|(c, _)| keep(*c)).map(|(_, &p)| p.min(0.5)).collect();
-            *r = Reading { text: kept, chars };
+        crate::tidy::drop_specks(r);
+        // The row is not lost to one bad character; only the identities can settle it.
+        if crate::tidy::repair(r) {
+            guess[i] = true;
         }
     }
-    // An amount whose least confident character makes it no number ("5,500..0"): that
-    // character is replaced by a digit that makes it one and marked doubtful (confidence
-    // 0), so only the identities can prove or correct it; the row is not lost.
-    for (job, r) in jobs.iter().zip(readings.iter_mut()) {
-        let t: Vec<char> = r.text.chars().collect();
-        if job.cell.is_none() || t.len() < 3 || t.len() != r.chars.len() || !t.iter().all(|c| c.is_ascii_digit() || ",.-".contains(*c)) {
-            continue;
-        }
-        if gongkai_model::parse_amount(&r.text).is_some() || t.iter().filter(|c| c.is_ascii_digit()).count() < 2 {
-            continue;
-        }
-        // The least confident character whose replacement makes a number.
-        let mut order: Vec<usize> = (0..t.len()).collect();
-        order.sort_by(|&a, &b| r.chars[a].total_cmp(&r.chars[b]));
-        let fix = order.into_iter().find_map(|p| {
-            ('0'..='9').find_map(|d| {
-                let mut u = t.clone();
-                u[p] = d;
-                let u: String = u.into_iter().collect();
-                gongkai_model::parse_amount(&u).filter(|a| a.scale() == 2).map(|_| (p, u))
-            })
-        });
-        if let Some((p, u)) = fix {
-            r.text = u;
-            r.chars[p] = 0.0;
-        }
-    }
-    let mut page = Page { number, width: w as f32 * s, height: hpt, rules, images: 1, ..Page::default() };
+    let mut page = Page {
+        number,
+        width: w as f32 * s,
+        height: hpt,
+        rules,
+        images: 1,
+        ..Page::default()
+    };
     // A cell's lines joined (a wrapped label is one label), then matched to the catalogue.
     let mut per_cell: Vec<Option<(CellReading, Rect)>> = vec![None; cells.len()];
-    for (job, r) in jobs.iter().zip(&readings) {
+    for ((job, r), &guess) in jobs.iter().zip(&readings).zip(&guess) {
         let text = r.text.trim();
         if text.is_empty() {
             continue;
         }
         match job.cell {
             Some(ci) => {
-                let (c, rect) = per_cell[ci].get_or_insert((CellReading { page: number, text: String::new(), chars: Vec::new() }, job.rect));
+                let (c, rect) = per_cell[ci].get_or_insert((
+                    CellReading {
+                        page: number,
+                        text: String::new(),
+                        chars: Vec::new(),
+                        guess: false,
+                    },
+                    job.rect,
+                ));
                 c.text.push_str(text);
-                c.chars.extend(r.text.chars().zip(&r.chars).filter(|(ch, _)| !ch.is_whitespace()).map(|(_, &p)| p));
+                c.guess |= guess;
+                c.chars.extend(
+                    r.text
+                        .chars()
+                        .zip(&r.chars)
+                        .filter(|(ch, _)| !ch.is_whitespace())
+                        .map(|(_, &p)| p),
+                );
                 rect.x0 = rect.x0.min(job.rect.x0);
                 rect.x1 = rect.x1.max(job.rect.x1);
             }
@@ -259,7 +327,68 @@ pub fn read_page(img: &Gray, dpi: u32, number: u32, engine: &dyn Engine) -> Resu
         place(&mut page.glyphs, &c.text, &rect);
         out.push(c);
     }
-    Ok(OcrPage { page, cells: out, skew })
+    Ok(OcrPage {
+        page,
+        cells: out,
+        skew,
+    })
+}
+
+/// Paper kept around a line of text `line_h` high, as the recognizer saw it in training.
+fn pad(line_h: usize) -> usize {
+    (line_h / 4).max(2)
+}
+
+/// The columns [x0, x1) of a line's text: from its first ink to its last, but a speck
+/// standing apart at either end (little ink, a gap of half the line's height or more
+/// from the rest) is not text: left out, so nothing is read into it.
+fn text_span(cols: &[usize], line_h: usize) -> Option<(usize, usize)> {
+    let runs = bands(cols, 1, (line_h / 2).max(1));
+    let speck = (line_h * line_h / 25).max(2);
+    let ink = |r: &(usize, usize)| cols[r.0..r.1].iter().sum::<usize>();
+    let mut lo = 0;
+    let mut hi = runs.len();
+    while hi - lo > 1 && ink(&runs[lo]) < speck {
+        lo += 1;
+    }
+    while hi - lo > 1 && ink(&runs[hi - 1]) < speck {
+        hi -= 1;
+    }
+    let (a, b) = (runs.get(lo)?.0, runs.get(hi - 1)?.1);
+    Some((a, b))
+}
+
+/// The crop [x0,x1)×[y0,y1) of the image (given in the coordinates of `mask`, which
+/// starts at (ox, oy) and is `mw` wide), in its own gray where the mask has ink or
+/// touches it (the glyphs' anti-aliased edges), paper elsewhere (rulings, specks, what
+/// lies outside the text), with `pad` of paper around.
+fn clean_crop(
+    img: &Gray,
+    mask: &[bool],
+    mw: usize,
+    ox: usize,
+    oy: usize,
+    (x0, y0, x1, y1): (usize, usize, usize, usize),
+    pad: usize,
+) -> Gray {
+    let (cw, ch) = (x1 - x0 + 2 * pad, y1 - y0 + 2 * pad);
+    let mh = mask.len() / mw.max(1);
+    let at = |x: usize, y: usize| -> bool { x < mw && y < mh && mask[y * mw + x] };
+    let mut g = Gray::new(cw, ch, 255);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let near = at(x, y)
+                || (y.saturating_sub(1)..=y + 1).any(|yy| {
+                    yy >= y0
+                        && yy < y1
+                        && (x.saturating_sub(1)..=x + 1).any(|xx| xx >= x0 && xx < x1 && at(xx, yy))
+                });
+            if near {
+                g.px[(y - y0 + pad) * cw + (x - x0 + pad)] = img.get(x + ox, y + oy);
+            }
+        }
+    }
+    g
 }
 
 fn is_cjk(c: char) -> bool {
@@ -268,20 +397,24 @@ fn is_cjk(c: char) -> bool {
 
 /// Glyphs for a line of text read in `rect`, side by side from its left edge, on one baseline.
 fn place(out: &mut Vec<Glyph>, text: &str, rect: &Rect) {
-    let units: f32 = text.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum();
+    let units: f32 = text
+        .chars()
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum();
     let hgt = rect.y1 - rect.y0;
     let size = (0.9 * (rect.x1 - rect.x0) / units.max(0.5)).min(hgt.max(1.0));
     let y = rect.y0 + (hgt - size) / 2.0;
     let mut x = rect.x0;
     for c in text.chars() {
         let wd = if c.is_ascii() { 0.5 * size } else { size };
-        out.push(Glyph { text: c.to_string().into(), x, y, width: wd, size, turn: 0 });
+        out.push(Glyph {
+            text: c.to_string().into(),
+            x,
+            y,
+            width: wd,
+            size,
+            turn: 0,
+        });
         x += wd;
     }
-}
-
-/// A reading as the confidences of its characters, for tests.
-#[allow(dead_code)]
-fn reading(text: &str, c: f32) -> Reading {
-    Reading { text: text.into(), chars: vec![c; text.chars().count()] }
 }

@@ -34,7 +34,11 @@ fn moved(a: &[Outcome], b: &[Outcome]) -> Vec<usize> {
     if a.len() != b.len() {
         return (0..a.len().max(b.len())).collect();
     }
-    (0..a.len()).filter(|&i| a[i].finding.diff != b[i].finding.diff || a[i].holds_exactly != b[i].holds_exactly).collect()
+    (0..a.len())
+        .filter(|&i| {
+            a[i].finding.diff != b[i].finding.diff || a[i].holds_exactly != b[i].holds_exactly
+        })
+        .collect()
 }
 
 fn unit(a: Amount) -> Amount {
@@ -50,33 +54,73 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
     for r in readings {
         let k = (r.page, norm(&r.text));
         let e = by_value.entry(k).or_insert(r);
-        if r.chars.iter().copied().fold(1.0, f32::min) < e.chars.iter().copied().fold(1.0, f32::min) {
+        if r.chars.iter().copied().fold(1.0, f32::min) < e.chars.iter().copied().fold(1.0, f32::min)
+        {
             *e = r;
         }
     }
+    // A value some reading of which on the page is a guess is a guess wherever it stands
+    // there (readings are matched to cells by value: which one a cell came from is not known).
+    let mut guessed: BTreeMap<u32, Vec<Amount>> = BTreeMap::new();
+    for r in readings.iter().filter(|r| r.guess) {
+        if let Some(a) = parse_amount(&norm(&r.text)) {
+            guessed.entry(r.page).or_default().push(a);
+        }
+    }
     let find_reading = |page: u32, value: &Amount| -> Option<&CellReading> {
-        by_value.range((page, String::new())..).take_while(|(k, _)| k.0 == page).find(|(k, _)| parse_amount(&k.1).as_ref() == Some(value)).map(|(_, r)| *r)
+        by_value
+            .range((page, String::new())..)
+            .take_while(|(k, _)| k.0 == page)
+            .find(|(k, _)| parse_amount(&k.1).as_ref() == Some(value))
+            .map(|(_, r)| *r)
     };
+    let mut guess: Vec<bool> = Vec::new();
     // The OCR cells, each with its reading's text and character confidences.
     let mut cells: Vec<(At, String, Vec<f32>)> = Vec::new();
     for (ti, t) in doc.tables.iter_mut().enumerate() {
         for (ri, row) in t.rows.iter_mut().enumerate() {
-            let Some(page) = row.at.page.filter(|p| pages.contains(p)) else { continue };
+            let Some(page) = row.at.page.filter(|p| pages.contains(p)) else {
+                continue;
+            };
             for (ci, c) in row.cells.iter_mut().enumerate() {
                 let (read, chars) = match find_reading(page, &c.value) {
                     Some(r) => (norm(&r.text), r.chars.clone()),
                     // Read, but not as it now stands (the table builder joined or split it):
                     // nothing is known of its confidence.
-                    None => (c.value.0.to_string(), vec![0.0; c.value.0.to_string().chars().count()]),
+                    None => (
+                        c.value.0.to_string(),
+                        vec![0.0; c.value.0.to_string().chars().count()],
+                    ),
                 };
                 let conf = chars.iter().copied().fold(1.0, f32::min);
-                c.ocr = Some(OcrRead { read: read.clone(), confidence: (conf * 1000.0).round() / 1000.0, corrected: false, proven: false });
+                c.ocr = Some(OcrRead {
+                    read: read.clone(),
+                    confidence: (conf * 1000.0).round() / 1000.0,
+                    corrected: false,
+                    proven: false,
+                });
+                guess.push(guessed.get(&page).is_some_and(|v| v.contains(&c.value)));
                 cells.push(((ti, ri, ci), read, chars));
             }
         }
     }
     if cells.is_empty() {
         return;
+    }
+    // The identities cannot see a trailing zero lost (`5,500.0` for `5,500.00` is the
+    // same number): a reading printed with other decimals than most of its table's is
+    // read short or long, and is not proven, however the identities stand.
+    let mut scales: BTreeMap<usize, BTreeMap<u32, usize>> = BTreeMap::new();
+    for (at, _, _) in &cells {
+        *scales.entry(at.0).or_default().entry(cell_mut(doc, *at).value.scale()).or_default() += 1;
+    }
+    let usual = |t: usize| scales.get(&t).and_then(|m| m.iter().max_by_key(|(s, n)| (**n, std::cmp::Reverse(**s))).map(|(s, _)| *s));
+    let mut odd = vec![false; cells.len()];
+    for (k, (at, _, _)) in cells.iter().enumerate() {
+        if usual(at.0).is_some_and(|u| u != cell_mut(doc, *at).value.scale()) {
+            guess[k] = true;
+            odd[k] = true;
+        }
     }
     let mut base = gongkai_check::outcomes(doc);
     // The identities each cell takes part in.
@@ -94,28 +138,48 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
     // document's own 尾差, not a misread (one that small is caught by the exact identity).
     // A reading with a doubtful character needs every identity to hold exactly: one
     // misread digit could otherwise happen to cancel a 尾差.
-    let confident: Vec<bool> = cells.iter().map(|(_, _, ch)| ch.iter().all(|&c| c >= LOW)).collect();
-    let proven_k = |base: &[Outcome], k: usize| {
+    let confident: Vec<bool> = cells
+        .iter()
+        .map(|(_, _, ch)| ch.iter().all(|&c| c >= LOW))
+        .collect();
+    // A guess is never proven as read: identities that hold around it may hold because
+    // its neighbours were misread alike. Only a correction (the identities' one answer
+    // where they failed) settles it.
+    let holds_k = |base: &[Outcome], k: usize| {
         let p = &part[k];
         let exact = |i: &usize| base.get(*i).is_some_and(|o| o.holds_exactly);
         if confident[k] {
-            p.iter().any(exact) && p.iter().all(|&i| base.get(i).is_some_and(|o| o.finding.severity != Severity::Error))
+            p.iter().any(exact)
+                && p.iter().all(|&i| {
+                    base.get(i)
+                        .is_some_and(|o| o.finding.severity != Severity::Error)
+                })
         } else {
             !p.is_empty() && p.iter().all(exact)
         }
     };
+    let proven_k = |base: &[Outcome], k: usize| !guess[k] && holds_k(base, k);
     // Corrections: one low-confidence digit of one cell, rounds until nothing changes.
     for _round in 0..4 {
         let exact = base.iter().filter(|o| o.holds_exactly).count();
         let mut found: Vec<(usize, Amount, Vec<usize>)> = Vec::new();
         for (k, (at, read, chars)) in cells.iter().enumerate() {
-            if proven_k(&base, k) || part[k].is_empty() || doc.tables[at.0].rows[at.1].cells[at.2].ocr.as_ref().is_some_and(|o| o.corrected) {
+            if proven_k(&base, k)
+                || part[k].is_empty()
+                || doc.tables[at.0].rows[at.1].cells[at.2]
+                    .ocr
+                    .as_ref()
+                    .is_some_and(|o| o.corrected)
+            {
                 continue;
             }
             // Only an identity that fails beyond rounding calls for a correction: a
             // difference within 尾差 may be the document's own rounding, and a reading
             // is never changed to make the document agree with itself better than printed.
-            if !part[k].iter().any(|&i| base[i].finding.severity == Severity::Error) {
+            if !part[k]
+                .iter()
+                .any(|&i| base[i].finding.severity == Severity::Error)
+            {
                 continue;
             }
             let orig = cell_mut(doc, *at).value;
@@ -130,13 +194,18 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
                     }
                     let mut t = text.clone();
                     t[pos] = d;
-                    let Some(a) = parse_amount(&t.iter().collect::<String>()) else { continue };
+                    let Some(a) = parse_amount(&t.iter().collect::<String>()) else {
+                        continue;
+                    };
                     cell_mut(doc, *at).value = a;
                     let after = gongkai_check::outcomes(doc);
                     let ok = after.len() == base.len()
                         && part[k].iter().all(|&i| after[i].holds_exactly)
                         && after.iter().filter(|o| o.holds_exactly).count() > exact
-                        && base.iter().zip(&after).all(|(b, a)| !b.holds_exactly || a.holds_exactly);
+                        && base
+                            .iter()
+                            .zip(&after)
+                            .all(|(b, a)| !b.holds_exactly || a.holds_exactly);
                     if ok {
                         found.push((k, a, part[k].clone()));
                     }
@@ -147,7 +216,10 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
         // Only a substitution no other one competes with (sharing an identity) is applied.
         let mut applied = false;
         for (i, (k, a, p)) in found.iter().enumerate() {
-            let rival = found.iter().enumerate().any(|(j, (_, _, q))| j != i && q.iter().any(|x| p.contains(x)));
+            let rival = found
+                .iter()
+                .enumerate()
+                .any(|(j, (_, _, q))| j != i && q.iter().any(|x| p.contains(x)));
             if rival {
                 continue;
             }
@@ -165,7 +237,15 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
     }
     let mut extra: Vec<Finding> = Vec::new();
     for (k, (at, read, _)) in cells.iter().enumerate() {
-        let ok = proven_k(&base, k);
+        let corrected_here = doc.tables[at.0].rows[at.1].cells[at.2]
+            .ocr
+            .as_ref()
+            .is_some_and(|o| o.corrected);
+        let ok = if corrected_here {
+            !odd[k] && holds_k(&base, k)
+        } else {
+            proven_k(&base, k)
+        };
         let table = doc.tables[at.0].id.clone();
         let row = &doc.tables[at.0].rows[at.1];
         let (key, page) = (row.key.clone(), row.at.page);
@@ -193,7 +273,13 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
         if corrected && ok {
             extra.push(f(Severity::Notice, "ocr.corrected", value.0.to_string(), format!("read by OCR ({engine}) as {read}, corrected to {} by the identities it takes part in", value.0)));
         } else if !ok {
-            let why = if part[k].is_empty() { "it takes part in no identity" } else { "an identity it takes part in does not hold" };
+            let why = if odd[k] {
+                "printed with other decimals than its table's others (a digit lost or read in)"
+            } else if part[k].is_empty() {
+                "it takes part in no identity"
+            } else {
+                "an identity it takes part in does not hold"
+            };
             extra.push(f(
                 Severity::Error,
                 "ocr.unproven",

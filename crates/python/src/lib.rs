@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use gongkai::table::{collect_inputs, load, InputError};
+use gongkai::table::{load, InputError};
 use gongkai_model::{Document, SCHEMA};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyOSError, PyValueError};
@@ -80,15 +80,17 @@ fn pool(jobs: Option<usize>) -> PyResult<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build().map_err(|e| PyOSError::new_err(e.to_string()))
 }
 
-/// The facts of files and directories (searched for .pdf/.txt) as an Arrow IPC stream,
-/// converted in parallel, in sorted input order; plus the inputs that failed.
+/// The facts of files and directories (found as `gongkai convert` and `gongkai facts`
+/// find them: `gongkai::inputs::collect`) as an Arrow IPC stream, converted in parallel,
+/// in sorted input order; plus the paths that could not be inputs (unreadable, a FIFO, a
+/// link loop: reported first, never opened) and the inputs that failed.
 #[pyfunction]
 #[pyo3(signature = (paths, jobs = None))]
 fn facts_paths(py: Python<'_>, paths: Vec<PathBuf>, jobs: Option<usize>) -> PyResult<(Py<PyBytes>, Errors)> {
-    let files = py.detach(|| collect_inputs(&paths)).map_err(|e| PyOSError::new_err(format!("cannot read the inputs: {e}")))?;
+    let (found, failures) = py.detach(|| gongkai::inputs::collect(&paths));
     let pool = pool(jobs)?;
-    let docs = py.detach(|| pool.install(|| files.par_iter().map(|f| load(f)).collect::<Vec<_>>()));
-    table(py, docs)
+    let docs = py.detach(|| pool.install(|| found.par_iter().map(|f| load(&f.path)).collect::<Vec<_>>()));
+    table(py, failures.into_iter().map(Err).chain(docs).collect())
 }
 
 /// The facts of (name, bytes) pairs, in the order given (what a Spark partition holds).

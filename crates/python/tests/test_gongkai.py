@@ -93,3 +93,38 @@ def test_check_is_the_cli_check(root, gongkai_bin):
             c["value"] = "9.97"
     found = gongkai.check(doc)
     assert any(f["table"] == "three_public" and f["severity"] == "error" for f in found), found
+
+
+def test_facts_see_the_inputs_convert_sees(root, gongkai_bin, tmp_path):
+    """One walker (gongkai::inputs::collect): a folder with subfolders, a FIFO, a link
+    loop, an unreadable subfolder, links to a file and to a folder, a file of no known
+    extension gives the Python package the inputs and failures `gongkai convert` lists
+    (crates/cli/tests/inputs.rs compares `convert` with `facts`)."""
+    import os
+
+    from gongkai import _native
+
+    text = (root / SAMPLE).read_text(encoding="utf-8")
+    d = tmp_path / "in"
+    for rel, body in [("a.txt", text), ("sub/b.txt", text + "\n"), ("sub/deeper/c.TXT", text + "\n\n"), ("sub/note.md", "# nothing\n"), ("sub/data.csv", "x\n"), ("elsewhere/d.txt", text + "\n\n\n"), ("locked/x.txt", text)]:
+        (d / rel).parent.mkdir(parents=True, exist_ok=True)
+        (d / rel).write_text(body, encoding="utf-8")
+    (tmp_path / "outside.txt").write_text(text + "\n\n\n\n", encoding="utf-8")
+    os.symlink("../../outside.txt", d / "sub" / "link-to-outside.txt")
+    os.symlink("../elsewhere", d / "sub" / "link-to-folder")
+    os.symlink("loop.txt", d / "loop.txt")
+    os.mkfifo(d / "sub" / "pipe.pdf")
+    os.chmod(d / "locked", 0)
+    try:
+        out = tmp_path / "out"
+        subprocess.run([gongkai_bin, "convert", "-q", "--ocr", "never", d, "--out", out], check=False)
+        ipc, errors = _native.facts_paths([os.fspath(d)], 1)
+    finally:
+        os.chmod(d / "locked", 0o755)
+    manifest = [json.loads(l) for l in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    failed = sorted((e["file"], e["kind"]) for e in manifest if e["status"] == "failed")
+    assert sorted((f, k) for f, k, _ in errors) == failed
+    assert ("%s" % (d / "sub" / "pipe.pdf"), "not_a_file") in failed and ("%s" % (d / "loop.txt"), "not_a_file") in failed
+    names = {os.path.basename(e["file"]) for e in manifest if e["status"] == "ok"}
+    assert set(pa.ipc.open_stream(ipc).read_all().column("file").to_pylist()) == names
+    assert "link-to-outside.txt" in names and "c.TXT" in names and "data.csv" not in names

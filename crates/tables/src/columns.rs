@@ -20,7 +20,7 @@ pub struct ColumnMap {
 }
 
 /// Character-multiset Dice similarity: robust to one or two misread characters.
-fn similarity(a: &str, b: &str) -> f64 {
+pub(crate) fn similarity(a: &str, b: &str) -> f64 {
     let a: Vec<char> = a.chars().collect();
     let mut b: Vec<char> = b.chars().collect();
     let (la, lb) = (a.len(), b.len());

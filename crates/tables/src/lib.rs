@@ -4,7 +4,9 @@
 //! row and column keys of the facts contract.
 
 mod columns;
+mod continuation;
 mod position;
+mod row_keys;
 mod rows;
 mod scramble;
 

@@ -33,7 +33,10 @@ fn has_geometry(l: &Line) -> bool {
 pub(crate) fn frame(body: &[Line]) -> Option<Frame> {
     let grid = body.iter().any(|l| has_geometry(l) && !l.spans.is_empty());
     let cands: Vec<&Line> = body.iter().filter(|l| has_geometry(l) && (!grid || !l.spans.is_empty())).collect();
-    let page = cands.iter().find(|l| l.filled() >= 2)?.page;
+    // The first page that prints rows of the table: a header band left alone at the foot
+    // of the page before (收入 | 支出 over a grid that starts on the next page) is not it.
+    let holds_amounts = |l: &&&Line| l.filled() >= 2 && l.cells.iter().any(|c| cell_amount(c).is_ok_and(|a| a.is_some()));
+    let page = cands.iter().find(holds_amounts).or_else(|| cands.iter().find(|l| l.filled() >= 2))?.page;
     let cands: Vec<&Line> = cands.into_iter().filter(|l| l.page == page).collect();
     let n = cands.iter().map(|l| l.cells.len()).max()?;
     let first = *cands.iter().find(|l| l.cells.len() == n)?;
@@ -245,5 +248,22 @@ mod tests {
         let mut other = line(&["a", "b", "c", "d"], &[(0.0, 5.0), (5.0, 10.0), (10.0, 20.0), (20.0, 30.0)], &[1, 1, 1, 1]);
         other.page = Some(2);
         assert_eq!(frame(&[data, other]).unwrap().cols, cols.to_vec());
+    }
+
+    /// A two-sided summary whose band row (收入 | 支出) is left alone at the foot of the page
+    /// before its grid (Writer): the frame is the grid of the first page that prints rows,
+    /// and the band is placed over the columns it spans.
+    #[test]
+    fn a_header_band_alone_on_the_page_before_is_not_the_frame() {
+        let mut band = line(&["收入", "支出"], &[(0.0, 20.0), (20.0, 40.0)], &[1, 1]);
+        band.page = Some(1);
+        let cols = [(0.0, 10.0), (10.0, 20.0), (20.0, 30.0), (30.0, 40.0)];
+        let mut data = line(&["一、财政拨款收入", "1.00", "一、一般公共服务支出", "1.00"], &cols, &[1; 4]);
+        data.page = Some(2);
+        let body = [band, data];
+        assert_eq!(frame(&body).unwrap().cols, cols.to_vec());
+        let placed = place(&body).unwrap();
+        assert_eq!(placed[0].cells, ["收入", "", "支出", ""]);
+        assert_eq!(placed[0].spans, [2, 0, 2, 0]);
     }
 }

@@ -2,10 +2,12 @@
 //! detail table (side-by-side groups of code | name | amount).
 
 use gongkai_extract::Line;
-use gongkai_model::{catalogue, Cell, Column, Layout, Location, Row};
+use gongkai_model::{catalogue, Cell, CodeKind, Column, Layout, Location, Row};
 use gongkai_segment::TableBlock;
 
 use crate::columns::{map_columns, ValueCol};
+use crate::continuation;
+use crate::row_keys::{self, RowKey};
 use crate::{cell_amount, code_cell, is_grand_total, is_header_line, norm, numbering, scramble};
 
 fn level(code: &str) -> Option<String> {
@@ -197,7 +199,7 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
         }
         return (vec![], vec![]);
     }
-    let joined = split_rows(&lay, &vcols);
+    let joined = continuation::joins(&lay.body, &|i| vcols.iter().any(|v| v.0 == i), w);
     let lay = Layouted {
         header: lay.header.clone(),
         numbers: lay.numbers.clone(),
@@ -216,56 +218,18 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
             let rows = if spec.layout == Layout::SingleRow {
                 single_row(&lay, &map.cols, w)
             } else {
-                coded_rows(&lay, &map.cols, w)
+                coded_rows(&lay, &map.cols, spec.codes, w)
             };
             (columns, rows)
         }
     }
 }
 
-/// Rows a page break split: the first line of a page holding nothing but amount fragments
-/// (no code, no label), each under a filled cell of the last line of the page before, is
-/// the rest of that row (a cell wrapped past the page's end: `2961680` | `0`). Returns, by
-/// index into the body, the joined row (in place of that last line) and `None` for the
-/// fragment line.
-fn split_rows(lay: &Layouted<'_>, vcols: &[(usize, Option<u32>)]) -> std::collections::HashMap<usize, Option<Line>> {
-    let mut out = std::collections::HashMap::new();
-    let filled = |l: &Line| l.cells.iter().enumerate().filter(|(_, c)| !c.trim().is_empty()).map(|(i, _)| i).collect::<Vec<_>>();
-    // Blank lines (a spacer row) are no row.
-    let seen: Vec<usize> = (0..lay.body.len()).filter(|&k| lay.body[k].filled() > 0).collect();
-    for w in seen.windows(2) {
-        let (p, k) = (w[0], w[1]);
-        let (prev, l) = (lay.body[p], lay.body[k]);
-        let (Some(a), Some(b)) = (prev.page, l.page) else { continue };
-        if a + 1 != b || out.contains_key(&p) {
-            continue;
-        }
-        let cells = filled(l);
-        let only_values = !cells.is_empty() && cells.iter().all(|i| vcols.iter().any(|v| v.0 == *i));
-        if !only_values || l.cells.len() != prev.cells.len() {
-            continue;
-        }
-        let mut joined = prev.clone();
-        let ok = cells.iter().all(|&i| {
-            let (head, tail) = (prev.cells[i].trim(), l.cells[i].trim());
-            let whole = format!("{head}{tail}");
-            let fits = !head.is_empty() && cell_amount(&whole).is_ok_and(|a| a.is_some());
-            joined.cells[i] = whole;
-            fits
-        });
-        if ok {
-            out.insert(p, Some(joined));
-            out.insert(k, None);
-        }
-    }
-    out
-}
-
 fn skip_line(l: &Line, cols: &[ValueCol]) -> bool {
     l.filled() == 0 || numbering(l).is_some() || (is_header_line(l) && values(l, cols).map_or(true, |v| v.is_empty()))
 }
 
-fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec<Row> {
+fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], codes: Option<CodeKind>, w: &mut Vec<String>) -> Vec<Row> {
     let first_value = cols.iter().map(|c| c.idx).min().unwrap_or(0);
     let mut rows: Vec<Row> = Vec::new();
     let mut last_parts: Vec<String> = Vec::new();
@@ -335,13 +299,25 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec
             // A label with no numbers: a caption or a garbled header, not a row.
             continue;
         }
-        let std = norm(&label);
-        let key = if !code.is_empty() {
-            code.clone()
-        } else if is_grand_total(&std) {
-            "合计".to_string()
-        } else {
-            std
+        // A table keyed by classification codes: a known code or a closing row, else no fact.
+        let (code, key, label) = match codes.map(|k| row_keys::key(k, &code, &label)) {
+            Some(Ok(RowKey::Code { code, label })) => (code.clone(), code, label),
+            Some(Ok(RowKey::Closing(key))) => (String::new(), key, label),
+            Some(Err(why)) => {
+                w.push(format!("{}: {}; its {} value cells were left out", where_(l), why, cells.len()));
+                continue;
+            }
+            None => {
+                let std = norm(&label);
+                let key = if !code.is_empty() {
+                    code.clone()
+                } else if is_grand_total(&std) {
+                    "合计".to_string()
+                } else {
+                    std
+                };
+                (code, key, label)
+            }
         };
         rows.push(Row {
             level: if code.is_empty() { None } else { level(&code) },
@@ -506,7 +482,25 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
     let mut closing: Vec<Row> = Vec::new();
     let mut groups: Option<Vec<usize>> = None; // cell index of each group's code column
     let mut last_class: Vec<String> = Vec::new();
-    for l in block.body {
+    // A group's amount is the cell before the next group's code column; rows a page
+    // break split are joined where that is certain.
+    let header_starts = block.body.iter().find(|l| is_header_line(l)).map(|l| {
+        (0..l.cells.len()).filter(|&i| norm(&l.cells[i]).contains("编码") || norm(&l.cells[i]).contains("代码")).collect::<Vec<_>>()
+    });
+    let lines: Vec<&Line> = block.body.iter().collect();
+    // The header printed again on a continuation page stands between the rows a break split.
+    let rows_at: Vec<usize> = (0..lines.len()).filter(|&k| !is_header_line(lines[k])).collect();
+    let joined: std::collections::HashMap<usize, Option<Line>> = match header_starts.filter(|s| !s.is_empty()) {
+        Some(starts) => {
+            let width = block.body.iter().map(|l| l.cells.len()).max().unwrap_or(0);
+            let ends: Vec<usize> = starts.iter().skip(1).map(|&s| s - 1).chain([width.saturating_sub(1)]).collect();
+            let content: Vec<&Line> = rows_at.iter().map(|&k| lines[k]).collect();
+            continuation::joins(&content, &|i| ends.contains(&i), w).into_iter().map(|(j, l)| (rows_at[j], l)).collect()
+        }
+        None => Default::default(),
+    };
+    let body: Vec<&Line> = lines.iter().enumerate().filter_map(|(k, l)| joined.get(&k).map_or(Some(*l), |j| j.as_ref())).collect();
+    for l in body {
         if l.filled() == 0 {
             continue;
         }
@@ -589,6 +583,23 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
             };
             let Some(v) = v else { continue };
             let cell = Cell { col: key.clone(), value: v, bbox: cell_bbox(l, end - 1), ocr: None };
+            // Keyed by an economic code the catalogue knows or a closing row it names, else no fact.
+            let code = match (block.spec.codes, code) {
+                (Some(kind), code) if code.is_some() || !name.is_empty() => {
+                    match row_keys::key(kind, code.as_deref().unwrap_or(""), &name) {
+                        Ok(RowKey::Code { code, label }) => {
+                            name = label;
+                            Some(code)
+                        }
+                        Ok(RowKey::Closing(_)) => None,
+                        Err(why) => {
+                            w.push(format!("{}: {}; its value cell was left out", where_(l), why));
+                            continue;
+                        }
+                    }
+                }
+                (_, code) => code,
+            };
             match code {
                 Some(code) => {
                     if grouped.len() <= g {

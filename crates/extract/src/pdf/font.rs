@@ -159,19 +159,54 @@ fn collection_table(ordering: &[u8]) -> Option<&'static [char]> {
         .as_deref()
 }
 
-/// The character as printed: fonts that map glyphs to Kangxi radicals (⼀ U+2F00) or CJK
-/// compatibility ideographs draw the unified ideograph (一); their compatibility
-/// decomposition is that ideograph. Every other character is kept as the font maps it.
-fn printed_form(t: CompactString) -> CompactString {
-    let odd = |c: char| matches!(c as u32, 0x2E80..=0x2FDF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F);
-    if !t.chars().any(odd) {
+/// The Unicode Character Database's Equivalent_Unified_Ideograph property, as data: every
+/// Kangxi radical (⼀ U+2F00), CJK Radicals Supplement character (⻔ U+2ED4) and CJK stroke
+/// with the unified ideograph it is equivalent to (source and version in the file's header;
+/// `scripts/gen-equivalent-ideographs` writes it).
+const EQUIVALENT_UNIFIED_IDEOGRAPH: &str = include_str!("../../data/equivalent_unified_ideograph.txt");
+
+/// `EQUIVALENT_UNIFIED_IDEOGRAPH` parsed once: (radical or stroke, ideograph), sorted.
+fn equivalent_ideographs() -> &'static [(char, char)] {
+    use std::sync::OnceLock;
+    static TABLE: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<(char, char)> = EQUIVALENT_UNIFIED_IDEOGRAPH
+            .lines()
+            .filter_map(|l| {
+                let (a, b) = l.split('#').next()?.split_once(';')?;
+                let c = |s: &str| u32::from_str_radix(s.trim(), 16).ok().and_then(char::from_u32);
+                Some((c(a)?, c(b)?))
+            })
+            .collect();
+        t.sort_unstable();
+        t
+    })
+}
+
+/// The character as printed: a font that maps a glyph to a radical or stroke (Kangxi radicals
+/// ⼀, the CJK Radicals Supplement's ⻔, CJK strokes) draws the unified ideograph the UCD says
+/// it is equivalent to (一, 门); one that maps to a CJK compatibility ideograph (U+F900) draws
+/// the ideograph of its canonical decomposition (豈). Every other character is kept as the
+/// font maps it. The producer's mapping is the mistake: the glyph on the page is the ideograph.
+pub(crate) fn printed_form(t: CompactString) -> CompactString {
+    let radical = |c: char| matches!(c as u32, 0x2E80..=0x2FDF | 0x31C0..=0x31EF);
+    let compatibility = |c: char| matches!(c as u32, 0xF900..=0xFAFF | 0x2F800..=0x2FA1F);
+    if !t.chars().any(|c| radical(c) || compatibility(c)) {
         return t;
     }
     let mut out = CompactString::default();
     for c in t.chars() {
-        if odd(c) {
+        if radical(c) {
+            let table = equivalent_ideographs();
+            match table.binary_search_by_key(&c, |e| e.0) {
+                Ok(i) => out.push(table[i].1),
+                Err(_) => out.push(c),
+            }
+            continue;
+        }
+        if compatibility(c) {
             let mut d = String::new();
-            unicode_normalization::char::decompose_compatible(c, |x| d.push(x));
+            unicode_normalization::char::decompose_canonical(c, |x| d.push(x));
             if d.chars().count() == 1 {
                 out.push_str(&d);
                 continue;
@@ -191,8 +226,8 @@ pub(crate) struct Font {
     /// What was wrong with the font's data (limits reached), reported once for the page
     /// that first uses it.
     pub(crate) problems: Vec<String>,
-    /// Why its CIDs have no Unicode where a table would have given them: reported on pages
-    /// that draw them.
+    /// Why its codes have no Unicode (a CID table not installed, a font that says nothing of
+    /// its characters): reported on pages that draw them.
     pub(crate) missing_table: Option<String>,
     /// Bytes per code: 1 for simple fonts, 2 for CID fonts; GBK is variable.
     pub(crate) two_byte: bool,
@@ -309,6 +344,27 @@ fn embedded_cmap(doc: &Document, dict: &Dictionary) -> Option<CMap> {
     Some(CMap { map, two_byte: true, truncated: false })
 }
 
+/// A simple TrueType font whose codes have no Unicode by any of §9.10.2's methods: no
+/// /Encoding, flagged symbolic (FontDescriptor /Flags bit 3, not bit 6), and an embedded
+/// program (FontFile2) that names no character (`truetype::names_characters`).
+fn says_nothing(doc: &Document, dict: &Dictionary) -> bool {
+    if dict_get(doc, dict, b"Encoding").is_some() {
+        return false;
+    }
+    let Some(fd) = dict_get(doc, dict, b"FontDescriptor").and_then(|o| o.as_dict().ok()) else { return false };
+    let flags = dict_get(doc, fd, b"Flags").and_then(|o| o.as_i64().ok()).unwrap_or(0);
+    if flags & 4 == 0 || flags & 32 != 0 {
+        return false;
+    }
+    let Some(file) = dict_get(doc, fd, b"FontFile2").and_then(|o| o.as_stream().ok()) else { return false };
+    let data = match file.decompressed_content_with_limit(MAX_CONTENT_BYTES) {
+        Ok(d) => d,
+        Err(_) if file.filters().map_or(true, |f| f.is_empty()) => file.content.clone(),
+        Err(_) => return false,
+    };
+    crate::truetype::names_characters(&data) == Some(false)
+}
+
 pub(crate) fn load_font(doc: &Document, dict: &Dictionary) -> Font {
     let subtype = dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"");
     let type0 = subtype == b"Type0";
@@ -363,6 +419,16 @@ pub(crate) fn load_font(doc: &Document, dict: &Dictionary) -> Font {
             }
         },
         None if type0 => Decoding::Unknown,
+        // A symbolic TrueType font without ToUnicode or /Encoding maps its codes straight to
+        // glyphs through its own cmap (§9.6.6.4); where that program has no Unicode cmap and
+        // no glyph names either, none of §9.10.2's ways gives its codes a character (a WinAnsi
+        // reading of them is garbage: Ghostscript rewrites reportlab's subsets so).
+        None if !type3 && says_nothing(doc, dict) => {
+            missing_table = Some(format!(
+                "font {base_font} is a symbolic TrueType subset without ToUnicode or /Encoding whose program names no character (no Unicode cmap, no glyph names): its text cannot be read"
+            ));
+            Decoding::Unknown
+        }
         None => Decoding::Simple,
     };
     let simple = if type0 { [None; 256] } else { simple_encoding(doc, dict, type3) };
@@ -452,6 +518,42 @@ mod tests {
         assert_eq!(printed_form("\u{F900}".into()), "豈");
         assert_eq!(printed_form("收入".into()), "收入");
         assert_eq!(printed_form("①".into()), "①");
+    }
+
+    #[test]
+    fn radicals_supplement_reads_as_the_equivalent_ideographs() {
+        // Chromium's Noto CJK maps 门 to the radical ⻔ (U+2ED4), 长 to ⻓, 马 to ⻢.
+        assert_eq!(printed_form("部⻔".into()), "部门");
+        assert_eq!(printed_form("⻓⻢⻘".into()), "长马青");
+        // Outside the BMP: ⺇ is equivalent to U+20628.
+        assert_eq!(printed_form("\u{2E87}".into()), "\u{20628}");
+        // No equivalent (⺀ CJK RADICAL REPEAT): kept.
+        assert_eq!(printed_form("\u{2E80}".into()), "\u{2E80}");
+    }
+
+    /// The data file is the UCD's property whole: the 214 Kangxi radicals, the 114 CJK Radicals
+    /// Supplement characters that have one (all but ⺀ U+2E80; U+2E9A is unassigned) and 20 strokes; every radical with a
+    /// compatibility decomposition to one ideograph (all of Kangxi's, ⺟ and ⻳) agrees with it.
+    #[test]
+    fn the_equivalent_ideograph_table_is_the_ucd_property() {
+        let t = equivalent_ideographs();
+        let count = |lo: u32, hi: u32| t.iter().filter(|e| (lo..=hi).contains(&(e.0 as u32))).count();
+        assert_eq!(count(0x2F00, 0x2FDF), 214);
+        assert_eq!(count(0x2E80, 0x2EFF), 114);
+        assert_eq!(count(0x31C0, 0x31EF), 20);
+        assert_eq!(t.len(), 348);
+        assert!(EQUIVALENT_UNIFIED_IDEOGRAPH.starts_with("# Equivalent_Unified_Ideograph, Unicode 14.0.0"));
+        let mut checked = 0;
+        for &(r, u) in t {
+            assert!(matches!(u as u32, 0x3400..=0x9FFF | 0x20000..=0x3134F), "{r} -> {u}: not a unified ideograph");
+            let mut d = String::new();
+            unicode_normalization::char::decompose_compatible(r, |x| d.push(x));
+            if d.chars().count() == 1 && d.chars().next() != Some(r) {
+                assert_eq!(d.chars().next(), Some(u), "{r}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 216);
     }
 
     #[test]

@@ -95,6 +95,62 @@ struct Interp<'a> {
     file_content: usize,
     /// The limit this page went past: interpretation stops and the page is dropped.
     over: Option<String>,
+    /// The open marked-content sequences (BMC/BDC … EMC, §14.6), outermost first: a `/Span`
+    /// whose property list has /ActualText holds its replacement text and the extent of
+    /// the glyphs it spans.
+    marked: Vec<Option<ActualText>>,
+    /// Where in `marked` the span with /ActualText is (at most one: inside it, nested
+    /// spans are part of what it replaces), so a glyph finds it without a search.
+    active: Option<usize>,
+    /// BMC/BDC past `MAX_MARKED_DEPTH`: counted so that their EMCs close nothing else.
+    marked_overflow: usize,
+}
+
+/// An open `/Span <</ActualText …>> BDC … EMC` (§14.9.4): the text that replaces the glyphs
+/// shown inside it, and where those glyphs are, along the first one's baseline.
+struct ActualText {
+    text: CompactString,
+    /// The first visible glyph: origin, size, direction; then the span's extent along that
+    /// baseline (from the origin, in points).
+    first: Option<(f32, f32, f32, u16)>,
+    from: f32,
+    to: f32,
+}
+
+/// Marked-content sequences nested deeper than this are not tracked (their EMCs are counted).
+const MAX_MARKED_DEPTH: usize = 4_096;
+
+/// The unit vector of a glyph's baseline direction.
+fn direction(turn: u16) -> (f32, f32) {
+    match turn {
+        90 => (0.0, 1.0),
+        180 => (-1.0, 0.0),
+        270 => (0.0, -1.0),
+        _ => (1.0, 0.0),
+    }
+}
+
+/// A text string (§7.9.2.2): UTF-16BE after its byte order mark, UTF-8 after its own
+/// (PDF 2.0), otherwise PDFDocEncoding; language escapes (ESC … ESC) are dropped.
+fn text_string(bytes: &[u8]) -> String {
+    let s = if let Some(b) = bytes.strip_prefix(b"\xFE\xFF") {
+        let units: Vec<u16> = b.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        String::from_utf16_lossy(&units)
+    } else if let Some(b) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        String::from_utf8_lossy(b).into_owned()
+    } else {
+        lopdf::decode_text_string(&Object::String(bytes.to_vec(), lopdf::StringFormat::Literal)).unwrap_or_default()
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut escaped = false;
+    for c in s.chars() {
+        if c == '\u{1b}' {
+            escaped = !escaped;
+        } else if !escaped {
+            out.push(c);
+        }
+    }
+    out
 }
 
 struct Resources<'a> {
@@ -144,6 +200,72 @@ impl<'a> Interp<'a> {
         }
         self.fonts.insert(key, f.clone());
         Some(f)
+    }
+
+    /// The innermost span whose /ActualText replaces what is shown now (the outermost one
+    /// that has it: an ActualText replaces everything inside it, nested spans too).
+    fn actual_text(&mut self) -> Option<&mut ActualText> {
+        let i = self.active?;
+        self.marked.get_mut(i).and_then(Option::as_mut)
+    }
+
+    /// BMC or BDC: a sequence opens; a `/Span` with /ActualText (its property list inline or
+    /// named in the resources' /Properties, §14.6.2) starts collecting the glyphs it replaces.
+    fn begin_marked(&mut self, a: &[Operand<'_>], res: &Resources<'a>, with_properties: bool) {
+        if self.marked.len() >= MAX_MARKED_DEPTH {
+            self.marked_overflow += 1;
+            return;
+        }
+        let span = with_properties && a.first().and_then(Operand::name) == Some(b"Span".as_slice());
+        let bytes: Option<Vec<u8>> = match a.get(1) {
+            _ if !span => None,
+            Some(d @ Operand::Dict(_)) => match d.get(b"ActualText") {
+                Some(Operand::Str(b)) => Some(b.to_vec()),
+                _ => None,
+            },
+            Some(Operand::Name(n)) => res
+                .lookup(self.doc, b"Properties", n)
+                .and_then(|o| o.as_dict().ok())
+                .and_then(|d| dict_get(self.doc, d, b"ActualText"))
+                .and_then(|o| o.as_str().ok())
+                .map(<[u8]>::to_vec),
+            _ => None,
+        };
+        // Inside a span that already has its replacement, this one is part of what it replaces.
+        let entry = match bytes {
+            Some(b) if self.active.is_none() => {
+                self.active = Some(self.marked.len());
+                Some(ActualText { text: super::font::printed_form(text_string(&b).into()), first: None, from: 0.0, to: 0.0 })
+            }
+            _ => None,
+        };
+        self.marked.push(entry);
+    }
+
+    /// EMC (or the end of the stream that opened the sequence): a span with /ActualText puts
+    /// its text where its glyphs were, the characters sharing their extent evenly.
+    fn end_marked(&mut self, base: usize) {
+        if self.marked_overflow > 0 {
+            self.marked_overflow -= 1;
+            return;
+        }
+        if self.marked.len() <= base {
+            return;
+        }
+        let Some(Some(span)) = self.marked.pop() else { return };
+        self.active = None;
+        let Some((x, y, size, turn)) = span.first else { return };
+        let n = span.text.chars().count();
+        if n == 0 {
+            return;
+        }
+        let (dx, dy) = direction(turn);
+        let w = (span.to - span.from) / n as f32;
+        for (i, c) in span.text.chars().enumerate() {
+            let s = span.from + w * i as f32;
+            let text = CompactString::from(&*c.encode_utf8(&mut [0; 4]));
+            self.page.glyphs.push(Glyph { text, x: x + dx * s, y: y + dy * s, width: w, size, turn });
+        }
     }
 
     /// Stop the page: it went past `limit`.
@@ -248,19 +370,33 @@ impl<'a> Interp<'a> {
             let scale_x = (trm[0] * trm[0] + trm[1] * trm[1]).sqrt() / (size * th).abs().max(1e-6);
             let gsize = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt() * fnt.em;
             let width = w0 * size * th * scale_x;
-            match text {
-                Some(t) if visible => {
-                    let (cx, cy) = (trm[4] + width / 2.0, trm[5] + gsize * 0.3);
-                    if gs.clip.is_none_or(|r| r.contains(cx, cy, 0.5)) {
-                        let turn = match (trm[0].abs() >= trm[1].abs(), trm[0] >= 0.0, trm[1] >= 0.0) {
-                            (true, true, _) => 0,
-                            (true, false, _) => 180,
-                            (false, _, true) => 90,
-                            (false, _, false) => 270,
-                        };
-                        self.page.glyphs.push(Glyph { text: t, x: trm[4], y: trm[5], width, size: gsize, turn });
+            let (cx, cy) = (trm[4] + width / 2.0, trm[5] + gsize * 0.3);
+            let printed = visible && gs.clip.is_none_or(|r| r.contains(cx, cy, 0.5));
+            let turn = match (trm[0].abs() >= trm[1].abs(), trm[0] >= 0.0, trm[1] >= 0.0) {
+                (true, true, _) => 0,
+                (true, false, _) => 180,
+                (false, _, true) => 90,
+                (false, _, false) => 270,
+            };
+            // Inside a span with /ActualText the glyph's own text (or its lack of one) is
+            // replaced: only where it is printed counts.
+            if let Some(span) = self.actual_text() {
+                if printed {
+                    let (x0, y0, _, t0) = *span.first.get_or_insert((trm[4], trm[5], gsize, turn));
+                    let (dx, dy) = direction(t0);
+                    let s = (trm[4] - x0) * dx + (trm[5] - y0) * dy;
+                    let e = s + width * if turn == t0 { 1.0 } else { 0.0 };
+                    span.from = span.from.min(s.min(e));
+                    span.to = span.to.max(s.max(e));
+                    if let Some(f) = span.first.as_mut() {
+                        f.2 = f.2.max(gsize);
                     }
                 }
+                *tm = mul(&[1.0, 0.0, 0.0, 1.0, adv, 0.0], tm);
+                continue;
+            }
+            match text {
+                Some(t) if printed => self.page.glyphs.push(Glyph { text: t, x: trm[4], y: trm[5], width, size: gsize, turn }),
                 Some(_) => {}
                 None => {
                     self.page.unmapped += 1;
@@ -286,6 +422,9 @@ impl<'a> Interp<'a> {
         let mut path: Vec<Vec<(f32, f32)>> = Vec::new();
         let mut pending_clip = false;
         let mut codes = Vec::new();
+        // A marked-content sequence lies within one content stream (§14.6.1): this stream's
+        // EMCs close only its own, and what it leaves open ends with it.
+        let marked_base = self.marked.len();
         while let Some(opb) = lexer.next_op(&mut a) {
             if self.over.is_some() {
                 return;
@@ -478,8 +617,13 @@ impl<'a> Interp<'a> {
                     }
                 }
                 "BI" => self.page.images += 1,
+                "BMC" | "BDC" => self.begin_marked(&a, res, op == "BDC"),
+                "EMC" => self.end_marked(marked_base),
                 _ => {}
             }
+        }
+        while self.marked.len() > marked_base {
+            self.end_marked(marked_base);
         }
         if lexer.too_deep && !self.page.problems.iter().any(|p| p.starts_with("the content nests arrays")) {
             self.page.problems.push("the content nests arrays past the depth limit: that part was skipped".into());
@@ -582,7 +726,18 @@ pub fn pages(doc: &Document) -> Vec<Page> {
         };
         let page = Page { number, width, height, ..Page::default() };
         let budget = Budget { operators: 0, glyphs: 0, segments: 0, forms: 0, started: Instant::now() };
-        let mut it = Interp { doc, page, fonts: std::mem::take(&mut fonts), forms: std::mem::take(&mut forms), budget, file_content, over: None };
+        let mut it = Interp {
+            doc,
+            page,
+            fonts: std::mem::take(&mut fonts),
+            forms: std::mem::take(&mut forms),
+            budget,
+            file_content,
+            over: None,
+            marked: Vec::new(),
+            active: None,
+            marked_overflow: 0,
+        };
         let dicts: Vec<&Dictionary> = match doc.get_page_resources(id) {
             Ok((inline, ids)) => inline.into_iter().chain(ids.iter().filter_map(|i| doc.get_dictionary(*i).ok())).collect(),
             Err(_) => vec![],

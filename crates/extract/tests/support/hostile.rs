@@ -3,45 +3,33 @@
 //! itself twelve times per level, a 60 MB string, a ToUnicode CMap of 64 full ranges, a
 //! /W array of 300,000 ranges, one 63 MiB content stream shared by 5,000 pages.
 
-use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream};
+use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream};
 
 pub struct Builder {
-    pub doc: Document,
-    pages_id: ObjectId,
+    pub pdf: super::MiniPdf,
     pub fonts: Dictionary,
-    kids: Vec<Object>,
 }
 
 impl Builder {
     pub fn new() -> Builder {
-        let mut doc = Document::with_version("1.5");
-        let pages_id = doc.new_object_id();
-        let w = doc.add_object(dictionary! {
+        let mut pdf = super::MiniPdf::new("1.5");
+        let w = pdf.doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial", "Encoding" => "WinAnsiEncoding",
             "FirstChar" => 32, "LastChar" => 126, "Widths" => (32..=126).map(|_| Object::Integer(500)).collect::<Vec<_>>(),
         });
-        Builder { doc, pages_id, fonts: dictionary! { "W" => w }, kids: Vec::new() }
+        Builder { pdf, fonts: dictionary! { "W" => w } }
     }
 
     /// A page drawing `content` (an existing stream where `shared` is given), with the
     /// builder's fonts and the given XObjects.
     pub fn page(&mut self, content: Option<Vec<u8>>, shared: Option<ObjectId>, xobjects: Dictionary) {
-        let content = shared.unwrap_or_else(|| self.doc.add_object(Stream::new(dictionary! {}, content.unwrap_or_default())));
-        let page = self.doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => self.pages_id, "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
-            "Contents" => content, "Resources" => dictionary! { "Font" => self.fonts.clone(), "XObject" => xobjects },
-        });
-        self.kids.push(page.into());
+        let content = shared.unwrap_or_else(|| self.pdf.doc.add_object(Stream::new(dictionary! {}, content.unwrap_or_default())));
+        let resources = dictionary! { "Font" => self.fonts.clone(), "XObject" => xobjects };
+        self.pdf.page_with(content, Object::Dictionary(resources));
     }
 
-    pub fn bytes(mut self) -> Vec<u8> {
-        let count = self.kids.len() as i64;
-        self.doc.objects.insert(self.pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => self.kids.clone(), "Count" => count }));
-        let catalog = self.doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => self.pages_id });
-        self.doc.trailer.set("Root", catalog);
-        let mut out = Vec::new();
-        self.doc.save_to(&mut out).unwrap();
-        out
+    pub fn bytes(self) -> Vec<u8> {
+        self.pdf.bytes()
     }
 }
 
@@ -66,7 +54,7 @@ pub fn table_page(seed: usize) -> Vec<u8> {
 /// Adds a page of about 1 KB whose form XObject draws a glyph, a ruling and itself twelve
 /// times per level (12^8 invocations without a budget).
 pub fn form_bomb_page(b: &mut Builder) {
-    let id = b.doc.new_object_id();
+    let id = b.pdf.doc.new_object_id();
     let mut body = String::from("BT /W 10 Tf 100 100 Td (x) Tj ET 0 0 m 100 0 l S ");
     for k in 0..12 {
         body.push_str(&format!("q 1 0 0 1 {k} 1 cm /Fm Do Q "));
@@ -77,7 +65,7 @@ pub fn form_bomb_page(b: &mut Builder) {
             "Resources" => dictionary! { "Font" => fonts, "XObject" => dictionary! { "Fm" => id } } },
         body.into_bytes(),
     );
-    b.doc.objects.insert(id, Object::Stream(form));
+    b.pdf.doc.objects.insert(id, Object::Stream(form));
     b.page(Some(b"/Fm Do".to_vec()), None, dictionary! { "Fm" => id });
 }
 
@@ -109,8 +97,8 @@ pub fn huge_string(len: usize) -> Vec<u8> {
 /// A Type0 font /C with the given ToUnicode CMap and /W array; a page drawing <0041> in it.
 pub fn cid_font_page(cmap: &[u8], widths: Vec<Object>) -> Vec<u8> {
     let mut b = Builder::new();
-    let cmap = b.doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
-    let font = b.doc.add_object(dictionary! {
+    let cmap = b.pdf.doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
+    let font = b.pdf.doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun", "Encoding" => "Identity-H", "ToUnicode" => cmap,
         "DescendantFonts" => vec![Object::Dictionary(dictionary! {
             "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun", "DW" => 1000, "W" => widths,
@@ -145,7 +133,7 @@ pub fn shared_content(pages: usize, len: usize) -> Vec<u8> {
     let mut b = Builder::new();
     let mut c = b"BT /W 10 Tf 100 700 Td (12.50) Tj ET\n%".to_vec();
     c.resize(len, b'x');
-    let id = b.doc.add_object(Stream::new(dictionary! {}, c));
+    let id = b.pdf.doc.add_object(Stream::new(dictionary! {}, c));
     for _ in 0..pages {
         b.page(None, Some(id), dictionary! {});
     }

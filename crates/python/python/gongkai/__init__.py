@@ -76,8 +76,10 @@ def _raise_or_warn(errors: List[Tuple[str, str, str]], on_error: str) -> None:
 
 
 def facts(paths: Union[Source, Iterable[Union[str, os.PathLike]]], *, jobs: int | None = None, on_error: str = "raise") -> pa.Table:
-    """Every fact of the inputs (files; directories searched for .pdf/.txt; canonical
-    .json documents read as they stand) as one pyarrow.Table, in sorted input order,
+    """Every fact of the inputs (files; directories searched as `gongkai convert` and
+    `gongkai facts` search them, a path that is unreadable, a FIFO or a link loop reported
+    as a failed input of kind 'io' or 'not_a_file'; canonical .json documents given
+    read as they stand) as one pyarrow.Table, in sorted input order,
     converted in parallel (`jobs` threads, default all cores). Columns as `gongkai facts
     --format parquet` writes them: `amount` is decimal128(38, 6) (exact; `.to_pandas()`
     gives decimal.Decimal), `scale` the printed decimals, `value` the printed string.

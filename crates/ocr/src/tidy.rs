@@ -1,0 +1,186 @@
+//! A cell's reading made an amount where it plainly is one: specks read around it
+//! dropped, a separator read for the other repaired. Each change lowers the confidence
+//! of what it touched, so that only the identities can prove the result; a character
+//! filled in is a guess, which the identities may correct but never prove.
+
+use crate::engine::Reading;
+use gongkai_model::parse_amount;
+
+fn numeric(c: char) -> bool {
+    c.is_ascii_digit() || ",.-".contains(c)
+}
+
+/// Specks read as characters around an amount (`0.00時·`, `、0.00`, `72.70.`, `21501.`):
+/// characters that are no part of a number (at most two) and separators at either end
+/// are dropped; what is kept is at most 0.5 confident. True when something was dropped.
+pub fn drop_specks(r: &mut Reading) -> bool {
+    let t: Vec<(char, f32)> = r
+        .text
+        .chars()
+        .zip(r.chars.iter().copied().chain(std::iter::repeat(0.0)))
+        .filter(|(c, _)| !c.is_whitespace())
+        .collect();
+    let foreign = t.iter().filter(|(c, _)| !numeric(*c)).count();
+    if foreign > 2 || t.iter().filter(|(c, _)| c.is_ascii_digit()).count() < 1 {
+        return false;
+    }
+    let mut kept: Vec<(char, f32)> = t.iter().copied().filter(|(c, _)| numeric(*c)).collect();
+    // A number starts with a digit or its sign and ends with a digit.
+    while kept.first().is_some_and(|(c, _)| ",.".contains(*c))
+        || (kept.first().is_some_and(|(c, _)| *c == '-')
+            && kept.get(1).is_some_and(|(c, _)| !c.is_ascii_digit()))
+    {
+        kept.remove(0);
+    }
+    while kept.last().is_some_and(|(c, _)| !c.is_ascii_digit()) {
+        kept.pop();
+    }
+    if kept.len() == t.len() || kept.is_empty() {
+        return false;
+    }
+    let text: String = kept.iter().map(|(c, _)| *c).collect();
+    if parse_amount(&text).is_none() {
+        return false;
+    }
+    r.chars = kept.iter().map(|(_, p)| p.min(0.5)).collect();
+    r.text = text;
+    true
+}
+
+/// An amount whose least confident character makes it no number (`1.106.23`,
+/// `5,500..0`): that character, least confident first, replaced by what makes it a
+/// number of two decimals: the other separator first (the commonest confusion), then
+/// a digit. The character is marked confidence 0. True when a character was filled in.
+pub fn repair(r: &mut Reading) -> bool {
+    let t: Vec<char> = r.text.chars().collect();
+    if t.len() < 3 || t.len() != r.chars.len() || !t.iter().all(|c| numeric(*c)) {
+        return false;
+    }
+    if parse_amount(&r.text).is_some() || t.iter().filter(|c| c.is_ascii_digit()).count() < 2 {
+        return false;
+    }
+    // A separator doubled (`5,500..00`): one of the two is a speck read; the less
+    // confident goes, and the one kept is marked as filled in.
+    for p in 1..t.len() {
+        if ",.".contains(t[p]) && ",.".contains(t[p - 1]) {
+            let (gone, kept) = if r.chars[p] < r.chars[p - 1] {
+                (p, p - 1)
+            } else {
+                (p - 1, p)
+            };
+            let mut u = t.clone();
+            u.remove(gone);
+            let u: String = u.into_iter().collect();
+            if parse_amount(&u).is_some_and(|a| a.scale() == 2) {
+                let mut chars = r.chars.clone();
+                chars[kept] = 0.0;
+                chars.remove(gone);
+                r.text = u;
+                r.chars = chars;
+                return true;
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..t.len()).collect();
+    order.sort_by(|&a, &b| r.chars[a].total_cmp(&r.chars[b]));
+    let fix = order.into_iter().find_map(|p| {
+        let other = match t[p] {
+            '.' => Some(','),
+            ',' => Some('.'),
+            _ => None,
+        };
+        other
+            .into_iter()
+            .chain('0'..='9')
+            .filter(|&d| d != t[p])
+            .find_map(|d| {
+                let mut u = t.clone();
+                u[p] = d;
+                let u: String = u.into_iter().collect();
+                parse_amount(&u).filter(|a| a.scale() == 2).map(|_| (p, u))
+            })
+    });
+    match fix {
+        Some((p, u)) => {
+            r.text = u;
+            r.chars[p] = 0.0;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Two readers agree on an amount when they read the same number, character for
+/// character once spaces are left out.
+pub fn agree(a: &Reading, b: &Reading) -> bool {
+    let n = |r: &Reading| {
+        r.text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+    };
+    n(a) == n(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(t: &str) -> Reading {
+        Reading {
+            text: t.into(),
+            chars: vec![0.99; t.chars().count()],
+        }
+    }
+
+    #[test]
+    fn specks_around_an_amount_go() {
+        for (read, want) in [
+            ("0.00時.", "0.00"),
+            ("、0.00", "0.00"),
+            ("72.70.", "72.70"),
+            ("21501.", "21501"),
+            (".O.36", ""),
+        ] {
+            let mut x = r(read);
+            let changed = drop_specks(&mut x);
+            if want.is_empty() {
+                assert!(
+                    !changed || parse_amount(&x.text).is_some(),
+                    "{read} -> {}",
+                    x.text
+                );
+            } else {
+                assert!(changed, "{read}");
+                assert_eq!(x.text, want);
+                assert!(x.chars.iter().all(|&c| c <= 0.5));
+            }
+        }
+        // A number as printed, or a label, is left alone.
+        for t in [
+            "-5.00",
+            "1,234.50",
+            "一般公共服务支出",
+            "二十六、抗疫特别国债",
+        ] {
+            let mut x = r(t);
+            assert!(!drop_specks(&mut x), "{t}");
+            assert_eq!(x.text, t);
+        }
+    }
+
+    #[test]
+    fn a_separator_misread_is_repaired_as_the_other_separator_first() {
+        let mut x = r("1.106.23");
+        x.chars[1] = 0.4;
+        assert!(repair(&mut x));
+        assert_eq!(x.text, "1,106.23");
+        assert_eq!(x.chars[1], 0.0);
+        let mut x = r("5,500..00");
+        x.chars[6] = 0.5;
+        assert!(repair(&mut x));
+        assert_eq!(x.text, "5,500.00");
+        let mut ok = r("1,106.23");
+        assert!(!repair(&mut ok));
+    }
+}
