@@ -442,8 +442,8 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
         let plain = || Line { line: Some(n), page: None, cells: vec![t.to_string()], spans: vec![], boxes: vec![] };
         match table.as_mut() {
             Some((spec, written, dropped)) => {
-                if *written && !has_amount && (t.contains("单位：") || t.contains("单位:")) {
-                    // A caption after the table's rows heads the next table.
+                if (*written || *dropped > 0) && !has_amount && (t.contains("单位：") || t.contains("单位:")) {
+                    // A caption after the table's rows (placed or not) heads the next table.
                     held = Some(plain());
                 } else if stated(t) {
                     lines.push(plain());
