@@ -48,14 +48,32 @@ pub fn runs(line: &str, wide: bool) -> Vec<Run> {
         let words: Vec<&str> = r.text.split(' ').collect();
         // Two amounts one space apart are two cells, and so are a label and the amount
         // that a narrow column printed one space after it.
+        // An amount is a cell of its own wherever it stands in a run: a narrow column
+        // prints the next column's label one space after it too (`2,940.05 一、一般公共
+        // 服务支出`), and a cell holding both would make one column of two.
         let amounts = words.iter().filter(|w| is_amount(w)).count();
-        if words.len() > 1 && (amounts >= 2 || amounts == 1 && is_amount(words[words.len() - 1]) && words.len() == 2) {
+        if words.len() > 1 && amounts >= 1 {
+            let w1 = |w: &str| if wide { unicode_width::UnicodeWidthStr::width(w) as f32 } else { w.chars().count() as f32 };
             let mut x0 = r.x0;
+            let mut text: Option<Run> = None;
             for w in words {
-                let width = if wide { unicode_width::UnicodeWidthStr::width(w) as f32 } else { w.chars().count() as f32 };
-                split.push(Run { text: w.to_string(), x0, x1: x0 + width });
+                let width = w1(w);
+                if is_amount(w) {
+                    split.extend(text.take());
+                    split.push(Run { text: w.to_string(), x0, x1: x0 + width });
+                } else {
+                    match text.as_mut() {
+                        Some(t) => {
+                            t.text.push(' ');
+                            t.text.push_str(w);
+                            t.x1 = x0 + width;
+                        }
+                        None => text = Some(Run { text: w.to_string(), x0, x1: x0 + width }),
+                    }
+                }
                 x0 += width + 1.0;
             }
+            split.extend(text);
         } else {
             split.push(r);
         }
@@ -195,6 +213,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
     // whether a block has been read on this page.
     let mut carry: Option<Vec<(f32, f32)>> = None;
     let mut page_has_block = false;
+    let mut warnings: Vec<String> = Vec::new();
     while i < raw.len() {
         if raw[i].contains('\u{c}') {
             page += raw[i].matches('\u{c}').count() as u32;
@@ -257,6 +276,10 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         // The first block of a page that goes on with the last page's table: where it has
         // fewer columns, they are some of that table's columns, shifted by the blank
         // columns the extractor dropped at the left; it takes that table's columns.
+        // Where it has more, or as many that no shift lines up (a header cell over no
+        // column on this page only), which of its columns is which of the table's is not
+        // certain: its rows are left out, with a warning, rather than read by position.
+        let mut uncertain = false;
         if let (Some(prev), Some(cols), false) = (&carry, &found, page_has_block) {
             if let Some(shift) = continuation_shift(prev, cols) {
                 for r in block.iter_mut().flatten() {
@@ -264,7 +287,21 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                     r.x1 += shift;
                 }
                 found = Some(prev.clone());
+            } else {
+                uncertain = cols.len() != prev.len();
             }
+        }
+        if uncertain {
+            let rows = block.iter().filter(|r| r.iter().any(|x| is_amount(&x.text))).count();
+            warnings.push(format!(
+                "page {page}: a table continued from the page before has columns here that do not line up with its columns; {rows} rows left out"
+            ));
+            for (k, r) in block.iter().enumerate().filter(|(_, r)| !r.iter().any(|x| is_amount(&x.text))) {
+                out.push(Line { line: Some(num[start + k]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(r) });
+            }
+            page_has_block = true;
+            i = end;
+            continue;
         }
         page_has_block = true;
         carry = found.clone();
@@ -318,7 +355,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
     if out.iter().all(|l| l.filled() == 0) {
         return Err(ExtractError::Empty);
     }
-    Ok(LaidOut { lines: out, format: "text-layout", encoding: Some(enc.name()), pages: Some(page), warnings: vec![], damaged: None })
+    Ok(LaidOut { lines: out, format: "text-layout", encoding: Some(enc.name()), pages: Some(page), warnings, damaged: None })
 }
 
 /// Column names the catalogue knows, each level of a nested key (本年支出/基本支出 gives
@@ -406,6 +443,34 @@ mod tests {
         assert_eq!((r[1].x0, r[1].x1), (10.0, 26.0));
         let r = runs("201       一般公共服务支出    5.01", false);
         assert_eq!((r[1].x0, r[1].x1, r[2].x0), (10.0, 18.0, 22.0));
+    }
+
+    /// An amount printed one space before the next column's label is a cell of its own.
+    #[test]
+    fn an_amount_before_a_label_one_space_apart_is_its_own_cell() {
+        let r = runs("一、一般公共预算财政拨款收入      1     2,940.05 一、一般公共服务支出        1    2,106.66", false);
+        let t: Vec<&str> = r.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(t, ["一、一般公共预算财政拨款收入", "1", "2,940.05", "一、一般公共服务支出", "1", "2,106.66"]);
+        assert_eq!((r[2].x0, r[2].x1, r[3].x0), (26.0, 34.0, 35.0));
+    }
+
+    /// A table continued past a form feed whose page has a column more than the table (a
+    /// header cell over no column there): its rows are left out, never read by position.
+    #[test]
+    fn a_continued_page_whose_columns_do_not_line_up_is_left_out() {
+        let text = " 科目编码          科目名称   合计         基本支出        项目支出\n\
+                    \x20         栏次          1           2           3\n\
+                    2210201    住房公积金       17.70       17.70\n\
+                    \x0c 科目编码          科目名称   合计       基本支出      项目支出\n\
+                    \x20         栏次          1         2         3\n\
+                    2210203   购房补贴         11.72     11.72\n\
+                    \x0c科目编码        科目名称   合计       基本支出      项目支出\n\
+                    \x20      栏次          1         2         3\n\
+                    \x20      合计          307.82    105.58    202.24\n";
+        let laid = read_layout(text, TextEncoding::Utf8).unwrap();
+        assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "307.82")), "{:?}", laid.lines);
+        assert!(laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "11.72")));
+        assert!(laid.warnings.iter().any(|w| w.contains("page 3") && w.contains("1 rows left out")), "{:?}", laid.warnings);
     }
 
     /// A label wrapped over three lines with its amount on the middle one, a blank cell,

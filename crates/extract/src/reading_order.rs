@@ -167,7 +167,9 @@ fn rebuild(spec: &TableSpec, words: &[&str]) -> Option<Vec<Vec<String>>> {
                     _ => l,
                 };
                 let t = label(l);
-                (!t.is_empty()).then_some(t)
+                // Numbers alone are 行次 (both sides' when a wrapped-away label leaves
+                // `3 3`), never a label: a row keyed by them would be a wrong key.
+                (!t.is_empty() && !t.bytes().all(|b| b.is_ascii_digit())).then_some(t)
             };
             let mut v = vec![String::new(); 2 + n0 + n1];
             let mut put = |k: usize, l: String, a: &[&str]| {
@@ -383,6 +385,11 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
     let mut from = 0usize;
     let mut fragments: Vec<String> = Vec::new();
     let mut pending: Option<(u32, Vec<String>)> = None;
+    // A unit caption (部门：… 单位：元) read outside a table, with only table pieces
+    // (header words, amounts) after it: pdftotext -raw prints a table's caption, and
+    // some of its cells, above its title; the caption is moved under the title it heads.
+    let mut caption: Option<usize> = None;
+    let mut held: Option<Line> = None;
     let close = |t: Option<(&'static TableSpec, bool, usize)>, lines: &mut Vec<Line>, from: usize, fragments: &mut Vec<String>, warnings: &mut Vec<String>| {
         let frags = std::mem::take(fragments);
         if let Some((spec, _, mut dropped)) = t {
@@ -415,12 +422,19 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
             from = lines.len();
             if let Some((pn, amounts)) = carried {
                 lines.push(Line { line: Some(n), page: None, cells: vec![t.to_string()], spans: vec![], boxes: vec![] });
+                lines.extend(held.take());
                 lines.extend(header(spec, pn));
                 lines.push(row(pn, amounts));
                 table = Some((spec, true, 0));
                 continue;
             }
             lines.push(Line { line: Some(n), page: None, cells: vec![t.to_string()], spans: vec![], boxes: vec![] });
+            if let Some(k) = caption.take() {
+                let c = lines.remove(k);
+                from -= 1;
+                lines.push(c);
+            }
+            lines.extend(held.take());
             continue;
         }
         let words: Vec<&str> = t.split_whitespace().collect();
@@ -428,7 +442,10 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
         let plain = || Line { line: Some(n), page: None, cells: vec![t.to_string()], spans: vec![], boxes: vec![] };
         match table.as_mut() {
             Some((spec, written, dropped)) => {
-                if stated(t) {
+                if (*written || *dropped > 0) && !has_amount && (t.contains("单位：") || t.contains("单位:")) {
+                    // A caption after the table's rows (placed or not) heads the next table.
+                    held = Some(plain());
+                } else if stated(t) {
                     lines.push(plain());
                 } else if has_amount {
                     pending = None;
@@ -457,10 +474,18 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
                     close(table.take(), &mut lines, from, &mut fragments, &mut warnings);
                 }
             }
-            None => lines.push(plain()),
+            None => {
+                if t.contains("单位：") || t.contains("单位:") {
+                    caption = Some(lines.len());
+                } else if !has_amount && !fragment(t) {
+                    caption = None;
+                }
+                lines.push(plain());
+            }
         }
     }
     close(table.take(), &mut lines, from, &mut fragments, &mut warnings);
+    lines.extend(held.take());
     if lines.iter().all(|l| l.filled() == 0) {
         return Err(ExtractError::Empty);
     }
@@ -729,6 +754,27 @@ mod tests {
         // Three amounts for seven columns, and a fragment: left out, counted.
         assert_eq!(cells.len(), 5);
         assert!(laid.warnings[0].contains("1 lines"), "{:?}", laid.warnings);
+    }
+
+    /// pdftotext -raw of a budget summary whose labels were wrapped away: its caption and
+    /// part of its rows come out above its title, and lines of 行次 and an amount remain.
+    #[test]
+    fn row_numbers_are_no_labels_and_a_caption_above_the_title_heads_it() {
+        let text = "某部门2025年部门预算\n部门：某部门 单位：元\n本年收入 本年支出\n项目 行次 预算数 项目 行次 预算数\n\
+                    1 371,514,655.00 1 21,601,733.00\n2025年部门财务收支预算总表\n一、财政拨\n款收入\n\
+                    3 3 3,808,085.00\n收入总计 8 371,514,655.00 支出总计 8 371,514,655.00\n\
+                    部门：某部门 单位：万元\n2025年财政拨款收支总表\n";
+        let laid = read_reading_order(text, TextEncoding::Utf8).unwrap();
+        let cells: Vec<Vec<String>> = laid.lines.iter().map(|l| l.cells.clone()).collect();
+        let title = cells.iter().position(|c| c[0] == "2025年部门财务收支预算总表").unwrap();
+        assert_eq!(cells[title + 1], ["部门：某部门 单位：元"]);
+        assert!(!cells[..title].iter().any(|c| c[0].contains("单位")), "{cells:?}");
+        // `3 3 3,808,085.00`: two 行次 and an amount whose label is lost, never a row `3`.
+        assert!(!cells.iter().any(|c| c.iter().any(|x| x == "3")), "{cells:?}");
+        assert!(cells.iter().any(|c| c.first().is_some_and(|x| x == "收入总计")), "{cells:?}");
+        // A caption after a table's rows heads the table titled next.
+        let next = cells.iter().position(|c| c[0] == "2025年财政拨款收支总表").unwrap();
+        assert_eq!(cells[next + 1], ["部门：某部门 单位：万元"]);
     }
 
     #[test]

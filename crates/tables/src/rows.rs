@@ -409,8 +409,12 @@ fn two_sided(
             _ => runs.push(vec![v]),
         }
     }
+    // Which side a value belongs to is certain only where each side has its own run of
+    // value columns, each named once; otherwise a value could land on the other side or
+    // under its neighbour's name, so none is placed.
     if runs.len() != spec.sides.len() {
-        w.push(format!("expected {} sides, found {} groups of value columns", spec.sides.len(), runs.len()));
+        w.push(format!("expected {} sides, found {} groups of value columns: no row placed", spec.sides.len(), runs.len()));
+        return (vec![], vec![]);
     }
     let mut sides = Vec::new();
     let mut prev_end = 0;
@@ -418,6 +422,12 @@ fn two_sided(
         let start = run[0].0;
         let (map, mw) = map_columns(&lay.header, run, &sspec.columns, &[]);
         w.extend(mw);
+        let mut names: Vec<&String> = map.cols.iter().map(|c| &c.key).collect();
+        names.sort();
+        if names.windows(2).any(|p| p[0] == p[1]) {
+            w.push(format!("the {} side names a column twice: no row placed", sspec.side));
+            return (vec![], vec![]);
+        }
         let between: Vec<usize> = (prev_end..start).collect();
         let line_idx = if between.len() >= 2 { between.last().copied() } else { None };
         sides.push(Side { name: sspec.side.clone(), label_idx: prev_end, line_idx, cols: map.cols });
