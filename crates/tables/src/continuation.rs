@@ -28,7 +28,9 @@ fn blank(s: &str) -> bool {
 fn known_label(s: &str) -> bool {
     let cat = catalogue();
     let std = norm(s);
+    // A closing row (合计, or the detail's 人员经费合计 / 公用经费合计) is a row of its own.
     is_grand_total(&std)
+        || crate::row_keys::closing(gongkai_model::CodeKind::Economic, &std)
         || cat.function_class(&std).is_some()
         || !cat.econ_by_name(&std).is_empty()
         || cat.row_children.iter().any(|r| r.parent == std || r.children.contains(&std))

@@ -32,7 +32,7 @@ pub(crate) fn split_code_name(label: &str) -> Option<(String, String)> {
 
 /// The closing rows of a table of this classification besides 合计: the economic detail's
 /// 人员经费合计 and 公用经费合计 (each class's `funding` in economic_codes.json).
-fn closing(kind: CodeKind, std: &str) -> bool {
+pub(crate) fn closing(kind: CodeKind, std: &str) -> bool {
     kind == CodeKind::Economic && catalogue().econ.iter().any(|e| std.strip_suffix("合计") == Some(e.funding.as_str()))
 }
 

@@ -731,3 +731,26 @@ fn whole_yuan_rows_with_a_label_spilling_into_the_line_number_cell_are_rows() {
     assert_eq!(got, want.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>(), "{w:#?}");
     assert!(w.is_empty(), "{w:#?}");
 }
+
+/// The detail's closing row opening the next page under a blank-valued last row (zeros
+/// printed blank): 人员经费合计 is a row of its own, its amount never the row above's.
+#[test]
+fn a_closing_row_opening_the_next_page_is_not_the_blank_row_above() {
+    let xs = [40.0, 110.0, 330.0, 430.0];
+    let p1 = vec![
+        vec![one("科目编码"), one("科目名称"), one("决算数")],
+        vec![one("301"), one("工资福利支出"), one("95.36")],
+        vec![one("31099"), one("其他资本性支出"), one("")],
+    ];
+    let p2 = vec![vec![one(""), one("人员经费合计"), one("95.36")]];
+    let mut lines = PageBuilder::new(1)
+        .text("一般公共预算财政拨款基本支出决算表", 200.0, 560.0)
+        .text("单位：万元", 380.0, 540.0)
+        .grid(&xs, 520.0, &p1)
+        .lines();
+    lines.extend(PageBuilder::new(2).grid(&xs, 520.0, &p2).lines());
+    let (ts, w) = tables(&lines);
+    let got: Vec<(String, String)> = ts[0].rows.iter().map(|r| (r.key.clone(), r.cells[0].value.to_string())).collect();
+    assert!(!got.iter().any(|(k, v)| k == "31099" && v == "95.36"), "{got:?} {w:#?}");
+    assert!(got.contains(&("人员经费合计".to_string(), "95.36".to_string())), "{got:?} {w:#?}");
+}
