@@ -77,13 +77,7 @@ pub fn build(block: &TableBlock<'_>, doc_unit: Option<&str>, warnings: &mut Vec<
         Layout::BasicDetail => rows::basic_detail(block, &mut w),
         _ => rows::grid(block, &mut w),
     };
-    // Two rows under one key would make two facts of one name: say so, never merge silently.
-    let mut seen = std::collections::HashSet::new();
-    for r in &rows {
-        if !seen.insert(r.key.as_str()) {
-            w.push(format!("row key `{}` appears twice (`{}`); its facts are ambiguous", r.key, r.label));
-        }
-    }
+    let rows = one_row_per_key(rows, &mut w);
     if unit.is_none() && !rows.is_empty() {
         w.push("no unit (单位) could be read for this table".to_string());
     }
@@ -124,4 +118,31 @@ pub(crate) fn cell_amount(s: &str) -> Result<Option<gongkai_model::Amount>, ()> 
 pub(crate) fn code_cell(s: &str) -> Option<String> {
     let t = compact(s);
     (!t.is_empty() && t.len() <= 7 && t.chars().all(|c| c.is_ascii_digit())).then_some(t)
+}
+
+/// Two rows under one key would make two facts of one name. The same cells printed twice
+/// are one row; rows that disagree are left out, all of them, with a warning: which one
+/// the key names is not known (missing, never wrong).
+fn one_row_per_key(rows: Vec<gongkai_model::Row>, w: &mut Vec<String>) -> Vec<gongkai_model::Row> {
+    let cells = |r: &gongkai_model::Row| r.cells.iter().map(|c| (c.col.clone(), c.value.to_string())).collect::<Vec<_>>();
+    let mut out: Vec<gongkai_model::Row> = Vec::with_capacity(rows.len());
+    let mut ambiguous = std::collections::BTreeSet::new();
+    for r in rows {
+        match out.iter().find(|o| o.key == r.key) {
+            None => out.push(r),
+            Some(o) if cells(o) == cells(&r) => {
+                w.push(format!("row key `{}` printed twice with the same amounts (`{}`); kept once", r.key, r.label))
+            }
+            Some(_) => {
+                if ambiguous.insert(r.key.clone()) {
+                    w.push(format!(
+                        "row key `{}` appears twice with different amounts (`{}`); which row it names is not known, so its facts are left out",
+                        r.key, r.label
+                    ));
+                }
+            }
+        }
+    }
+    out.retain(|r| !ambiguous.contains(&r.key));
+    out
 }
