@@ -12,6 +12,10 @@ pub struct ValueCol {
     pub number: Option<u32>,
     pub key: String,
     pub printed: String,
+    /// False for a column of a catalogued table whose header matches none of its columns:
+    /// its cells are read (a line of them is still checked for numbers) but give no fact,
+    /// since a key made of a garbled header would compare with nothing.
+    pub known: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -147,27 +151,43 @@ pub fn map_columns(
         seen.dedup();
         seen.len() == text_map.len()
     };
-    let positional = value_idx.len() == keys.len();
+    // The catalogue's order stands in for headers nobody can read, but only for a print in
+    // that order: where the headers that were read name distinct columns out of the
+    // catalogue's order (三公 printed category-first, the catalogue split-first), position
+    // says nothing. Headers that name one column twice are noise themselves (an OCR header
+    // shifted by a cell) and do not overrule position.
+    let read: Vec<usize> = text_map.iter().flatten().copied().collect();
+    let distinct = {
+        let mut r = read.clone();
+        r.sort();
+        r.dedup();
+        r.len() == read.len()
+    };
+    let contradicts = distinct && read.windows(2).any(|w| w[0] > w[1]);
+    let positional = value_idx.len() == keys.len() && !contradicts;
     let cols = value_idx
         .iter()
         .enumerate()
         .map(|(i, &(idx, number))| {
+            let printed = frags_per_col[i].join("/");
             let key = if complete {
-                keys[text_map[i].unwrap()].clone()
+                Some(keys[text_map[i].unwrap()].clone())
             } else if positional {
-                keys[i].clone()
-            } else if let Some(k) = text_map[i] {
-                keys[k].clone()
+                Some(keys[i].clone())
             } else {
-                let printed = frags_per_col[i].join("/");
-                warnings.push(format!(
-                    "column {} (header `{}`) matches no standard column; kept under its printed header",
-                    number.map(|n| n.to_string()).unwrap_or_else(|| (idx + 1).to_string()),
-                    printed
-                ));
-                if printed.is_empty() { format!("栏{}", number.unwrap_or(idx as u32 + 1)) } else { printed }
+                text_map[i].map(|k| keys[k].clone())
             };
-            ValueCol { idx, number, key, printed: frags_per_col[i].join("/") }
+            let known = key.is_some() || keys.is_empty();
+            let name = number.map(|n| n.to_string()).unwrap_or_else(|| (idx + 1).to_string());
+            if !known {
+                warnings.push(format!(
+                    "column {name} (header `{printed}`) matches no standard column of this table; its cells are left out"
+                ));
+            } else if key.is_none() {
+                warnings.push(format!("column {name} (header `{printed}`) kept under its printed header"));
+            }
+            let key = key.unwrap_or_else(|| if printed.is_empty() { format!("栏{}", number.unwrap_or(idx as u32 + 1)) } else { printed.clone() });
+            ValueCol { idx, number, key, printed, known }
         })
         .collect();
     (ColumnMap { cols }, warnings)
@@ -203,6 +223,19 @@ mod tests {
         let idx: Vec<_> = (2..9).map(|i| (i, Some(i as u32 - 1))).collect();
         let (m, _) = map_columns(&[&h], &idx, &ks, &[]);
         assert_eq!(m.cols.iter().map(|c| c.key.clone()).collect::<Vec<_>>(), ks);
+    }
+
+    #[test]
+    fn position_never_overrules_a_header_that_was_read() {
+        // Read headers out of the catalogue's order: the readable 公务接待费 is the first
+        // column, not the third the catalogue's order would give it.
+        let h = line(&["", "公务接待费", "因公出国(境)费", "y#"]);
+        let ks = keys(&["因公出国(境)费", "公务用车购置费", "公务接待费"]);
+        let (m, w) = map_columns(&[&h], &[(1, None), (2, None), (3, None)], &ks, &[]);
+        let got: Vec<_> = m.cols.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(got[..2], ["公务接待费", "因公出国(境)费"]);
+        assert!(!m.cols[2].known, "{got:?}");
+        assert_eq!(w.len(), 1, "{w:?}");
     }
 
     #[test]

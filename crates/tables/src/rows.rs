@@ -186,6 +186,7 @@ fn values(l: &Line, cols: &[ValueCol]) -> Result<Vec<Cell>, String> {
     for c in cols {
         let raw = l.cells.get(c.idx).map(String::as_str).unwrap_or("");
         match cell_amount(raw) {
+            Ok(Some(_)) if !c.known => {}
             Ok(Some(v)) => out.push(Cell { col: c.key.clone(), value: v, bbox: cell_bbox(l, c.idx), ocr: None }),
             Ok(None) => {}
             Err(()) => return Err(raw.to_string()),
@@ -239,6 +240,7 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
             let columns = map
                 .cols
                 .iter()
+                .filter(|c| c.known)
                 .map(|c| Column { key: c.key.clone(), printed: c.printed.clone(), number: c.number, side: None })
                 .collect();
             let rows = if spec.layout == Layout::SingleRow {
@@ -422,7 +424,7 @@ fn two_sided(
         let start = run[0].0;
         let (map, mw) = map_columns(&lay.header, run, &sspec.columns, &[]);
         w.extend(mw);
-        let mut names: Vec<&String> = map.cols.iter().map(|c| &c.key).collect();
+        let mut names: Vec<&String> = map.cols.iter().filter(|c| c.known).map(|c| &c.key).collect();
         names.sort();
         if names.windows(2).any(|p| p[0] == p[1]) {
             w.push(format!("the {} side names a column twice: no row placed", sspec.side));
@@ -436,7 +438,7 @@ fn two_sided(
     let columns = sides
         .iter()
         .flat_map(|s| {
-            s.cols.iter().map(move |c| Column {
+            s.cols.iter().filter(|c| c.known).map(move |c| Column {
                 key: c.key.clone(),
                 printed: c.printed.clone(),
                 number: c.number,
