@@ -3,7 +3,7 @@
 //! names, aliases, header words) is the vocabulary. A reading near no label, or near
 //! two, is kept as read (the table builder then reports what it cannot match).
 
-use gongkai_model::{catalogue, normalize_label};
+use gongkai_model::{catalogue, compact, normalize_label, strip_ordinal};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -78,15 +78,12 @@ pub fn nearest(text: &str) -> Option<String> {
 }
 
 fn nearest_whole(text: &str) -> Option<String> {
-    let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-    // The ordinal prefix: up to the first 、 within the first 5 characters.
-    let cut = t
-        .iter()
-        .take(5)
-        .position(|&c| c == '、')
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let (prefix, body) = t.split_at(cut);
+    // Compared as the normalizer compares labels: full-width folded, spaces out, the
+    // leading ordinal (`十三、`, `(一)`, `1.`) kept aside as read.
+    let folded = compact(text);
+    let rest = strip_ordinal(&folded);
+    let prefix: Vec<char> = folded[..folded.len() - rest.len()].chars().collect();
+    let body: &[char] = &rest.chars().collect::<Vec<char>>();
     if body.len() < 4 || !body.iter().any(|&c| is_cjk(c)) {
         return None;
     }
@@ -137,6 +134,10 @@ mod tests {
             Some("国有资本经营预算财政拨款收入")
         );
         assert_eq!(super::nearest("5,896.65"), None);
+        // Full-width forms are folded before comparing, and any ordinal is kept aside.
+        assert_eq!(super::nearest("因公出国（境）费"), None);
+        assert_eq!(super::nearest("因公出國（境）费").as_deref(), Some("因公出国(境)费"));
+        assert_eq!(super::nearest("（三）一般公共服务攴出").as_deref(), Some("(三)一般公共服务支出"));
         // Row labels of the summaries, from the catalogue's data.
         assert_eq!(super::nearest("附属单位上缴收人").as_deref(), Some("附属单位上缴收入"));
         assert_eq!(super::nearest("年末财政拨款结转和结佘").as_deref(), Some("年末财政拨款结转和结余"));
