@@ -168,8 +168,7 @@ impl Paddle {
             .enumerate()
             .map(|(i, k)| {
                 i == 0
-                    || (k.chars().count() == 1
-                        && k.chars().all(|c| c.is_ascii_digit() || ",.-".contains(c)))
+                    || (k.chars().count() == 1 && k.chars().all(crate::tidy::amount_char))
             })
             .collect();
         Ok(Paddle {
@@ -255,16 +254,7 @@ impl Engine for Paddle {
                 // What reads as a number is decoded again over the digits alone: a `0`
                 // the full alphabet took for an `O`, a speck for `·` or `時`, is the
                 // best digit, separator or nothing there (at that class's own probability).
-                let numeric_like = full.text.chars().any(|ch| ch.is_ascii_digit())
-                    && full
-                        .text
-                        .chars()
-                        .filter(|ch| {
-                            !ch.is_ascii_digit() && !",.-".contains(*ch) && !ch.is_whitespace()
-                        })
-                        .count()
-                        * 3
-                        <= full.text.chars().count();
+                let numeric_like = crate::tidy::looks_like_amount(&full.text);
                 out[i] = if kind == Kind::Amount || numeric_like {
                     ctc(p, steps, c, &self.keys, Some(&self.numeric))
                 } else {
@@ -373,7 +363,7 @@ impl Engine for Tesseract {
         cmd.arg(&img).arg("stdout").args(["--psm", "6"]);
         match kind {
             Kind::Text => cmd.args(["-l", "chi_sim"]),
-            Kind::Amount => cmd.args(["-l", "eng", "-c", "tessedit_char_whitelist=0123456789,.-"]),
+            Kind::Amount => cmd.args(["-l", "eng", "-c", &format!("tessedit_char_whitelist={}", crate::tidy::AMOUNT_CHARS)]),
         };
         cmd.args(["-c", "preserve_interword_spaces=1"]).arg("tsv");
         cmd.env("OMP_THREAD_LIMIT", "1");

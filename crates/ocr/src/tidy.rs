@@ -4,10 +4,27 @@
 //! filled in is a guess, which the identities may correct but never prove.
 
 use crate::engine::Reading;
-use gongkai_model::parse_amount;
+use gongkai_model::{compact, parse_amount};
+
+/// The characters an amount is printed in: what an engine narrowed to amounts may read.
+pub const AMOUNT_CHARS: &str = "0123456789,.-";
+
+/// A character an amount is printed in (full-width forms folded).
+pub fn amount_char(c: char) -> bool {
+    gongkai_model::fold_width(c.encode_utf8(&mut [0; 4])).chars().all(|c| AMOUNT_CHARS.contains(c))
+}
+
+/// A reading that plainly is an amount, specks aside: a digit, and at most two other
+/// characters (no part of a number), which are at most a third of it. The one test for
+/// "read as an amount" (re-decoding over the digits, a second reading, dropping specks).
+pub fn looks_like_amount(text: &str) -> bool {
+    let t = compact(text);
+    let foreign = t.chars().filter(|&c| !amount_char(c)).count();
+    t.chars().any(|c| c.is_ascii_digit()) && foreign <= 2 && foreign * 3 <= t.chars().count()
+}
 
 fn numeric(c: char) -> bool {
-    c.is_ascii_digit() || ",.-".contains(c)
+    amount_char(c)
 }
 
 /// Specks read as characters around an amount (`0.00時·`, `、0.00`, `72.70.`, `21501.`):
@@ -20,8 +37,7 @@ pub fn drop_specks(r: &mut Reading) -> bool {
         .zip(r.chars.iter().copied().chain(std::iter::repeat(0.0)))
         .filter(|(c, _)| !c.is_whitespace())
         .collect();
-    let foreign = t.iter().filter(|(c, _)| !numeric(*c)).count();
-    if foreign > 2 || t.iter().filter(|(c, _)| c.is_ascii_digit()).count() < 1 {
+    if !looks_like_amount(&r.text) {
         return false;
     }
     let mut kept: Vec<(char, f32)> = t.iter().copied().filter(|(c, _)| numeric(*c)).collect();
@@ -130,6 +146,16 @@ mod tests {
         Reading {
             text: t.into(),
             chars: vec![0.99; t.chars().count()],
+        }
+    }
+
+    #[test]
+    fn an_amount_is_a_digit_and_at_most_two_specks_a_third_of_it() {
+        for t in ["1,234.56", "0.00時·", "、0.00", "-", "１２.５０"] {
+            assert_eq!(looks_like_amount(t), t != "-", "{t}");
+        }
+        for t in ["2024年收入", "1.基本工资", "二十六、抗疫特别国债", "0時·", "12元角分"] {
+            assert!(!looks_like_amount(t), "{t}");
         }
     }
 
