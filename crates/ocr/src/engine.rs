@@ -26,8 +26,13 @@ pub struct Reading {
 impl Reading {
     /// The least confident character's confidence (1 for an empty reading).
     pub fn confidence(&self) -> f32 {
-        self.chars.iter().copied().fold(1.0, f32::min)
+        confidence(&self.chars)
     }
+}
+
+/// A reading's confidence from its characters': the least (1 for none).
+pub fn confidence(chars: &[f32]) -> f32 {
+    chars.iter().copied().fold(1.0, f32::min)
 }
 
 pub trait Engine: Send + Sync {

@@ -74,10 +74,6 @@ fn distance(a: &[char], b: &[char], cap: usize) -> usize {
 /// The summaries' row labels (`…财政拨款收入`) are the catalogue's too (`rows` of the
 /// two-sided tables in tables.json).
 pub fn nearest(text: &str) -> Option<String> {
-    nearest_whole(text)
-}
-
-fn nearest_whole(text: &str) -> Option<String> {
     // Compared as the normalizer compares labels: full-width folded, spaces out, the
     // leading ordinal (`十三、`, `(一)`, `1.`) kept aside as read.
     let folded = compact(text);

@@ -21,6 +21,13 @@ pub struct CellReading {
     pub guess: bool,
 }
 
+impl CellReading {
+    /// The least confident character's confidence (1 for an empty reading).
+    pub fn confidence(&self) -> f32 {
+        crate::engine::confidence(&self.chars)
+    }
+}
+
 pub struct OcrPage {
     pub page: Page,
     pub cells: Vec<CellReading>,

@@ -50,8 +50,7 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
     for r in readings {
         let k = (r.page, compact(&r.text));
         let e = by_value.entry(k).or_insert(r);
-        if r.chars.iter().copied().fold(1.0, f32::min) < e.chars.iter().copied().fold(1.0, f32::min)
-        {
+        if r.confidence() < e.confidence() {
             *e = r;
         }
     }
@@ -88,7 +87,7 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
                         vec![0.0; c.value.0.to_string().chars().count()],
                     ),
                 };
-                let conf = chars.iter().copied().fold(1.0, f32::min);
+                let conf = crate::engine::confidence(&chars);
                 c.ocr = Some(OcrRead {
                     read: read.clone(),
                     confidence: (conf * 1000.0).round() / 1000.0,
