@@ -31,11 +31,10 @@ impl Engine for StandIn {
     fn read(&self, crops: &[Gray], _kind: Kind) -> Result<Vec<Reading>, OcrError> {
         let mut out = Vec::with_capacity(crops.len());
         for (i, c) in crops.iter().enumerate() {
-            // The engines' own scaling of a crop: PP-OCRv4's (48 px, width clamped) and
+            // The engines' own scaling of a crop (their functions): PP-OCRv4's (48 px, width clamped) and
             // tesseract's (40 px).
-            let w = ((c.w as f32 * 48.0 / c.h.max(1) as f32).ceil() as usize).clamp(8, 2400);
-            let _ = c.resize(w, 48);
-            let _ = c.resize(((c.w * 40) as f32 / c.h.max(1) as f32).ceil() as usize, 40);
+            let _ = gongkai_ocr::engine::paddle_scale(c);
+            let _ = gongkai_ocr::engine::tesseract_scale(c);
             let b = self.seed.get(i % self.seed.len().max(1)).copied().unwrap_or(0) as usize;
             let text = if b % 11 == 10 {
                 // Whatever the bytes say, as text (the label matcher meets garble).

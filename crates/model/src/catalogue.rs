@@ -311,6 +311,16 @@ impl Catalogue {
         self.econ.iter().filter(|e| normalize_label(&e.name) == normalized).collect()
     }
 
+    /// The label aliases: a printed (normalized) form and the standard label it stands for.
+    pub fn label_aliases(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.label_aliases.iter().map(|(a, b)| (a.as_str(), b.as_str()))
+    }
+
+    /// The words only a header holds, and the headers of an amount column (normalized).
+    pub fn header_words(&self) -> impl Iterator<Item = &str> {
+        self.header_words.iter().chain(&self.value_headers).map(String::as_str)
+    }
+
     /// A header word (项目, 科目编码, 栏次 …), or a cell that contains a code/name caption.
     pub fn is_header_word(&self, normalized: &str) -> bool {
         self.header_words.iter().any(|w| w == normalized) || normalized.contains("科目编码") || normalized.contains("科目名称")

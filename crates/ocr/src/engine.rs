@@ -26,8 +26,13 @@ pub struct Reading {
 impl Reading {
     /// The least confident character's confidence (1 for an empty reading).
     pub fn confidence(&self) -> f32 {
-        self.chars.iter().copied().fold(1.0, f32::min)
+        confidence(&self.chars)
     }
+}
+
+/// A reading's confidence from its characters': the least (1 for none).
+pub fn confidence(chars: &[f32]) -> f32 {
+    chars.iter().copied().fold(1.0, f32::min)
 }
 
 pub trait Engine: Send + Sync {
@@ -168,8 +173,7 @@ impl Paddle {
             .enumerate()
             .map(|(i, k)| {
                 i == 0
-                    || (k.chars().count() == 1
-                        && k.chars().all(|c| c.is_ascii_digit() || ",.-".contains(c)))
+                    || (k.chars().count() == 1 && k.chars().all(crate::tidy::amount_char))
             })
             .collect();
         Ok(Paddle {
@@ -196,6 +200,21 @@ impl Paddle {
 /// The height the recognition model reads.
 const REC_H: usize = 48;
 
+/// A crop as PP-OCRv4 reads it: scaled to the model's height, its width in proportion
+/// (at least 8 pixels, at most 2,400: a wider crop is squeezed, not cut).
+pub fn paddle_scale(c: &Gray) -> Gray {
+    let w = ((c.w as f32 * REC_H as f32 / c.h.max(1) as f32).ceil() as usize).clamp(8, 2400);
+    c.resize(w, REC_H)
+}
+
+/// The height crops are scaled to for tesseract (it reads best with glyphs some 30 px tall).
+const TESS_H: usize = 40;
+
+/// A crop as tesseract is given it: scaled to [`TESS_H`], its width in proportion.
+pub fn tesseract_scale(c: &Gray) -> Gray {
+    c.resize(((c.w * TESS_H) as f32 / c.h.max(1) as f32).ceil() as usize, TESS_H)
+}
+
 impl Engine for Paddle {
     fn name(&self) -> &'static str {
         "paddle"
@@ -203,14 +222,7 @@ impl Engine for Paddle {
     fn read(&self, crops: &[Gray], kind: Kind) -> Result<Vec<Reading>, OcrError> {
         let mut out = vec![Reading::default(); crops.len()];
         // Scaled to the model's height; batched by width so little is padding.
-        let scaled: Vec<Gray> = crops
-            .iter()
-            .map(|c| {
-                let w = ((c.w as f32 * REC_H as f32 / c.h.max(1) as f32).ceil() as usize)
-                    .clamp(8, 2400);
-                c.resize(w, REC_H)
-            })
-            .collect();
+        let scaled: Vec<Gray> = crops.iter().map(paddle_scale).collect();
         let mut order: Vec<usize> = (0..crops.len()).collect();
         order.sort_by_key(|&i| scaled[i].w);
         let mut session = self
@@ -255,16 +267,7 @@ impl Engine for Paddle {
                 // What reads as a number is decoded again over the digits alone: a `0`
                 // the full alphabet took for an `O`, a speck for `·` or `時`, is the
                 // best digit, separator or nothing there (at that class's own probability).
-                let numeric_like = full.text.chars().any(|ch| ch.is_ascii_digit())
-                    && full
-                        .text
-                        .chars()
-                        .filter(|ch| {
-                            !ch.is_ascii_digit() && !",.-".contains(*ch) && !ch.is_whitespace()
-                        })
-                        .count()
-                        * 3
-                        <= full.text.chars().count();
+                let numeric_like = crate::tidy::looks_like_amount(&full.text);
                 out[i] = if kind == Kind::Amount || numeric_like {
                     ctc(p, steps, c, &self.keys, Some(&self.numeric))
                 } else {
@@ -349,13 +352,10 @@ impl Engine for Tesseract {
         if crops.is_empty() {
             return Ok(out);
         }
-        // Crops at a common height (tesseract reads best with glyphs some 30 px tall).
-        const H: usize = 40;
+        // Crops at a common height, stacked with a gap between them.
+        const H: usize = TESS_H;
         const GAP: usize = 24;
-        let scaled: Vec<Gray> = crops
-            .iter()
-            .map(|c| c.resize(((c.w * H) as f32 / c.h.max(1) as f32).ceil() as usize, H))
-            .collect();
+        let scaled: Vec<Gray> = crops.iter().map(tesseract_scale).collect();
         let w = scaled.iter().map(|g| g.w).max().unwrap_or(1) + 2 * GAP;
         let h = scaled.len() * (H + GAP) + GAP;
         let mut sheet = Gray::new(w, h, 255);
@@ -373,7 +373,7 @@ impl Engine for Tesseract {
         cmd.arg(&img).arg("stdout").args(["--psm", "6"]);
         match kind {
             Kind::Text => cmd.args(["-l", "chi_sim"]),
-            Kind::Amount => cmd.args(["-l", "eng", "-c", "tessedit_char_whitelist=0123456789,.-"]),
+            Kind::Amount => cmd.args(["-l", "eng", "-c", &format!("tessedit_char_whitelist={}", crate::tidy::AMOUNT_CHARS)]),
         };
         cmd.args(["-c", "preserve_interword_spaces=1"]).arg("tsv");
         cmd.env("OMP_THREAD_LIMIT", "1");

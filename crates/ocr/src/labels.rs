@@ -3,47 +3,53 @@
 //! names, aliases, header words) is the vocabulary. A reading near no label, or near
 //! two, is kept as read (the table builder then reports what it cannot match).
 
-use std::collections::BTreeSet;
+use gongkai_model::{catalogue, compact, normalize_label, strip_ordinal};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
-
-fn strings(v: &serde_json::Value, out: &mut BTreeSet<String>) {
-    match v {
-        serde_json::Value::String(s) => {
-            for part in s.split(['/', '|']) {
-                let p: String = part.chars().filter(|c| !c.is_whitespace()).collect();
-                if p.chars().count() >= 2 && p.chars().any(is_cjk) {
-                    out.insert(p);
-                }
-            }
-        }
-        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| {
-            strings(&serde_json::Value::String(k.clone()), out);
-            strings(x, out)
-        }),
-        _ => {}
-    }
-}
 
 fn is_cjk(c: char) -> bool {
     ('\u{3400}'..='\u{9fff}').contains(&c)
 }
 
-fn vocabulary() -> &'static Vec<Vec<char>> {
-    static V: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+/// A reading may match a word only where it is one: two or more characters, a CJK one.
+fn is_word(w: &str) -> bool {
+    w.chars().count() >= 2 && w.chars().any(is_cjk)
+}
+
+/// Spellings a reading is matched against, each with the catalogue label it becomes: every
+/// label of the catalogue (table titles, the summaries' rows, column headers, function and
+/// economic class names, header words, the aliases' standard labels) as itself, and an
+/// alias's printed form (a wording or garble seen in real disclosures) as its standard
+/// label, so that a reading near a known garble becomes the label, never the garble.
+fn vocabulary() -> &'static Vec<(Vec<char>, String)> {
+    static V: OnceLock<Vec<(Vec<char>, String)>> = OnceLock::new();
     V.get_or_init(|| {
-        let mut set = BTreeSet::new();
-        for src in [
-            include_str!("../../model/data/tables.json"),
-            include_str!("../../model/data/function_classes.json"),
-            include_str!("../../model/data/economic_codes.json"),
-            include_str!("../../model/data/labels.json"),
-        ] {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(src) {
-                strings(&v, &mut set);
+        let c = catalogue();
+        let mut labels: Vec<&str> = Vec::new();
+        for t in &c.tables {
+            labels.extend(t.titles.iter().map(String::as_str));
+            labels.extend(t.rows.values().flatten().map(String::as_str));
+            // Column keys are header paths (`基本支出/人员经费`): each header is a label.
+            let cols = t.columns.iter().chain(t.sides.iter().flat_map(|s| &s.columns));
+            labels.extend(cols.flat_map(|k| k.split('/')));
+        }
+        labels.extend(c.function_names.values().map(String::as_str));
+        labels.extend(c.econ.iter().map(|e| e.name.as_str()));
+        labels.extend(c.header_words());
+        labels.extend(c.label_aliases().map(|(_, to)| to));
+        let mut words: BTreeMap<String, String> = BTreeMap::new();
+        for l in labels {
+            let n = normalize_label(l);
+            if is_word(&n) {
+                words.insert(n.clone(), n);
             }
         }
-        set.into_iter().map(|s| s.chars().collect()).collect()
+        for (from, to) in c.label_aliases() {
+            if is_word(from) {
+                words.entry(from.to_string()).or_insert_with(|| to.to_string());
+            }
+        }
+        words.into_iter().map(|(w, l)| (w.chars().collect(), l)).collect()
     })
 }
 
@@ -68,45 +74,40 @@ fn distance(a: &[char], b: &[char], cap: usize) -> usize {
 /// The summaries' row labels (`…财政拨款收入`) are the catalogue's too (`rows` of the
 /// two-sided tables in tables.json).
 pub fn nearest(text: &str) -> Option<String> {
-    nearest_whole(text)
-}
-
-fn nearest_whole(text: &str) -> Option<String> {
-    let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-    // The ordinal prefix: up to the first 、 within the first 5 characters.
-    let cut = t
-        .iter()
-        .take(5)
-        .position(|&c| c == '、')
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let (prefix, body) = t.split_at(cut);
+    // Compared as the normalizer compares labels: full-width folded, spaces out, the
+    // leading ordinal (`十三、`, `(一)`, `1.`) kept aside as read.
+    let folded = compact(text);
+    let rest = strip_ordinal(&folded);
+    let prefix: Vec<char> = folded[..folded.len() - rest.len()].chars().collect();
+    let body: &[char] = &rest.chars().collect::<Vec<char>>();
     if body.len() < 4 || !body.iter().any(|&c| is_cjk(c)) {
         return None;
     }
     let cap = if body.len() >= 10 { 2 } else { 1 };
     let vocab = vocabulary();
-    if vocab.iter().any(|v| v.as_slice() == body) {
-        return None;
+    if let Some((_, label)) = vocab.iter().find(|(w, _)| w.as_slice() == body) {
+        let as_read: String = body.iter().collect();
+        return (*label != as_read).then(|| prefix.iter().collect::<String>() + label);
     }
-    let mut best: Option<(usize, &Vec<char>)> = None;
+    // The nearest spellings; a tie between two labels is no answer.
+    let mut best: Option<(usize, &String)> = None;
     let mut tie = false;
-    for v in vocab {
-        let d = distance(body, v, cap);
+    for (w, label) in vocab {
+        let d = distance(body, w, cap);
         if d > cap {
             continue;
         }
         match best {
             Some((bd, _)) if d > bd => {}
-            Some((bd, _)) if d == bd => tie = true,
+            Some((bd, l)) if d == bd => tie |= l != label,
             _ => {
-                best = Some((d, v));
+                best = Some((d, label));
                 tie = false;
             }
         }
     }
     match best {
-        Some((_, v)) if !tie => Some(prefix.iter().chain(v.iter()).collect()),
+        Some((_, label)) if !tie => Some(prefix.iter().collect::<String>() + label),
         _ => None,
     }
 }
@@ -129,8 +130,27 @@ mod tests {
             Some("国有资本经营预算财政拨款收入")
         );
         assert_eq!(super::nearest("5,896.65"), None);
+        // Full-width forms are folded before comparing, and any ordinal is kept aside.
+        assert_eq!(super::nearest("因公出国（境）费"), None);
+        assert_eq!(super::nearest("因公出國（境）费").as_deref(), Some("因公出国(境)费"));
+        assert_eq!(super::nearest("（三）一般公共服务攴出").as_deref(), Some("(三)一般公共服务支出"));
         // Row labels of the summaries, from the catalogue's data.
         assert_eq!(super::nearest("附属单位上缴收人").as_deref(), Some("附属单位上缴收入"));
         assert_eq!(super::nearest("年末财政拨款结转和结佘").as_deref(), Some("年末财政拨款结转和结余"));
+    }
+
+    #[test]
+    fn a_reading_becomes_a_catalogue_label_never_a_garble_or_prose() {
+        // Near an alias's garble (上级补肋收入, 本年收入合): the label it stands for.
+        assert_eq!(super::nearest("上级补肋收人").as_deref(), Some("上级补助收入"));
+        assert_eq!(super::nearest("事业收人").as_deref(), Some("事业收入"));
+        assert_eq!(super::nearest("本年收入合汁").as_deref(), Some("本年收入合计"));
+        assert_eq!(super::nearest("上级补肋收入").as_deref(), Some("上级补助收入"));
+        // No garble of the aliases is a label a reading can become.
+        for garble in ["上级补肋收入", "事业收λ", "本年收入合", "主他收λ"] {
+            assert!(!super::vocabulary().iter().any(|(_, l)| l == garble), "{garble}");
+        }
+        // Prose (the data files' `_comment`s mix English in) is no spelling.
+        assert!(!super::vocabulary().iter().any(|(w, _)| w.iter().any(|c| c.is_ascii_alphabetic())));
     }
 }

@@ -106,53 +106,9 @@ pub fn render(pdf: &std::path::Path, page: u32, dpi: u32) -> Result<Gray, OcrErr
 /// inch would stay within `MAX_PAGE_PIXELS` is refused before it is rendered.
 pub const MIN_RENDER_DPI: u32 = 72;
 
-/// The size in points of what `pdftoppm` renders of a page: its MediaBox (the larger of it
-/// and the CropBox, which should lie inside it), inherited from the page tree, turned by
-/// /Rotate, times /UserUnit. poppler 22.12 renders the MediaBox and ignores /UserUnit
-/// (measured); counting it only makes the bound safer for a renderer that honours it.
-pub fn page_size(doc: &lopdf::Document, page: u32) -> Option<(f32, f32)> {
-    use lopdf::Object;
-    let id = *doc.get_pages().get(&page)?;
-    let num = |o: &Object| -> Option<f32> {
-        match o {
-            Object::Integer(i) => Some(*i as f32),
-            Object::Real(r) => Some(*r),
-            _ => None,
-        }
-    };
-    let deref = |o: &Object| -> Object {
-        match o {
-            Object::Reference(r) => doc.get_object(*r).cloned().unwrap_or(Object::Null),
-            o => o.clone(),
-        }
-    };
-    // A key of the page or of its ancestors (at most 64 up: a cycle ends there).
-    let inherited = |key: &[u8]| -> Option<Object> {
-        let mut node = doc.get_dictionary(id).ok();
-        for _ in 0..64 {
-            let d = node?;
-            if let Ok(o) = d.get(key) {
-                return Some(deref(o));
-            }
-            node = d.get(b"Parent").ok().and_then(|o| o.as_reference().ok()).and_then(|r| doc.get_dictionary(r).ok());
-        }
-        None
-    };
-    let rect = |key: &[u8]| -> Option<(f32, f32)> {
-        let Object::Array(a) = inherited(key)? else { return None };
-        let v: Vec<f32> = a.iter().filter_map(|o| num(&deref(o))).collect();
-        (v.len() == 4 && v.iter().all(|x| x.is_finite())).then(|| ((v[2] - v[0]).abs(), (v[3] - v[1]).abs()))
-    };
-    let media = rect(b"MediaBox").unwrap_or((612.0, 792.0));
-    let (w, h) = match rect(b"CropBox") {
-        Some(c) if c.0 * c.1 > media.0 * media.1 => c,
-        _ => media,
-    };
-    let unit = doc.get_dictionary(id).ok().and_then(|d| d.get(b"UserUnit").ok()).and_then(|o| num(&deref(o))).filter(|u| u.is_finite() && *u > 1.0).unwrap_or(1.0);
-    let turned = inherited(b"Rotate").and_then(|o| num(&o)).is_some_and(|r| (r as i64).rem_euclid(180) == 90);
-    let (w, h) = if turned { (h, w) } else { (w, h) };
-    Some((w * unit, h * unit))
-}
+/// The size in points of what `pdftoppm` renders of a page (the one reading of a page's
+/// boxes, /Rotate and /UserUnit, shared with the text-layer reader).
+pub use gongkai_extract::pdf::page_size;
 
 /// The resolution to render a page of `width`×`height` points at: `asked`, or the
 /// highest below it whose image stays within `MAX_PAGE_PIXELS`; an error where that is

@@ -21,6 +21,13 @@ pub struct CellReading {
     pub guess: bool,
 }
 
+impl CellReading {
+    /// The least confident character's confidence (1 for an empty reading).
+    pub fn confidence(&self) -> f32 {
+        crate::engine::confidence(&self.chars)
+    }
+}
+
 pub struct OcrPage {
     pub page: Page,
     pub cells: Vec<CellReading>,
@@ -236,9 +243,7 @@ pub fn read_page(
     let mut guess = vec![false; jobs.len()];
     let numeric: Vec<usize> = (0..jobs.len())
         .filter(|&i| {
-            jobs[i].cell.is_some()
-                && readings[i].text.chars().any(|c| c.is_ascii_digit())
-                && !readings[i].text.chars().any(is_cjk)
+            jobs[i].cell.is_some() && crate::tidy::looks_like_amount(&readings[i].text)
         })
         .collect();
     // An engine whose misreads correlate (tesseract's: the same crop misread alike in the
@@ -392,10 +397,6 @@ fn clean_crop(
         }
     }
     g
-}
-
-fn is_cjk(c: char) -> bool {
-    ('\u{3400}'..='\u{9fff}').contains(&c) || ('\u{f900}'..='\u{faff}').contains(&c)
 }
 
 /// Glyphs for a line of text read in `rect`, side by side from its left edge, on one baseline.

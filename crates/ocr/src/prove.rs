@@ -11,7 +11,7 @@
 
 use crate::page::CellReading;
 use gongkai_check::Outcome;
-use gongkai_model::{parse_amount, Amount, Document, Finding, OcrRead, Severity};
+use gongkai_model::{compact, parse_amount, Amount, Document, Finding, OcrRead, Severity};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -20,10 +20,6 @@ pub const LOW: f32 = 0.97;
 
 /// Where a cell sits: table, row, cell index.
 type At = (usize, usize, usize);
-
-fn norm(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
 
 fn cell_mut(doc: &mut Document, at: At) -> &mut gongkai_model::Cell {
     &mut doc.tables[at.0].rows[at.1].cells[at.2]
@@ -52,10 +48,9 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
     // Readings by page and printed value; the least confident of equal ones answers.
     let mut by_value: BTreeMap<(u32, String), &CellReading> = BTreeMap::new();
     for r in readings {
-        let k = (r.page, norm(&r.text));
+        let k = (r.page, compact(&r.text));
         let e = by_value.entry(k).or_insert(r);
-        if r.chars.iter().copied().fold(1.0, f32::min) < e.chars.iter().copied().fold(1.0, f32::min)
-        {
+        if r.confidence() < e.confidence() {
             *e = r;
         }
     }
@@ -63,7 +58,7 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
     // there (readings are matched to cells by value: which one a cell came from is not known).
     let mut guessed: BTreeMap<u32, Vec<Amount>> = BTreeMap::new();
     for r in readings.iter().filter(|r| r.guess) {
-        if let Some(a) = parse_amount(&norm(&r.text)) {
+        if let Some(a) = parse_amount(&compact(&r.text)) {
             guessed.entry(r.page).or_default().push(a);
         }
     }
@@ -84,7 +79,7 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
             };
             for (ci, c) in row.cells.iter_mut().enumerate() {
                 let (read, chars) = match find_reading(page, &c.value) {
-                    Some(r) => (norm(&r.text), r.chars.clone()),
+                    Some(r) => (compact(&r.text), r.chars.clone()),
                     // Read, but not as it now stands (the table builder joined or split it):
                     // nothing is known of its confidence.
                     None => (
@@ -92,7 +87,7 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
                         vec![0.0; c.value.0.to_string().chars().count()],
                     ),
                 };
-                let conf = chars.iter().copied().fold(1.0, f32::min);
+                let conf = crate::engine::confidence(&chars);
                 c.ocr = Some(OcrRead {
                     read: read.clone(),
                     confidence: (conf * 1000.0).round() / 1000.0,

@@ -62,17 +62,6 @@ impl Gray {
         out.extend_from_slice(&self.px);
         out
     }
-    /// The part of the image in [x0, x1) × [y0, y1), clamped.
-    pub fn crop(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> Gray {
-        let (x1, y1) = (x1.min(self.w), y1.min(self.h));
-        let (x0, y0) = (x0.min(x1), y0.min(y1));
-        let mut g = Gray::new(x1 - x0, y1 - y0, 255);
-        for y in y0..y1 {
-            g.px[(y - y0) * g.w..(y - y0 + 1) * g.w]
-                .copy_from_slice(&self.px[y * self.w + x0..y * self.w + x1]);
-        }
-        g
-    }
     /// Bilinear resize.
     pub fn resize(&self, w: usize, h: usize) -> Gray {
         let mut g = Gray::new(w.max(1), h.max(1), 255);

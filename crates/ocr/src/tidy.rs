@@ -4,29 +4,44 @@
 //! filled in is a guess, which the identities may correct but never prove.
 
 use crate::engine::Reading;
-use gongkai_model::parse_amount;
+use gongkai_model::{compact, parse_amount};
 
-fn numeric(c: char) -> bool {
-    c.is_ascii_digit() || ",.-".contains(c)
+/// The characters an amount is printed in: what an engine narrowed to amounts may read.
+pub const AMOUNT_CHARS: &str = "0123456789,.-";
+
+/// A character an amount is printed in (full-width forms folded).
+pub fn amount_char(c: char) -> bool {
+    gongkai_model::fold_width(c.encode_utf8(&mut [0; 4])).chars().all(|c| AMOUNT_CHARS.contains(c))
+}
+
+/// A reading that plainly is an amount, specks aside: a digit, and at most two other
+/// characters (no part of a number), which are at most a third of it. The one test for
+/// "read as an amount" (re-decoding over the digits, a second reading, dropping specks).
+pub fn looks_like_amount(text: &str) -> bool {
+    let t = compact(text);
+    let foreign = t.chars().filter(|&c| !amount_char(c)).count();
+    t.chars().any(|c| c.is_ascii_digit()) && foreign <= 2 && foreign * 3 <= t.chars().count()
 }
 
 /// Specks read as characters around an amount (`0.00時·`, `、0.00`, `72.70.`, `21501.`):
 /// characters that are no part of a number (at most two) and separators at either end
 /// are dropped; what is kept is at most 0.5 confident. True when something was dropped.
+/// A character inside the number is never dropped (`12時34.56` may hold a separator
+/// misread): such a reading is left as read. Full-width forms are folded (`1234．56`'s
+/// `．` is its decimal point).
 pub fn drop_specks(r: &mut Reading) -> bool {
+    if !looks_like_amount(&r.text) {
+        return false;
+    }
     let t: Vec<(char, f32)> = r
         .text
         .chars()
         .zip(r.chars.iter().copied().chain(std::iter::repeat(0.0)))
-        .filter(|(c, _)| !c.is_whitespace())
+        .filter_map(|(c, p)| compact(c.encode_utf8(&mut [0; 4])).chars().next().map(|c| (c, p)))
         .collect();
-    let foreign = t.iter().filter(|(c, _)| !numeric(*c)).count();
-    if foreign > 2 || t.iter().filter(|(c, _)| c.is_ascii_digit()).count() < 1 {
-        return false;
-    }
-    let mut kept: Vec<(char, f32)> = t.iter().copied().filter(|(c, _)| numeric(*c)).collect();
+    let mut kept = t.clone();
     // A number starts with a digit or its sign and ends with a digit.
-    while kept.first().is_some_and(|(c, _)| ",.".contains(*c))
+    while kept.first().is_some_and(|&(c, _)| !amount_char(c) || ",.".contains(c))
         || (kept.first().is_some_and(|(c, _)| *c == '-')
             && kept.get(1).is_some_and(|(c, _)| !c.is_ascii_digit()))
     {
@@ -53,7 +68,7 @@ pub fn drop_specks(r: &mut Reading) -> bool {
 /// a digit. The character is marked confidence 0. True when a character was filled in.
 pub fn repair(r: &mut Reading) -> bool {
     let t: Vec<char> = r.text.chars().collect();
-    if t.len() < 3 || t.len() != r.chars.len() || !t.iter().all(|c| numeric(*c)) {
+    if t.len() < 3 || t.len() != r.chars.len() || !t.iter().all(|&c| amount_char(c)) {
         return false;
     }
     if parse_amount(&r.text).is_some() || t.iter().filter(|c| c.is_ascii_digit()).count() < 2 {
@@ -111,15 +126,9 @@ pub fn repair(r: &mut Reading) -> bool {
 }
 
 /// Two readers agree on an amount when they read the same number, character for
-/// character once spaces are left out.
+/// character once spaces are left out and full-width forms folded.
 pub fn agree(a: &Reading, b: &Reading) -> bool {
-    let n = |r: &Reading| {
-        r.text
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-    };
-    n(a) == n(b)
+    compact(&a.text) == compact(&b.text)
 }
 
 #[cfg(test)]
@@ -134,12 +143,24 @@ mod tests {
     }
 
     #[test]
+    fn an_amount_is_a_digit_and_at_most_two_specks_a_third_of_it() {
+        for t in ["1,234.56", "0.00時·", "、0.00", "-", "１２.５０"] {
+            assert_eq!(looks_like_amount(t), t != "-", "{t}");
+        }
+        for t in ["2024年收入", "1.基本工资", "二十六、抗疫特别国债", "0時·", "12元角分"] {
+            assert!(!looks_like_amount(t), "{t}");
+        }
+    }
+
+    #[test]
     fn specks_around_an_amount_go() {
         for (read, want) in [
             ("0.00時.", "0.00"),
             ("、0.00", "0.00"),
             ("72.70.", "72.70"),
             ("21501.", "21501"),
+            ("1234．56時", "1234.56"),
+            ("·１２.５０", "12.50"),
             (".O.36", ""),
         ] {
             let mut x = r(read);
@@ -162,6 +183,10 @@ mod tests {
             "1,234.50",
             "一般公共服务支出",
             "二十六、抗疫特别国债",
+            // A character inside is no speck: a full-width separator, or a misread one.
+            "1234．56",
+            "12時34.56",
+            "1,2、34.56",
         ] {
             let mut x = r(t);
             assert!(!drop_specks(&mut x), "{t}");

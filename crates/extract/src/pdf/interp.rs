@@ -718,7 +718,7 @@ pub fn pages(doc: &Document) -> Vec<Page> {
     for (number, id) in doc.get_pages().into_iter().take(MAX_PAGES) {
         let (mw, mh, origin) = media_box(doc, id);
         // Page space is the page as displayed: /Rotate turns the media box (clockwise).
-        let (rotate, (width, height)) = match inherited(doc, id, b"Rotate").and_then(num).map_or(0, |r| (r as i64).rem_euclid(360)) {
+        let (rotate, (width, height)) = match rotation(doc, id) {
             90 => ([0.0, -1.0, 1.0, 0.0, 0.0, mw], (mh, mw)),
             180 => ([-1.0, 0.0, 0.0, -1.0, mw, mh], (mw, mh)),
             270 => ([0.0, 1.0, -1.0, 0.0, mh, 0.0], (mh, mw)),
@@ -836,12 +836,43 @@ fn inherited<'a>(doc: &'a Document, id: lopdf::ObjectId, key: &[u8]) -> Option<&
     None
 }
 
+/// A rectangle of the page (MediaBox, CropBox), inherited: width, height, lower-left corner.
+fn page_rect(doc: &Document, id: lopdf::ObjectId, key: &[u8]) -> Option<(f32, f32, (f32, f32))> {
+    let Some(Object::Array(a)) = inherited(doc, id, key) else { return None };
+    let v: Vec<f32> = a.iter().filter_map(|o| num(resolve(doc, o))).collect();
+    (v.len() == 4).then(|| ((v[2] - v[0]).abs(), (v[3] - v[1]).abs(), (v[0].min(v[2]), v[1].min(v[3]))))
+}
+
 fn media_box(doc: &Document, id: lopdf::ObjectId) -> (f32, f32, (f32, f32)) {
-    if let Some(Object::Array(a)) = inherited(doc, id, b"MediaBox") {
-        let v: Vec<f32> = a.iter().filter_map(|o| num(resolve(doc, o))).collect();
-        if v.len() == 4 {
-            return ((v[2] - v[0]).abs(), (v[3] - v[1]).abs(), (v[0].min(v[2]), v[1].min(v[3])));
-        }
-    }
-    (595.0, 842.0, (0.0, 0.0))
+    page_rect(doc, id, b"MediaBox").unwrap_or((595.0, 842.0, (0.0, 0.0)))
+}
+
+/// The page's /Rotate, inherited, as 0, 90, 180 or 270 (clockwise).
+fn rotation(doc: &Document, id: lopdf::ObjectId) -> i64 {
+    inherited(doc, id, b"Rotate").and_then(num).map_or(0, |r| (r as i64).rem_euclid(360))
+}
+
+/// The size in points of what a renderer (`pdftoppm`) draws of page `number` (1-based):
+/// its MediaBox (the larger of it and the CropBox, which should lie inside it; US Letter,
+/// poppler's default, where there is none), inherited from the page tree, turned by
+/// /Rotate, times /UserUnit. poppler 22.12 renders the MediaBox and ignores /UserUnit
+/// (measured); counting it only makes a bound on the image safer for a renderer that
+/// honours it. None for a page the file does not have.
+pub fn page_size(doc: &Document, number: u32) -> Option<(f32, f32)> {
+    let id = *doc.get_pages().get(&number)?;
+    let rect = |key: &[u8]| page_rect(doc, id, key).filter(|r| r.0.is_finite() && r.1.is_finite()).map(|r| (r.0, r.1));
+    let media = rect(b"MediaBox").unwrap_or((612.0, 792.0));
+    let (w, h) = match rect(b"CropBox") {
+        Some(c) if c.0 * c.1 > media.0 * media.1 => c,
+        _ => media,
+    };
+    let unit = doc
+        .get_dictionary(id)
+        .ok()
+        .and_then(|d| dict_get(doc, d, b"UserUnit"))
+        .and_then(num)
+        .filter(|u| u.is_finite() && *u > 1.0)
+        .unwrap_or(1.0);
+    let (w, h) = if rotation(doc, id) % 180 == 90 { (h, w) } else { (w, h) };
+    Some((w * unit, h * unit))
 }

@@ -10,7 +10,7 @@ mod repair;
 use compact_str::CompactString;
 use lopdf::{Dictionary, Document, Object};
 
-pub use interp::pages;
+pub use interp::{page_size, pages};
 pub use repair::{open, open_repaired, Opened};
 
 /// Decompressed content larger than this is refused (a decompression bomb).
