@@ -2,7 +2,7 @@
 //! over this; tests call it directly.
 
 use gongkai_extract::pdf::PdfError;
-use gongkai_extract::{read_any_report, read_pdf, ExtractError, LaidOut};
+use gongkai_extract::{read_any_report, read_pdf_report, ExtractError, LaidOut};
 use gongkai_model::{Document, Metadata, Source, SCHEMA};
 use gongkai_segment::most_common;
 use sha2::{Digest, Sha256};
@@ -58,7 +58,8 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
 }
 
 /// Convert one input with options: `ocr.mode` says which pages of a PDF are read by OCR
-/// (auto: pages without a text layer and pages whose fonts have no Unicode mapping).
+/// (auto: pages without a text layer and pages on which a tenth or more of the glyphs
+/// have no Unicode mapping).
 /// Every amount read by OCR is then proven, corrected or named by the identities
 /// (`gongkai_ocr::prove`).
 pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Result<Document, ConvertError> {
@@ -71,12 +72,12 @@ pub fn convert_bytes_progress(bytes: &[u8], file_name: &str, ocr: &OcrOptions, o
     if ocr.mode == OcrMode::Never || !looks_like_pdf(bytes) || bytes.is_empty() {
         return convert_bytes(bytes, file_name);
     }
-    // Auto: a file whose every page has a text layer takes the text path, read once.
+    // Auto: a file with no scanned page and no page whose text cannot be read (the
+    // reader's own rule, `Page::unreadable`: a logo in a symbol font is readable text)
+    // takes the text path, read once.
     if ocr.mode == OcrMode::Auto {
-        match read_pdf(bytes) {
-            Ok(laid) if !laid.warnings.iter().any(|w| w.contains("image only (a scan)") || w.contains("no Unicode mapping")) => {
-                return from_lines(bytes, file_name, laid, None)
-            }
+        match read_pdf_report(bytes) {
+            Ok(r) if r.unreadable_pages.is_empty() && r.scanned_pages.is_empty() => return from_lines(bytes, file_name, r.laid, None),
             Ok(_) | Err(ExtractError::NoText(_)) | Err(ExtractError::Unmapped(_)) => {}
             // Not readable as a PDF: the readers by content decide (a text quoting `%PDF-`).
             Err(_) => return convert_bytes(bytes, file_name),
@@ -84,14 +85,7 @@ pub fn convert_bytes_progress(bytes: &[u8], file_name: &str, ocr: &OcrOptions, o
     }
     let opened = gongkai_extract::pdf::open_repaired(bytes).map_err(ExtractError::from)?;
     let pages = gongkai_extract::pdf::pages(&opened.doc);
-    let targets: Vec<u32> = pages
-        .iter()
-        .filter(|p| {
-            let readable = p.glyphs.iter().any(|g| !g.text.trim().is_empty());
-            ocr.mode == OcrMode::Always || (!readable && p.images > 0) || p.unmapped > 0
-        })
-        .map(|p| p.number)
-        .collect();
+    let targets: Vec<u32> = pages.iter().filter(|p| ocr.mode == OcrMode::Always || p.needs_ocr()).map(|p| p.number).collect();
     if targets.is_empty() {
         return convert_bytes(bytes, file_name);
     }
