@@ -45,11 +45,6 @@ impl ConvertError {
     }
 }
 
-/// A PDF header within the first 1024 bytes: the only inputs OCR can read.
-fn looks_like_pdf(bytes: &[u8]) -> bool {
-    bytes[..bytes.len().min(1024 + 5)].windows(5).any(|w| w == b"%PDF-")
-}
-
 /// Convert one input. `file_name` is recorded in the output (no directory).
 pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertError> {
     // The reader is chosen from the bytes (gongkai_extract::detect), never the extension.
@@ -69,7 +64,9 @@ pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Re
 /// [`convert_bytes_with`], telling `on_page` after each page read by OCR (a page takes
 /// seconds: a caller showing progress shows pages).
 pub fn convert_bytes_progress(bytes: &[u8], file_name: &str, ocr: &OcrOptions, on_page: &dyn Fn(gongkai_ocr::PageDone)) -> Result<Document, ConvertError> {
-    if ocr.mode == OcrMode::Never || !looks_like_pdf(bytes) || bytes.is_empty() {
+    // Only a PDF has pages to OCR; whether bytes with a header after junk are one (or a
+    // text quoting `%PDF-`) the readers by content decide (`gongkai_extract::detect`).
+    if ocr.mode == OcrMode::Never || gongkai_extract::detect::pdf_header(bytes).is_none() {
         return convert_bytes(bytes, file_name);
     }
     // Auto: a file with no scanned page and no page whose text cannot be read (the
@@ -79,11 +76,12 @@ pub fn convert_bytes_progress(bytes: &[u8], file_name: &str, ocr: &OcrOptions, o
         match read_pdf_report(bytes) {
             Ok(r) if r.unreadable_pages.is_empty() && r.scanned_pages.is_empty() => return from_lines(bytes, file_name, r.laid, None),
             Ok(_) | Err(ExtractError::NoText(_)) | Err(ExtractError::Unmapped(_)) => {}
-            // Not readable as a PDF: the readers by content decide (a text quoting `%PDF-`).
             Err(_) => return convert_bytes(bytes, file_name),
         }
     }
-    let opened = gongkai_extract::pdf::open_repaired(bytes).map_err(ExtractError::from)?;
+    let Ok(opened) = gongkai_extract::pdf::open_repaired(bytes) else {
+        return convert_bytes(bytes, file_name);
+    };
     let pages = gongkai_extract::pdf::pages(&opened.doc);
     let targets: Vec<u32> = pages.iter().filter(|p| ocr.mode == OcrMode::Always || p.needs_ocr()).map(|p| p.number).collect();
     if targets.is_empty() {
