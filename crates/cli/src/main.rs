@@ -466,15 +466,9 @@ fn check(file: &Path, format: &str, ocr: &gongkai::OcrOptions) -> Result<ExitCod
 
 /// The inputs of `check --corpus` and `review`: the batch's inputs (files as given,
 /// directories searched), and the canonical `.json` documents below the directories.
-fn inputs_with_documents(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<batch::Failure>) {
-    let (found, failures) = batch::collect(inputs);
-    let mut files: Vec<PathBuf> = found.into_iter().map(|i| i.path).collect();
-    for p in inputs.iter().filter(|p| p.is_dir()) {
-        walk_json(p, &mut files);
-    }
-    files.sort();
-    files.dedup();
-    (files, failures)
+fn inputs_with_documents(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<batch::InputError>) {
+    let (found, failures) = gongkai::inputs::collect_with(inputs, gongkai::inputs::Search::WithDocuments);
+    (found.into_iter().map(|i| i.path).collect(), failures)
 }
 
 fn place_text(p: &gongkai_check::Place) -> String {
@@ -590,17 +584,5 @@ fn review(inputs: &[PathBuf], out: &Path) -> Result<ExitCode> {
     let failed = r.entries.iter().filter(|e| e.failed.is_some()).count();
     eprintln!("reviewed {} of {} files: open {}", r.entries.len() - failed, r.entries.len(), r.index.display());
     Ok(if failed > 0 || !failures.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-fn walk_json(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = fs::read_dir(dir) else { return };
-    for e in rd.flatten() {
-        let p = e.path();
-        match e.file_type() {
-            Ok(t) if t.is_dir() => walk_json(&p, out),
-            Ok(t) if t.is_file() && p.extension().is_some_and(|x| x == "json") => out.push(p),
-            _ => {}
-        }
-    }
 }
 

@@ -9,13 +9,7 @@ use gongkai_facts_table::{Format, TableError, TableWriter};
 use gongkai_model::{Document, SCHEMA};
 use rayon::prelude::*;
 
-/// Why one input yielded no facts: its path, the error kind (as `convert` names them) and the cause.
-#[derive(Debug, Clone)]
-pub struct InputError {
-    pub file: PathBuf,
-    pub kind: String,
-    pub message: String,
-}
+pub use crate::inputs::InputError;
 
 /// What a table run tells as it goes: an input that failed, or a converter's warning
 /// about an input whose facts were written (unread glyphs, an unknown table, …).
