@@ -45,6 +45,28 @@ impl ConvertError {
     }
 }
 
+/// One input's bytes as a canonical document, the same whatever the entry point (`facts`,
+/// `check`, `review`, the Python package's paths and bytes): a canonical document (its
+/// `schema` is ours) as it stands, `true` (its tables may have been edited); a `.json`
+/// that is not one is `not_a_document`; anything else converted with `ocr` (`false`). A
+/// panic is caught and reported as `internal`. The error's `file` is `name`.
+pub fn document_from_bytes(data: &[u8], name: &str, ocr: &OcrOptions) -> Result<(Document, bool), inputs::InputError> {
+    let fail = |kind: &str, message: String| inputs::InputError { file: name.into(), kind: kind.into(), message };
+    let value = serde_json::from_slice::<serde_json::Value>(data).ok();
+    if let Some(v) = value.filter(|v| v.get("schema").and_then(|s| s.as_str()) == Some(SCHEMA)) {
+        return serde_json::from_value::<Document>(v)
+            .map(|d| (d, true))
+            .map_err(|e| fail("not_a_document", format!("a canonical document ({SCHEMA}) that does not read: {e}")));
+    }
+    if name.to_lowercase().ends_with(".json") {
+        return Err(fail("not_a_document", format!("not a canonical document ({SCHEMA})")));
+    }
+    std::panic::catch_unwind(|| convert_bytes_with(data, name, ocr))
+        .map_err(|_| fail("internal", "internal error (panic) while converting; please report this file".into()))?
+        .map(|d| (d, false))
+        .map_err(|e| fail(e.kind(), e.to_string()))
+}
+
 /// Convert one input. `file_name` is recorded in the output (no directory).
 pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertError> {
     // The reader is chosen from the bytes (gongkai_extract::detect), never the extension.

@@ -180,6 +180,8 @@ Example:\n  gongkai review samples --out review/ && xdg-open review/index.html")
         /// Output directory (created if missing).
         #[arg(long, short)]
         out: PathBuf,
+        #[command(flatten)]
+        ocr: OcrArgs,
     },
     /// Facts of many inputs in one table: JSON Lines or CSV (stdout or --out), or Parquet (--out).
     #[command(long_about = "Convert the inputs (files, and directories searched recursively for .pdf/.txt) in parallel\n\
@@ -261,7 +263,7 @@ fn main() -> ExitCode {
                 check_each(&files, &format, &ocr)
             }
         }
-        Cmd::Review { inputs, out } => review(&inputs, &out),
+        Cmd::Review { inputs, out, ocr } => review(&inputs, &out, &ocr.options()),
     };
     match r {
         Ok(code) => code,
@@ -317,17 +319,7 @@ fn load_document(file: &Path, ocr: &gongkai::OcrOptions) -> std::result::Result<
     }
     let bytes = fs::read(file).map_err(|e| fail(format!("cannot read: {e} [io]")))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-        if v.get("schema").and_then(|s| s.as_str()) == Some(gongkai_model::SCHEMA) {
-            return serde_json::from_value::<gongkai_model::Document>(v)
-                .map(|d| (d, true))
-                .map_err(|e| fail(format!("a canonical document ({}) that does not read: {e}", gongkai_model::SCHEMA)));
-        }
-        if name.to_lowercase().ends_with(".json") {
-            return Err(fail(format!("not a canonical document ({})", gongkai_model::SCHEMA)));
-        }
-    }
-    gongkai::convert_bytes_with(&bytes, &name, ocr).map(|d| (d, false)).map_err(|e| fail(format!("{e} [{}]", e.kind())))
+    gongkai::document_from_bytes(&bytes, &name, ocr).map_err(|e| fail(format!("{} [{}]", e.message, e.kind)))
 }
 
 /// [`load_document`] with errors printed and exit code 2.
@@ -572,7 +564,7 @@ fn check_corpus(inputs: &[PathBuf], format: &str, quiet: bool, ocr: &gongkai::Oc
     })
 }
 
-fn review(inputs: &[PathBuf], out: &Path) -> Result<ExitCode> {
+fn review(inputs: &[PathBuf], out: &Path, ocr: &gongkai::OcrOptions) -> Result<ExitCode> {
     let (files, failures) = inputs_with_documents(inputs);
     for f in &failures {
         eprintln!("error: {}: {} [{}]", f.file.display(), f.message, f.kind);
@@ -580,7 +572,7 @@ fn review(inputs: &[PathBuf], out: &Path) -> Result<ExitCode> {
     if files.is_empty() {
         anyhow::bail!("no input found");
     }
-    let r = gongkai::review::review(&files, out).with_context(|| format!("cannot write the review into {}", out.display()))?;
+    let r = gongkai::review::review(&files, out, ocr).with_context(|| format!("cannot write the review into {}", out.display()))?;
     let failed = r.entries.iter().filter(|e| e.failed.is_some()).count();
     eprintln!("reviewed {} of {} files: open {}", r.entries.len() - failed, r.entries.len(), r.index.display());
     Ok(if failed > 0 || !failures.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
