@@ -141,7 +141,7 @@ and the narrative (情况说明) against the tables: amounts, units, shares, com
 comparison words, parts and counts; the department and the year.\n\
 A difference within the rounding of the printed terms (尾差) is a notice, beyond it an error.\n\
 FILE may also be a canonical document written by `convert` (.json): it is checked as it stands.\n\
-With --corpus, the files (directories searched for .pdf, .txt and .json) are checked against each\n\
+With --corpus, the files (directories searched for the inputs convert reads and for .json documents) are checked against each\n\
 other: grouped by department, kind and year, every 比/与 上年/2024年(预算|决算) 增加/减少/持平 statement\n\
 against the previous year's document (corpus.year_over_year), and a final account's 年初预算 figures\n\
 against the same year's budget (corpus.budget_vs_final); a statement whose counterpart is not in the\n\
