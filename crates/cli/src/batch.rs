@@ -25,9 +25,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The inputs are found by the library's one walker (also `facts`' and the Python package's).
-pub use gongkai::inputs::{collect, Input, EXTENSIONS};
-/// A file that could not be converted, with its stable kind.
-pub use gongkai::table::InputError as Failure;
+/// A file that could not be read or converted, with its stable kind: `InputError`.
+pub use gongkai::inputs::{collect, Input, InputError, EXTENSIONS};
 
 /// Output names are at most this many bytes before `.facts.jsonl` (file systems allow
 /// 255; the run's temporary prefix needs room too). Longer ones are cut and hashed.
@@ -690,8 +689,8 @@ pub fn summary(entries: &[Entry], total: usize, skipped: usize, out: &Path) -> V
 /// Convert one file in a child process, bounded in time and memory: a crash (a stack
 /// overflow aborts a process and cannot be caught), a hang or a memory blow-up costs
 /// that file only. Its report is read while it runs, so a long one cannot block it.
-fn run_worker(exe: &Path, f: &Input, out: &Path, name: &str, run: &str, opt: &Options, on_page: &(dyn Fn(usize, usize) + Sync)) -> std::result::Result<Report, Failure> {
-    let fail = |kind: &str, message: String| Failure { file: f.path.clone(), kind: kind.into(), message };
+fn run_worker(exe: &Path, f: &Input, out: &Path, name: &str, run: &str, opt: &Options, on_page: &(dyn Fn(usize, usize) + Sync)) -> std::result::Result<Report, InputError> {
+    let fail = |kind: &str, message: String| InputError { file: f.path.clone(), kind: kind.into(), message };
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("worker").arg(&f.path).arg("--out").arg(out).arg("--name").arg(name).arg("--run").arg(run).args(&opt.worker_args);
     cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
@@ -821,8 +820,8 @@ pub fn worker(file: &Path, out: &Path, name: &str, run: &str, ocr: &gongkai::Ocr
     ExitCode::SUCCESS
 }
 
-fn convert_one(file: &Path, out: &Path, name: &str, run: &str, ocr: &gongkai::OcrOptions, full_disk: bool) -> std::result::Result<Report, Failure> {
-    let fail = |kind: &str, message: String| Failure { file: file.to_path_buf(), kind: kind.into(), message };
+fn convert_one(file: &Path, out: &Path, name: &str, run: &str, ocr: &gongkai::OcrOptions, full_disk: bool) -> std::result::Result<Report, InputError> {
+    let fail = |kind: &str, message: String| InputError { file: file.to_path_buf(), kind: kind.into(), message };
     let bytes = fs::read(file).map_err(|e| fail("io", format!("cannot read: {e}")))?;
     let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // A panic in one file must not cost the others: it is reported as an internal error.

@@ -1,6 +1,7 @@
 //! Which files a run reads, for `gongkai convert`, `gongkai facts`, `check --corpus`,
 //! `review` and the Python package alike: the files given, and every file with a known
-//! extension below the folders given. A path that cannot be read, or is not a regular
+//! extension below the folders given (for `check --corpus` and `review`, canonical `.json`
+//! documents too). A path that cannot be read, or is not a regular
 //! file (a FIFO, a device, a link loop), is reported with its kind (`io`, `not_a_file`)
 //! and never opened; the rest go on. The order is the paths' sorted order.
 
@@ -8,7 +9,14 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub use crate::table::InputError;
+/// Why one input yielded nothing: its path, the error kind (as `convert` names them:
+/// `io`, `not_a_file`, a conversion's kind) and the cause.
+#[derive(Debug, Clone)]
+pub struct InputError {
+    pub file: PathBuf,
+    pub kind: String,
+    pub message: String,
+}
 
 /// The extensions a folder is searched for. A file named on the command line is
 /// converted whatever its name.
@@ -27,8 +35,20 @@ fn key_of(p: &Path) -> String {
     fs::canonicalize(p).map(|c| c.display().to_string()).unwrap_or_else(|_| p.display().to_string())
 }
 
-fn is_candidate(p: &Path) -> bool {
-    p.extension().is_some_and(|x| EXTENSIONS.iter().any(|e| x.to_string_lossy().eq_ignore_ascii_case(e)))
+/// What a folder is searched for besides [`EXTENSIONS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// Inputs to convert only.
+    Inputs,
+    /// Inputs, and canonical `.json` documents (`check --corpus`, `review` read both).
+    WithDocuments,
+}
+
+fn is_candidate(p: &Path, search: Search) -> bool {
+    p.extension().is_some_and(|x| {
+        let x = x.to_string_lossy();
+        EXTENSIONS.iter().any(|e| x.eq_ignore_ascii_case(e)) || (search == Search::WithDocuments && x.eq_ignore_ascii_case("json"))
+    })
 }
 
 fn not_a_file(p: &Path, what: &str) -> InputError {
@@ -73,12 +93,17 @@ fn link_error(p: &Path, e: &std::io::Error) -> InputError {
 /// given (links to files followed, links to folders not: they could loop). A path that
 /// cannot be read or is not a regular file is a failure of its own; the rest go on.
 pub fn collect(inputs: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
+    collect_with(inputs, Search::Inputs)
+}
+
+/// [`collect`], searching folders for what `search` says.
+pub fn collect_with(inputs: &[PathBuf], search: Search) -> (Vec<Input>, Vec<InputError>) {
     let mut files = Vec::new();
     let mut failures = Vec::new();
     for p in inputs {
         match fs::metadata(p) {
             Err(e) => failures.push(link_error(p, &e)),
-            Ok(m) if m.is_dir() => walk(p, p, &mut files, &mut failures),
+            Ok(m) if m.is_dir() => walk(p, p, search, &mut files, &mut failures),
             Ok(m) => match special(p, &m) {
                 Some(f) => failures.push(f),
                 None => {
@@ -96,7 +121,7 @@ pub fn collect(inputs: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
     (files, failures)
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>, failures: &mut Vec<InputError>) {
+fn walk(root: &Path, dir: &Path, search: Search, out: &mut Vec<Input>, failures: &mut Vec<InputError>) {
     let entries = match fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) => {
@@ -115,10 +140,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>, failures: &mut Vec<InputE
             }
         };
         if lmeta.is_dir() {
-            walk(root, &p, out, failures);
+            walk(root, &p, search, out, failures);
             continue;
         }
-        if !is_candidate(&p) {
+        if !is_candidate(&p, search) {
             continue;
         }
         let meta = if lmeta.file_type().is_symlink() {
@@ -152,8 +177,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("a.txt"), "x").unwrap();
         let (mut files, mut failures) = (Vec::new(), Vec::new());
-        walk(dir.path(), &dir.path().join("gone"), &mut files, &mut failures);
-        walk(dir.path(), dir.path(), &mut files, &mut failures);
+        walk(dir.path(), &dir.path().join("gone"), Search::Inputs, &mut files, &mut failures);
+        walk(dir.path(), dir.path(), Search::Inputs, &mut files, &mut failures);
         assert_eq!(failures.len(), 1);
         assert_eq!(failures[0].kind, "io");
         assert!(failures[0].message.starts_with("cannot list the folder"), "{}", failures[0].message);

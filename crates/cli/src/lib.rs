@@ -2,7 +2,7 @@
 //! over this; tests call it directly.
 
 use gongkai_extract::pdf::PdfError;
-use gongkai_extract::{read_any_report, read_pdf, ExtractError, LaidOut};
+use gongkai_extract::{read_any_report, read_pdf_report, ExtractError, LaidOut};
 use gongkai_model::{Document, Metadata, Source, SCHEMA};
 use gongkai_segment::most_common;
 use sha2::{Digest, Sha256};
@@ -45,9 +45,26 @@ impl ConvertError {
     }
 }
 
-/// A PDF header within the first 1024 bytes: the only inputs OCR can read.
-fn looks_like_pdf(bytes: &[u8]) -> bool {
-    bytes[..bytes.len().min(1024 + 5)].windows(5).any(|w| w == b"%PDF-")
+/// One input's bytes as a canonical document, the same whatever the entry point (`facts`,
+/// `check`, `review`, the Python package's paths and bytes): a canonical document (its
+/// `schema` is ours) as it stands, `true` (its tables may have been edited); a `.json`
+/// that is not one is `not_a_document`; anything else converted with `ocr` (`false`). A
+/// panic is caught and reported as `internal`. The error's `file` is `name`.
+pub fn document_from_bytes(data: &[u8], name: &str, ocr: &OcrOptions) -> Result<(Document, bool), inputs::InputError> {
+    let fail = |kind: &str, message: String| inputs::InputError { file: name.into(), kind: kind.into(), message };
+    let value = serde_json::from_slice::<serde_json::Value>(data).ok();
+    if let Some(v) = value.filter(|v| v.get("schema").and_then(|s| s.as_str()) == Some(SCHEMA)) {
+        return serde_json::from_value::<Document>(v)
+            .map(|d| (d, true))
+            .map_err(|e| fail("not_a_document", format!("a canonical document ({SCHEMA}) that does not read: {e}")));
+    }
+    if name.to_lowercase().ends_with(".json") {
+        return Err(fail("not_a_document", format!("not a canonical document ({SCHEMA})")));
+    }
+    std::panic::catch_unwind(|| convert_bytes_with(data, name, ocr))
+        .map_err(|_| fail("internal", "internal error (panic) while converting; please report this file".into()))?
+        .map(|d| (d, false))
+        .map_err(|e| fail(e.kind(), e.to_string()))
 }
 
 /// Convert one input. `file_name` is recorded in the output (no directory).
@@ -58,7 +75,8 @@ pub fn convert_bytes(bytes: &[u8], file_name: &str) -> Result<Document, ConvertE
 }
 
 /// Convert one input with options: `ocr.mode` says which pages of a PDF are read by OCR
-/// (auto: pages without a text layer and pages whose fonts have no Unicode mapping).
+/// (auto: pages without a text layer and pages on which a tenth or more of the glyphs
+/// have no Unicode mapping).
 /// Every amount read by OCR is then proven, corrected or named by the identities
 /// (`gongkai_ocr::prove`).
 pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Result<Document, ConvertError> {
@@ -68,30 +86,26 @@ pub fn convert_bytes_with(bytes: &[u8], file_name: &str, ocr: &OcrOptions) -> Re
 /// [`convert_bytes_with`], telling `on_page` after each page read by OCR (a page takes
 /// seconds: a caller showing progress shows pages).
 pub fn convert_bytes_progress(bytes: &[u8], file_name: &str, ocr: &OcrOptions, on_page: &dyn Fn(gongkai_ocr::PageDone)) -> Result<Document, ConvertError> {
-    if ocr.mode == OcrMode::Never || !looks_like_pdf(bytes) || bytes.is_empty() {
+    // Only a PDF has pages to OCR; whether bytes with a header after junk are one (or a
+    // text quoting `%PDF-`) the readers by content decide (`gongkai_extract::detect`).
+    if ocr.mode == OcrMode::Never || gongkai_extract::detect::pdf_header(bytes).is_none() {
         return convert_bytes(bytes, file_name);
     }
-    // Auto: a file whose every page has a text layer takes the text path, read once.
+    // Auto: a file with no scanned page and no page whose text cannot be read (the
+    // reader's own rule, `Page::unreadable`: a logo in a symbol font is readable text)
+    // takes the text path, read once.
     if ocr.mode == OcrMode::Auto {
-        match read_pdf(bytes) {
-            Ok(laid) if !laid.warnings.iter().any(|w| w.contains("image only (a scan)") || w.contains("no Unicode mapping")) => {
-                return from_lines(bytes, file_name, laid, None)
-            }
+        match read_pdf_report(bytes) {
+            Ok(r) if r.unreadable_pages.is_empty() && r.scanned_pages.is_empty() => return from_lines(bytes, file_name, r.laid, None),
             Ok(_) | Err(ExtractError::NoText(_)) | Err(ExtractError::Unmapped(_)) => {}
-            // Not readable as a PDF: the readers by content decide (a text quoting `%PDF-`).
             Err(_) => return convert_bytes(bytes, file_name),
         }
     }
-    let opened = gongkai_extract::pdf::open_repaired(bytes).map_err(ExtractError::from)?;
+    let Ok(opened) = gongkai_extract::pdf::open_repaired(bytes) else {
+        return convert_bytes(bytes, file_name);
+    };
     let pages = gongkai_extract::pdf::pages(&opened.doc);
-    let targets: Vec<u32> = pages
-        .iter()
-        .filter(|p| {
-            let readable = p.glyphs.iter().any(|g| !g.text.trim().is_empty());
-            ocr.mode == OcrMode::Always || (!readable && p.images > 0) || p.unmapped > 0
-        })
-        .map(|p| p.number)
-        .collect();
+    let targets: Vec<u32> = pages.iter().filter(|p| ocr.mode == OcrMode::Always || p.needs_ocr()).map(|p| p.number).collect();
     if targets.is_empty() {
         return convert_bytes(bytes, file_name);
     }

@@ -141,7 +141,7 @@ and the narrative (情况说明) against the tables: amounts, units, shares, com
 comparison words, parts and counts; the department and the year.\n\
 A difference within the rounding of the printed terms (尾差) is a notice, beyond it an error.\n\
 FILE may also be a canonical document written by `convert` (.json): it is checked as it stands.\n\
-With --corpus, the files (directories searched for .pdf, .txt and .json) are checked against each\n\
+With --corpus, the files (directories searched for the inputs convert reads and for .json documents) are checked against each\n\
 other: grouped by department, kind and year, every 比/与 上年/2024年(预算|决算) 增加/减少/持平 statement\n\
 against the previous year's document (corpus.year_over_year), and a final account's 年初预算 figures\n\
 against the same year's budget (corpus.budget_vs_final); a statement whose counterpart is not in the\n\
@@ -180,6 +180,8 @@ Example:\n  gongkai review samples --out review/ && xdg-open review/index.html")
         /// Output directory (created if missing).
         #[arg(long, short)]
         out: PathBuf,
+        #[command(flatten)]
+        ocr: OcrArgs,
     },
     /// Facts of many inputs in one table: JSON Lines or CSV (stdout or --out), or Parquet (--out).
     #[command(long_about = "Convert the inputs (files, and directories searched recursively for .pdf/.txt) in parallel\n\
@@ -261,7 +263,7 @@ fn main() -> ExitCode {
                 check_each(&files, &format, &ocr)
             }
         }
-        Cmd::Review { inputs, out } => review(&inputs, &out),
+        Cmd::Review { inputs, out, ocr } => review(&inputs, &out, &ocr.options()),
     };
     match r {
         Ok(code) => code,
@@ -317,17 +319,7 @@ fn load_document(file: &Path, ocr: &gongkai::OcrOptions) -> std::result::Result<
     }
     let bytes = fs::read(file).map_err(|e| fail(format!("cannot read: {e} [io]")))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-        if v.get("schema").and_then(|s| s.as_str()) == Some(gongkai_model::SCHEMA) {
-            return serde_json::from_value::<gongkai_model::Document>(v)
-                .map(|d| (d, true))
-                .map_err(|e| fail(format!("a canonical document ({}) that does not read: {e}", gongkai_model::SCHEMA)));
-        }
-        if name.to_lowercase().ends_with(".json") {
-            return Err(fail(format!("not a canonical document ({})", gongkai_model::SCHEMA)));
-        }
-    }
-    gongkai::convert_bytes_with(&bytes, &name, ocr).map(|d| (d, false)).map_err(|e| fail(format!("{e} [{}]", e.kind())))
+    gongkai::document_from_bytes(&bytes, &name, ocr).map_err(|e| fail(format!("{} [{}]", e.message, e.kind)))
 }
 
 /// [`load_document`] with errors printed and exit code 2.
@@ -466,15 +458,9 @@ fn check(file: &Path, format: &str, ocr: &gongkai::OcrOptions) -> Result<ExitCod
 
 /// The inputs of `check --corpus` and `review`: the batch's inputs (files as given,
 /// directories searched), and the canonical `.json` documents below the directories.
-fn inputs_with_documents(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<batch::Failure>) {
-    let (found, failures) = batch::collect(inputs);
-    let mut files: Vec<PathBuf> = found.into_iter().map(|i| i.path).collect();
-    for p in inputs.iter().filter(|p| p.is_dir()) {
-        walk_json(p, &mut files);
-    }
-    files.sort();
-    files.dedup();
-    (files, failures)
+fn inputs_with_documents(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<batch::InputError>) {
+    let (found, failures) = gongkai::inputs::collect_with(inputs, gongkai::inputs::Search::WithDocuments);
+    (found.into_iter().map(|i| i.path).collect(), failures)
 }
 
 fn place_text(p: &gongkai_check::Place) -> String {
@@ -578,7 +564,7 @@ fn check_corpus(inputs: &[PathBuf], format: &str, quiet: bool, ocr: &gongkai::Oc
     })
 }
 
-fn review(inputs: &[PathBuf], out: &Path) -> Result<ExitCode> {
+fn review(inputs: &[PathBuf], out: &Path, ocr: &gongkai::OcrOptions) -> Result<ExitCode> {
     let (files, failures) = inputs_with_documents(inputs);
     for f in &failures {
         eprintln!("error: {}: {} [{}]", f.file.display(), f.message, f.kind);
@@ -586,21 +572,9 @@ fn review(inputs: &[PathBuf], out: &Path) -> Result<ExitCode> {
     if files.is_empty() {
         anyhow::bail!("no input found");
     }
-    let r = gongkai::review::review(&files, out).with_context(|| format!("cannot write the review into {}", out.display()))?;
+    let r = gongkai::review::review(&files, out, ocr).with_context(|| format!("cannot write the review into {}", out.display()))?;
     let failed = r.entries.iter().filter(|e| e.failed.is_some()).count();
     eprintln!("reviewed {} of {} files: open {}", r.entries.len() - failed, r.entries.len(), r.index.display());
     Ok(if failed > 0 || !failures.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-fn walk_json(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = fs::read_dir(dir) else { return };
-    for e in rd.flatten() {
-        let p = e.path();
-        match e.file_type() {
-            Ok(t) if t.is_dir() => walk_json(&p, out),
-            Ok(t) if t.is_file() && p.extension().is_some_and(|x| x == "json") => out.push(p),
-            _ => {}
-        }
-    }
 }
 

@@ -17,14 +17,14 @@ pub struct Reviewed {
 /// Read one input: a disclosure (converted here) or a canonical `.json` written by
 /// `convert` (shown as it stands, checks rerun); a PDF's pages are interpreted again for
 /// the page views.
-fn load(file: &Path) -> Result<(gongkai_model::Document, Option<Vec<gongkai_extract::pdf::Page>>), String> {
+fn load(file: &Path, ocr: &crate::OcrOptions) -> Result<(gongkai_model::Document, Option<Vec<gongkai_extract::pdf::Page>>), String> {
     let bytes = fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if let Some(mut d) = serde_json::from_slice::<gongkai_model::Document>(&bytes).ok().filter(|d| d.schema == gongkai_model::SCHEMA) {
-        d.findings = gongkai_check::check(&d);
-        return Ok((d, None));
+    let (mut doc, stored) = crate::document_from_bytes(&bytes, &name, ocr).map_err(|e| format!("{} [{}]", e.message, e.kind))?;
+    if stored {
+        doc.findings = gongkai_check::check(&doc);
+        return Ok((doc, None));
     }
-    let doc = crate::convert_bytes(&bytes, &name).map_err(|e| format!("{e} [{}]", e.kind()))?;
     let pages = (doc.source.format == "pdf")
         .then(|| gongkai_extract::pdf::open_repaired(&bytes).ok().map(|o| gongkai_extract::pdf::pages(&o.doc)))
         .flatten();
@@ -58,15 +58,16 @@ fn write_atomic(path: &Path, data: &str) -> std::io::Result<()> {
 }
 
 /// Review every file (in parallel; the index lists them in the given order). A file that
-/// cannot be converted is listed in the index with its cause; the others go on.
-pub fn review(files: &[PathBuf], out: &Path) -> std::io::Result<Reviewed> {
+/// cannot be converted is listed in the index with its cause; the others go on. Inputs are
+/// read as `facts` and `check` read them, OCR included (`crate::document_from_bytes`).
+pub fn review(files: &[PathBuf], out: &Path, ocr: &crate::OcrOptions) -> std::io::Result<Reviewed> {
     fs::create_dir_all(out)?;
     let names = page_names(files);
     let entries: Vec<std::io::Result<Entry>> = files
         .par_iter()
         .zip(names.par_iter())
         .map(|(f, name)| {
-            let loaded = std::panic::catch_unwind(|| load(f)).unwrap_or_else(|_| Err("internal error (panic); please report this file".into()));
+            let loaded = std::panic::catch_unwind(|| load(f, ocr)).unwrap_or_else(|_| Err("internal error (panic); please report this file".into()));
             match loaded {
                 Ok((doc, pages)) => {
                     write_atomic(&out.join(name), &gongkai_review::document(&doc, pages.as_deref()))?;

@@ -6,16 +6,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use gongkai_facts_table::{Format, TableError, TableWriter};
-use gongkai_model::{Document, SCHEMA};
+use gongkai_model::Document;
 use rayon::prelude::*;
 
-/// Why one input yielded no facts: its path, the error kind (as `convert` names them) and the cause.
-#[derive(Debug, Clone)]
-pub struct InputError {
-    pub file: PathBuf,
-    pub kind: String,
-    pub message: String,
-}
+pub use crate::inputs::InputError;
 
 /// What a table run tells as it goes: an input that failed, or a converter's warning
 /// about an input whose facts were written (unread glyphs, an unknown table, …).
@@ -35,25 +29,16 @@ pub struct TableSummary {
 
 /// One input as a canonical document: a canonical `.json` written by `convert` is taken
 /// as it stands (so a facts table can be built from a batch's outputs); anything else is
-/// converted. A panic is caught and reported as `internal`.
+/// converted (`crate::document_from_bytes`).
 pub fn load(file: &Path) -> Result<Document, InputError> {
     load_with(file, &crate::OcrOptions::default())
 }
 
 /// [`load`] with OCR options (the default: scanned pages read by OCR).
 pub fn load_with(file: &Path, ocr: &crate::OcrOptions) -> Result<Document, InputError> {
-    let fail = |kind: &str, message: String| InputError { file: file.to_path_buf(), kind: kind.into(), message };
-    let bytes = std::fs::read(file).map_err(|e| fail("io", format!("cannot read: {e}")))?;
-    if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-        return serde_json::from_slice::<Document>(&bytes)
-            .ok()
-            .filter(|d| d.schema == SCHEMA)
-            .ok_or_else(|| fail("not_a_document", format!("not a canonical document ({SCHEMA})")));
-    }
+    let bytes = std::fs::read(file).map_err(|e| InputError { file: file.to_path_buf(), kind: "io".into(), message: format!("cannot read: {e}") })?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    std::panic::catch_unwind(|| crate::convert_bytes_with(&bytes, &name, ocr))
-        .map_err(|_| fail("internal", "internal error (panic) while converting; please report this file".into()))?
-        .map_err(|e| fail(e.kind(), e.to_string()))
+    crate::document_from_bytes(&bytes, &name, ocr).map(|(d, _)| d).map_err(|e| InputError { file: file.to_path_buf(), ..e })
 }
 
 /// Writes the facts of `files` (in this order) into `out` as one table. Inputs are

@@ -667,6 +667,21 @@ fn text_in_other_shapes_reads_as_the_text() {
     assert!(without_document(&o.stdout) == without_document(&alone.stdout), "junk-prefixed PDF: facts differ");
 }
 
+/// Whether bytes with `%PDF-` after other bytes are a PDF is decided by the readers by
+/// content under every `--ocr` mode: a text whose title quotes `%PDF-` reads as the text
+/// even where OCR is asked for every page.
+#[test]
+fn a_text_quoting_a_pdf_header_is_text_under_every_ocr_mode() {
+    let text = jiaozuo_text();
+    let (first, rest) = text.split_once('\n').unwrap();
+    let bytes = format!("{first} %PDF-1.7\n{rest}").into_bytes();
+    let want = gongkai::document_json(&gongkai::convert_bytes(&bytes, "t.txt").unwrap());
+    for mode in [gongkai::OcrMode::Auto, gongkai::OcrMode::Always] {
+        let doc = gongkai::convert_bytes_with(&bytes, "t.txt", &gongkai::OcrOptions { mode, ..Default::default() }).unwrap_or_else(|e| panic!("{mode:?}: {e}"));
+        assert_eq!(gongkai::document_json(&doc), want, "{mode:?}");
+    }
+}
+
 /// Issue 16.13: `check`, `facts` and `convert` into a pipe closed early end quietly,
 /// every time.
 #[cfg(unix)]

@@ -117,3 +117,38 @@ fn convert_and_facts_see_the_same_inputs() {
     let names: BTreeSet<String> = want_ok.iter().map(|w| Path::new(w).file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(files, names);
 }
+
+/// `check --corpus` and `review` read canonical `.json` documents too, found by the same
+/// walker (`collect_with(.., Search::WithDocuments)`): a FIFO or a link loop named `.json`
+/// is reported with its kind and never opened, as it is for `convert`.
+#[test]
+fn check_corpus_and_review_find_documents_with_the_same_walker() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("docs");
+    let doc = gongkai::convert_bytes(text().as_bytes(), "a.txt").unwrap();
+    write(&input.join("sub/a.json"), gongkai::document_json(&doc));
+    write(&input.join("sub/other.csv"), "not,an,input\n");
+    std::os::unix::fs::symlink("loop.json", input.join("loop.json")).unwrap();
+    let fifo = std::ffi::CString::new(input.join("sub/pipe.json").to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo on a path in our temporary folder.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+
+    let (found, failures) = gongkai::inputs::collect_with(std::slice::from_ref(&input), gongkai::inputs::Search::WithDocuments);
+    let rel = |p: &Path| p.strip_prefix(&input).unwrap().display().to_string();
+    assert_eq!(found.iter().map(|f| rel(&f.path)).collect::<Vec<_>>(), ["sub/a.json"]);
+    let failed: Vec<(String, String)> = failures.iter().map(|f| (rel(&f.file), f.kind.clone())).collect();
+    let want = vec![("loop.json".to_string(), "not_a_file".to_string()), ("sub/pipe.json".into(), "not_a_file".into())];
+    assert_eq!(failed, want);
+    // `convert`'s search is not widened: a `.json` there is an output, not an input.
+    assert!(gongkai::inputs::collect(std::slice::from_ref(&input)).0.is_empty());
+
+    let check = gongkai().args(["check", "--corpus", "--ocr", "never"]).arg(&input).output().unwrap();
+    let review = gongkai().arg("review").arg(&input).arg("--out").arg(dir.path().join("review")).output().unwrap();
+    for (name, o) in [("check --corpus", &check), ("review", &review)] {
+        let mut got: Vec<(String, String)> = reported(&o.stderr).into_iter().map(|(p, k)| (rel(Path::new(&p)), k)).collect();
+        got.sort();
+        assert_eq!(got, want, "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_ne!(o.status.code(), Some(0), "{name}");
+    }
+    assert!(String::from_utf8_lossy(&check.stdout).contains("a.txt"), "{}", String::from_utf8_lossy(&check.stdout));
+}

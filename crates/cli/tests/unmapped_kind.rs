@@ -98,3 +98,55 @@ fn a_ghostscript_rewrite_without_to_unicode_is_unmapped_fonts() {
     assert_eq!(err.kind(), "unmapped_fonts", "{err}");
     assert!(err.to_string().contains("pages 1-13, 15-25"), "{err}");
 }
+
+/// `pdf` with one glyph drawn on page `page` in an Identity-H font without any Unicode
+/// mapping (a logo), beside the page's own text.
+fn with_logo(pdf: &[u8], page: u32) -> Vec<u8> {
+    let mut doc = Document::load_mem(pdf).unwrap();
+    let logo = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "GHIJKL+Emblem", "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "GHIJKL+Emblem", "DW" => 1000,
+            "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        })],
+    });
+    let page_id = doc.get_pages()[&page];
+    // The page's resources (perhaps inherited) as a direct dictionary, its fonts with the logo's.
+    let mut res = doc.get_page_resources(page_id).unwrap().0.cloned().unwrap_or_default();
+    let mut fonts = doc.get_dict_in_dict(&res, b"Font").cloned().unwrap_or_default();
+    fonts.set("Zlogo", logo);
+    res.set("Font", fonts);
+    let stream = doc.add_object(Stream::new(dictionary! {}, b"q BT /Zlogo 12 Tf 20 20 Td <0101> Tj ET Q".to_vec()));
+    let dict = doc.get_object_mut(page_id).unwrap().as_dict_mut().unwrap();
+    let mut contents = match dict.get(b"Contents").unwrap().clone() {
+        Object::Array(a) => a,
+        one => vec![one],
+    };
+    contents.push(stream.into());
+    dict.set("Contents", contents);
+    dict.set("Resources", res);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// Under `--ocr auto` a page with exact text and one glyph without a Unicode mapping (a
+/// logo) is not read by OCR: the reader's rule says its text was read (a tenth or more of a
+/// page's glyphs unmapped is what unreadable means), and its facts are the text layer's.
+#[test]
+fn one_unmapped_glyph_beside_exact_text_is_not_read_by_ocr() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/jiaozuo-2024/jiaozuo-2024-final-accounts.pdf");
+    let bytes = with_logo(&std::fs::read(src).unwrap(), 2);
+    let read = gongkai_extract::read_pdf_report(&bytes).unwrap();
+    assert_eq!(read.unmapped_pages, vec![2], "the logo is drawn, unmapped");
+    assert!(read.unreadable_pages.is_empty() && read.scanned_pages.is_empty());
+    let never = gongkai::convert_bytes_with(&bytes, "logo.pdf", &gongkai::OcrOptions { mode: gongkai::OcrMode::Never, ..Default::default() }).unwrap();
+    for engine in [gongkai::OcrEngine::Paddle, gongkai::OcrEngine::Tesseract] {
+        let opts = gongkai::OcrOptions { mode: gongkai::OcrMode::Auto, engine, ..Default::default() };
+        let auto = gongkai::convert_bytes_with(&bytes, "logo.pdf", &opts).unwrap_or_else(|e| panic!("{engine:?}: {e}"));
+        assert!(!auto.warnings.iter().any(|w| w.contains("OCR")), "{engine:?}: {:?}", auto.warnings);
+        assert_eq!(gongkai::facts_jsonl(&auto), gongkai::facts_jsonl(&never), "{engine:?}");
+        assert_eq!(gongkai::document_json(&auto), gongkai::document_json(&never), "{engine:?}");
+    }
+    assert!(never.tables.iter().any(|t| t.id == "income_expenditure_summary"));
+}

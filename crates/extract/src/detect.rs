@@ -149,8 +149,9 @@ pub fn text_dialect(s: &str) -> &'static str {
 }
 
 /// Where a PDF header (`%PDF-`) starts within the first 1024 bytes (readers accept junk
-/// before it), if anywhere.
-fn pdf_header(bytes: &[u8]) -> Option<usize> {
+/// before it), if anywhere. A header after junk makes a PDF only if the file then reads as
+/// one: [`read_any`] decides that.
+pub fn pdf_header(bytes: &[u8]) -> Option<usize> {
     bytes[..bytes.len().min(1024 + 5)].windows(5).position(|w| w == b"%PDF-")
 }
 

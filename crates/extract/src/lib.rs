@@ -142,6 +142,8 @@ pub struct PdfRead {
     /// Pages on which a tenth or more of the glyphs drawn have no Unicode mapping: their
     /// text could not be read.
     pub unreadable_pages: Vec<u32>,
+    /// Pages that draw images and no readable text (scans, no text layer).
+    pub scanned_pages: Vec<u32>,
     /// Pages dropped whole because they went past a limit (the document is partial).
     pub dropped_pages: Vec<u32>,
 }
@@ -187,7 +189,7 @@ pub fn read_pdf_report(bytes: &[u8]) -> Result<PdfRead, ExtractError> {
     let pages = pdf::pages(doc);
     let mut lines = Vec::new();
     let (mut scans, mut unmapped, mut textless, mut dropped) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut unreadable = Vec::new();
+    let (mut unreadable, mut scanned) = (Vec::new(), Vec::new());
     let (mut unmapped_glyphs, mut mapped_glyphs) = (0, 0);
     // What went wrong, one entry per distinct message with the pages it happened on (a
     // problem of 5,000 pages is one warning, not 5,000).
@@ -205,9 +207,12 @@ pub fn read_pdf_report(bytes: &[u8]) -> Result<PdfRead, ExtractError> {
             }
         }
         let readable = p.glyphs.iter().any(|g| !g.text.trim().is_empty());
+        if p.scanned() {
+            scanned.push(p.number);
+        }
         if p.unmapped > 0 {
             unmapped.push(p.number);
-            if p.unmapped * 10 >= p.unmapped + p.glyphs.len() {
+            if p.unreadable() {
                 unreadable.push(p.number);
             }
         }
@@ -264,5 +269,5 @@ pub fn read_pdf_report(bytes: &[u8]) -> Result<PdfRead, ExtractError> {
     }
     let damaged = opened.repair.clone();
     let laid = LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings, damaged };
-    Ok(PdfRead { laid, unmapped_pages: unmapped, unmapped_glyphs, mapped_glyphs, unreadable_pages: unreadable, dropped_pages: dropped })
+    Ok(PdfRead { laid, unmapped_pages: unmapped, unmapped_glyphs, mapped_glyphs, unreadable_pages: unreadable, scanned_pages: scanned, dropped_pages: dropped })
 }

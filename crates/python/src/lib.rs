@@ -5,7 +5,8 @@
 
 use std::path::PathBuf;
 
-use gongkai::table::{load, InputError};
+use gongkai::table::{load_with, InputError};
+use gongkai::OcrOptions;
 use gongkai_model::{Document, SCHEMA};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyOSError, PyValueError};
@@ -20,41 +21,44 @@ fn convert_error(e: InputError) -> PyErr {
     ConvertError::new_err((format!("{file}: {} [{}]", e.message, e.kind), e.kind, file))
 }
 
-/// A canonical document as it stands (`schema` is ours), else the bytes converted.
-fn document_from_bytes(data: &[u8], name: &str) -> Result<Document, InputError> {
-    if let Some(d) = stored(data) {
-        return Ok(d);
-    }
-    let fail = |kind: &str, message: String| InputError { file: PathBuf::from(name), kind: kind.into(), message };
-    std::panic::catch_unwind(|| gongkai::convert_bytes(data, name))
-        .map_err(|_| fail("internal", "internal error (panic) while converting; please report this file".into()))?
-        .map_err(|e| fail(e.kind(), e.to_string()))
+/// OCR options from the keywords (`ocr`: "auto", "always", "never"; `ocr_engine`:
+/// "paddle", "tesseract"), defaults as the CLI's.
+fn ocr_options(mode: &str, engine: &str) -> PyResult<OcrOptions> {
+    Ok(OcrOptions { mode: mode.parse().map_err(PyValueError::new_err)?, engine: engine.parse().map_err(PyValueError::new_err)?, ..Default::default() })
 }
 
-fn stored(data: &[u8]) -> Option<Document> {
-    serde_json::from_slice::<Document>(data).ok().filter(|d| d.schema == SCHEMA)
+/// A canonical document as it stands (`schema` is ours), else the bytes converted: the
+/// CLI's one reading of an input (`gongkai::document_from_bytes`), OCR included.
+fn document_from_bytes(data: &[u8], name: &str, ocr: &OcrOptions) -> Result<Document, InputError> {
+    gongkai::document_from_bytes(data, name, ocr).map(|(d, _)| d)
 }
 
 /// The canonical document of a file, as the JSON text `gongkai convert` writes.
 #[pyfunction]
-fn convert_path(py: Python<'_>, path: PathBuf) -> PyResult<String> {
-    py.detach(|| load(&path).map(|d| gongkai::document_json(&d))).map_err(convert_error)
+#[pyo3(signature = (path, ocr = "auto", ocr_engine = "paddle"))]
+fn convert_path(py: Python<'_>, path: PathBuf, ocr: &str, ocr_engine: &str) -> PyResult<String> {
+    let ocr = ocr_options(ocr, ocr_engine)?;
+    py.detach(|| load_with(&path, &ocr).map(|d| gongkai::document_json(&d))).map_err(convert_error)
 }
 
 /// The canonical document of a file's bytes (`name` is recorded as its file name).
 #[pyfunction]
-fn convert_bytes(py: Python<'_>, data: &[u8], name: &str) -> PyResult<String> {
-    py.detach(|| document_from_bytes(data, name).map(|d| gongkai::document_json(&d))).map_err(convert_error)
+#[pyo3(signature = (data, name, ocr = "auto", ocr_engine = "paddle"))]
+fn convert_bytes(py: Python<'_>, data: &[u8], name: &str, ocr: &str, ocr_engine: &str) -> PyResult<String> {
+    let ocr = ocr_options(ocr, ocr_engine)?;
+    py.detach(|| document_from_bytes(data, name, &ocr).map(|d| gongkai::document_json(&d))).map_err(convert_error)
 }
 
 /// The findings of the checks (JSON array), for a file or a canonical document's bytes.
 #[pyfunction]
-fn check_bytes(py: Python<'_>, data: &[u8], name: &str) -> PyResult<String> {
+#[pyo3(signature = (data, name, ocr = "auto", ocr_engine = "paddle"))]
+fn check_bytes(py: Python<'_>, data: &[u8], name: &str, ocr: &str, ocr_engine: &str) -> PyResult<String> {
+    let ocr = ocr_options(ocr, ocr_engine)?;
     py.detach(|| {
         // A stored document is checked as it stands (its tables may have been edited).
-        let findings = match stored(data) {
-            Some(d) => gongkai_check::check(&d),
-            None => document_from_bytes(data, name)?.findings,
+        let findings = match gongkai::document_from_bytes(data, name, &ocr)? {
+            (d, true) => gongkai_check::check(&d),
+            (d, false) => d.findings,
         };
         Ok(serde_json::to_string(&findings).expect("findings serialize"))
     })
@@ -85,20 +89,22 @@ fn pool(jobs: Option<usize>) -> PyResult<rayon::ThreadPool> {
 /// in sorted input order; plus the paths that could not be inputs (unreadable, a FIFO, a
 /// link loop: reported first, never opened) and the inputs that failed.
 #[pyfunction]
-#[pyo3(signature = (paths, jobs = None))]
-fn facts_paths(py: Python<'_>, paths: Vec<PathBuf>, jobs: Option<usize>) -> PyResult<(Py<PyBytes>, Errors)> {
+#[pyo3(signature = (paths, jobs = None, ocr = "auto", ocr_engine = "paddle"))]
+fn facts_paths(py: Python<'_>, paths: Vec<PathBuf>, jobs: Option<usize>, ocr: &str, ocr_engine: &str) -> PyResult<(Py<PyBytes>, Errors)> {
+    let ocr = ocr_options(ocr, ocr_engine)?;
     let (found, failures) = py.detach(|| gongkai::inputs::collect(&paths));
     let pool = pool(jobs)?;
-    let docs = py.detach(|| pool.install(|| found.par_iter().map(|f| load(&f.path)).collect::<Vec<_>>()));
+    let docs = py.detach(|| pool.install(|| found.par_iter().map(|f| load_with(&f.path, &ocr)).collect::<Vec<_>>()));
     table(py, failures.into_iter().map(Err).chain(docs).collect())
 }
 
 /// The facts of (name, bytes) pairs, in the order given (what a Spark partition holds).
 #[pyfunction]
-#[pyo3(signature = (items, jobs = None))]
-fn facts_bytes(py: Python<'_>, items: Vec<(String, Vec<u8>)>, jobs: Option<usize>) -> PyResult<(Py<PyBytes>, Errors)> {
+#[pyo3(signature = (items, jobs = None, ocr = "auto", ocr_engine = "paddle"))]
+fn facts_bytes(py: Python<'_>, items: Vec<(String, Vec<u8>)>, jobs: Option<usize>, ocr: &str, ocr_engine: &str) -> PyResult<(Py<PyBytes>, Errors)> {
+    let ocr = ocr_options(ocr, ocr_engine)?;
     let pool = pool(jobs)?;
-    let docs = py.detach(|| pool.install(|| items.par_iter().map(|(n, b)| document_from_bytes(b, n)).collect::<Vec<_>>()));
+    let docs = py.detach(|| pool.install(|| items.par_iter().map(|(n, b)| document_from_bytes(b, n, &ocr)).collect::<Vec<_>>()));
     table(py, docs)
 }
 

@@ -128,3 +128,36 @@ def test_facts_see_the_inputs_convert_sees(root, gongkai_bin, tmp_path):
     names = {os.path.basename(e["file"]) for e in manifest if e["status"] == "ok"}
     assert set(pa.ipc.open_stream(ipc).read_all().column("file").to_pylist()) == names
     assert "link-to-outside.txt" in names and "c.TXT" in names and "data.csv" not in names
+
+
+def test_a_path_and_its_bytes_read_alike_ocr_included(root, tmp_path):
+    """convert(path) and convert(bytes) are one reading (the CLI's, OCR included): on a scan,
+    which only OCR reads, both give the same document, or the same error."""
+    import shutil
+
+    made = subprocess.run(
+        [str(root / "scripts/make-scans"), "--dpi", "150", "--pages", "2", "--out", str(tmp_path), str(root / "samples/jiaozuo-2024/jiaozuo-2024-final-accounts.pdf")],
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0 or shutil.which("pdftoppm") is None:
+        pytest.skip(f"scripts/make-scans failed (needs Pillow, pdftoppm, img2pdf): {made.stderr}")
+    scan = tmp_path / "jiaozuo-2024-final-accounts-150dpi.pdf"
+
+    def outcome(src, **kw):
+        try:
+            return gongkai.convert(src, name=scan.name, **kw)
+        except gongkai.ConvertError as e:
+            return ("error", e.args[1])
+
+    never = outcome(scan, ocr="never")
+    assert never == ("error", "no_text_layer")
+    assert outcome(scan.read_bytes(), ocr="never") == never
+    by_path = outcome(scan)
+    assert by_path != never, "the default reads a scan by OCR, as the CLI's does"
+    assert outcome(scan.read_bytes()) == by_path
+    if isinstance(by_path, dict):
+        assert any("read by OCR" in w for w in by_path["warnings"])
+        assert gongkai.check(scan.read_bytes(), name=scan.name) == by_path["findings"]
+    with pytest.raises(ValueError):
+        gongkai.convert(scan, ocr="sometimes")

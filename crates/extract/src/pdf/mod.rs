@@ -81,6 +81,24 @@ pub struct Page {
     pub dropped: Option<String>,
 }
 
+impl Page {
+    /// A tenth or more of the glyphs it draws have no Unicode mapping: its text could not
+    /// be read (a logo in a symbol font among readable text is not that).
+    pub fn unreadable(&self) -> bool {
+        self.unmapped > 0 && self.unmapped * 10 >= self.unmapped + self.glyphs.len()
+    }
+
+    /// It draws images and no readable text: a scan, without a text layer.
+    pub fn scanned(&self) -> bool {
+        self.images > 0 && !self.glyphs.iter().any(|g| !g.text.trim().is_empty())
+    }
+
+    /// What OCR reads under `auto`: a page whose text cannot be read, or a scan.
+    pub fn needs_ocr(&self) -> bool {
+        self.unreadable() || self.scanned()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
     #[error("not a PDF: no %PDF- header")]
