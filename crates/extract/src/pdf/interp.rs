@@ -217,29 +217,49 @@ impl<'a> Interp<'a> {
             return;
         }
         let span = with_properties && a.first().and_then(Operand::name) == Some(b"Span".as_slice());
-        let bytes: Option<Vec<u8>> = match a.get(1) {
+        let bytes: Option<&[u8]> = match a.get(1) {
             _ if !span => None,
             Some(d @ Operand::Dict(_)) => match d.get(b"ActualText") {
-                Some(Operand::Str(b)) => Some(b.to_vec()),
+                Some(Operand::Str(b)) => Some(b),
                 _ => None,
             },
             Some(Operand::Name(n)) => res
                 .lookup(self.doc, b"Properties", n)
                 .and_then(|o| o.as_dict().ok())
                 .and_then(|d| dict_get(self.doc, d, b"ActualText"))
-                .and_then(|o| o.as_str().ok())
-                .map(<[u8]>::to_vec),
+                .and_then(|o| o.as_str().ok()),
             _ => None,
         };
         // Inside a span that already has its replacement, this one is part of what it replaces.
         let entry = match bytes {
-            Some(b) if self.active.is_none() => {
-                self.active = Some(self.marked.len());
-                Some(ActualText { text: super::font::printed_form(text_string(&b).into()), first: None, from: 0.0, to: 0.0 })
-            }
+            Some(b) if self.active.is_none() => self.actual_text_entry(b),
             _ => None,
         };
         self.marked.push(entry);
+    }
+
+    /// The replacement a span's /ActualText brings, counted as glyphs shown: one huge
+    /// string (or one repeated by thousands of spans) spends the page's budget like any text.
+    fn actual_text_entry(&mut self, bytes: &[u8]) -> Option<ActualText> {
+        if bytes.len() > MAX_STRING_BYTES {
+            let problem = format!(
+                "an /ActualText of {} bytes is past the limit of {} (MAX_STRING_BYTES): its glyphs show their own text",
+                fmt_n(bytes.len()),
+                fmt_n(MAX_STRING_BYTES)
+            );
+            if !self.page.problems.contains(&problem) {
+                self.page.problems.push(problem);
+            }
+            return None;
+        }
+        let text = super::font::printed_form(text_string(bytes).into());
+        self.budget.glyphs += text.chars().count();
+        if self.budget.glyphs > MAX_PAGE_GLYPHS {
+            self.exceed("glyphs", MAX_PAGE_GLYPHS, "MAX_PAGE_GLYPHS");
+            return None;
+        }
+        self.active = Some(self.marked.len());
+        Some(ActualText { text, first: None, from: 0.0, to: 0.0 })
     }
 
     /// EMC (or the end of the stream that opened the sequence): a span with /ActualText puts
