@@ -130,17 +130,14 @@ fn direction(turn: u16) -> (f32, f32) {
     }
 }
 
-/// A text string (§7.9.2.2): UTF-16BE after its byte order mark, UTF-8 after its own
-/// (PDF 2.0), otherwise PDFDocEncoding; language escapes (ESC … ESC) are dropped.
+/// A text string (§7.9.2.2), as lopdf reads it: UTF-16BE or UTF-8 after their byte order
+/// marks, else PDFDocEncoding. One it refuses (an unpaired surrogate, broken UTF-8) is read
+/// with U+FFFD for what is wrong. Language escapes (ESC … ESC) are dropped.
 fn text_string(bytes: &[u8]) -> String {
-    let s = if let Some(b) = bytes.strip_prefix(b"\xFE\xFF") {
-        let units: Vec<u16> = b.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
-        String::from_utf16_lossy(&units)
-    } else if let Some(b) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        String::from_utf8_lossy(b).into_owned()
-    } else {
-        lopdf::decode_text_string(&Object::String(bytes.to_vec(), lopdf::StringFormat::Literal)).unwrap_or_default()
-    };
+    let s = lopdf::decode_text_string(&Object::String(bytes.to_vec(), lopdf::StringFormat::Literal)).unwrap_or_else(|_| match bytes.strip_prefix(b"\xFE\xFF") {
+        Some(b) => super::font::utf16_be(b),
+        None => String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned(),
+    });
     let mut out = String::with_capacity(s.len());
     let mut escaped = false;
     for c in s.chars() {
