@@ -16,6 +16,8 @@ fn main() {
         ("cmap-64-full-ranges.pdf", hostile::cid_font_page(&hostile::full_ranges_cmap(64), vec![])),
         ("w-300k-ranges.pdf", hostile::cid_font_page(hostile::SIMPLE_CMAP, hostile::many_width_ranges(300_000))),
         ("shared-63mib-5000-pages.pdf", hostile::shared_content(5_000, 63 << 20)),
+        ("actual-text-10mb-5000-spans.pdf", hostile::actual_text_spans(10_000_000, 5_000)),
+        ("actual-text-100kb-5000-spans.pdf", hostile::actual_text_spans(100_000, 5_000)),
     ];
     for (name, bytes) in files {
         std::fs::write(dir.join(name), &bytes).expect("write");

@@ -192,12 +192,9 @@ pub fn read_any_report(bytes: &[u8], file_name: &str) -> Result<(LaidOut, Option
 /// UTF-16 text (any format written as text: HTML, Markdown, extracted text): by its
 /// byte-order mark, else by its bytes, where the zero high bytes of ASCII characters
 /// (markup, spaces, digits, line ends) stand at every other position and never between.
-pub fn utf16_of(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    if bytes.starts_with(b"\xFF\xFE") {
-        return Some(encoding_rs::UTF_16LE);
-    }
-    if bytes.starts_with(b"\xFE\xFF") {
-        return Some(encoding_rs::UTF_16BE);
+pub fn utf16_of(bytes: &[u8]) -> Option<text::TextEncoding> {
+    if let Some(order) = text::utf16_bom(bytes) {
+        return Some(order);
     }
     let head = &bytes[..bytes.len().min(4096) & !1];
     let pairs = head.len() / 2;
@@ -207,9 +204,9 @@ pub fn utf16_of(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let zeros = |k: usize| head.iter().skip(k).step_by(2).filter(|&&b| b == 0).count();
     let (even, odd) = (zeros(0), zeros(1));
     if odd * 5 >= pairs && even * 50 <= pairs {
-        Some(encoding_rs::UTF_16LE)
+        Some(text::TextEncoding::Utf16Le)
     } else if even * 5 >= pairs && odd * 50 <= pairs {
-        Some(encoding_rs::UTF_16BE)
+        Some(text::TextEncoding::Utf16Be)
     } else {
         None
     }
@@ -219,14 +216,10 @@ pub fn utf16_of(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// UTF-8 it holds (the encoding it came in recorded).
 fn read_not_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
     // Only where no other format's magic shows (zip and OLE headers hold zeros too).
-    if let Some(enc) = utf16_of(bytes).filter(|_| matches!(sniff(bytes), Format::Text)) {
-        let (s, errors) = enc.decode_without_bom_handling(bytes.strip_prefix(b"\xFF\xFE").or_else(|| bytes.strip_prefix(b"\xFE\xFF")).unwrap_or(bytes));
-        // Binary data can look so too: text has no controls, private-use or special
-        // code points.
-        let plausible = !s.chars().any(|c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')) || ('\u{E000}'..='\u{F8FF}').contains(&c) || ('\u{FFF0}'..='\u{FFFF}').contains(&c));
-        if !errors && plausible {
+    if let Some(order) = utf16_of(bytes).filter(|_| matches!(sniff(bytes), Format::Text)) {
+        if let Some(s) = text::decode_utf16(bytes, order) {
             let mut laid = read_utf8(s.as_bytes())?;
-            laid.encoding = Some(if enc == encoding_rs::UTF_16LE { "utf-16le" } else { "utf-16be" });
+            laid.encoding = Some(order.name());
             return Ok(laid);
         }
     }

@@ -134,8 +134,7 @@ fn page_list(pages: &[u32]) -> String {
 #[derive(Debug, Clone)]
 pub struct PdfRead {
     pub laid: LaidOut,
-    /// Pages that drew glyphs without a Unicode mapping, and how many in all.
-    pub unmapped_pages: Vec<u32>,
+    /// Glyphs drawn without a Unicode mapping in the whole document.
     pub unmapped_glyphs: usize,
     /// Glyphs read (with Unicode) in the whole document.
     pub mapped_glyphs: usize,
@@ -269,5 +268,5 @@ pub fn read_pdf_report(bytes: &[u8]) -> Result<PdfRead, ExtractError> {
     }
     let damaged = opened.repair.clone();
     let laid = LaidOut { lines, format: "pdf", encoding: None, pages: Some(pages.len() as u32), warnings, damaged };
-    Ok(PdfRead { laid, unmapped_pages: unmapped, unmapped_glyphs, mapped_glyphs, unreadable_pages: unreadable, scanned_pages: scanned, dropped_pages: dropped })
+    Ok(PdfRead { laid, unmapped_glyphs, mapped_glyphs, unreadable_pages: unreadable, scanned_pages: scanned, dropped_pages: dropped })
 }

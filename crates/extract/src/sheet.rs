@@ -16,7 +16,9 @@
 //!   be read, a number shows its shortest decimal form and a warning says the printed
 //!   decimals are not known (`0.00` reads `0`).
 
+use std::cell::Cell;
 use std::io::{Cursor, Read};
+use std::sync::Once;
 
 use calamine::{Data, Reader, Xls, Xlsx};
 use quick_xml::events::Event;
@@ -184,13 +186,28 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
 /// The spreadsheet reader panics on some damaged files (fuzzing found one in its
 /// compound-file code): such a file is unreadable, never a crash of the conversion.
 fn guarded(what: &str, read: impl FnOnce() -> Result<LaidOut, ExtractError>) -> Result<LaidOut, ExtractError> {
-    // The reader's panic is an answer here, not a message for the user: silence the hook
-    // while it runs.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    // The reader's panic is an answer here, not a message for the user. Batches read files
+    // on parallel threads, so the process's hook is never swapped per call (a race could
+    // leave a silent one): one hook, over the previous one, is silent on a thread in here.
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.try_with(Cell::get).unwrap_or(false) {
+                previous(info);
+            }
+        }));
+    });
+    let outer = QUIET.replace(true);
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
-    std::panic::set_hook(hook);
+    QUIET.set(outer);
     r.unwrap_or_else(|_| Err(unreadable(what, "damaged: its structure does not read")))
+}
+
+static QUIET_HOOK: Once = Once::new();
+
+thread_local! {
+    /// Set while this thread runs a spreadsheet reader under `guarded`.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
 }
 
 fn read_xlsx_inner(bytes: &[u8]) -> Result<LaidOut, ExtractError> {

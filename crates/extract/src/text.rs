@@ -36,20 +36,9 @@ pub fn decode_with_warnings(bytes: &[u8]) -> Result<(String, TextEncoding, Vec<S
     if bytes.is_empty() {
         return Err(ExtractError::Empty);
     }
-    for (bom, enc, name) in [
-        (b"\xFF\xFE", encoding_rs::UTF_16LE, TextEncoding::Utf16Le),
-        (b"\xFE\xFF", encoding_rs::UTF_16BE, TextEncoding::Utf16Be),
-    ] {
-        if let Some(body) = bytes.strip_prefix(bom) {
-            let (s, had_errors) = enc.decode_without_bom_handling(body);
-            // Binary data can start with these two bytes too: text has no controls,
-            // private-use or special code points.
-            let plausible = !s.chars().any(|c| {
-                (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || ('\u{E000}'..='\u{F8FF}').contains(&c) || ('\u{FFF0}'..='\u{FFFF}').contains(&c)
-            });
-            if !had_errors && plausible {
-                return Ok((s.into_owned(), name, vec![]));
-            }
+    if let Some(order) = utf16_bom(bytes) {
+        if let Some(s) = decode_utf16(bytes, order) {
+            return Ok((s, order, vec![]));
         }
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -69,6 +58,34 @@ pub fn decode_with_warnings(bytes: &[u8]) -> Result<(String, TextEncoding, Vec<S
         return Err(ExtractError::Encoding);
     }
     Ok((s.into_owned(), TextEncoding::Gb18030, vec![]))
+}
+
+/// The UTF-16 byte order named by a byte-order mark at the start of `bytes`.
+pub fn utf16_bom(bytes: &[u8]) -> Option<TextEncoding> {
+    if bytes.starts_with(b"\xFF\xFE") {
+        Some(TextEncoding::Utf16Le)
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        Some(TextEncoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// `bytes` as UTF-16 in `order` (after its byte-order mark, if any), where they decode
+/// without error and read as text: binary data can start with a BOM or hold zeros at every
+/// other byte too, and text has no controls (but tab, line ends and the form feed
+/// pdftotext writes between pages), private-use or special code points.
+pub fn decode_utf16(bytes: &[u8], order: TextEncoding) -> Option<String> {
+    let (enc, bom): (_, &[u8]) = match order {
+        TextEncoding::Utf16Le => (encoding_rs::UTF_16LE, b"\xFF\xFE"),
+        TextEncoding::Utf16Be => (encoding_rs::UTF_16BE, b"\xFE\xFF"),
+        TextEncoding::Utf8 | TextEncoding::Gb18030 => return None,
+    };
+    let (s, had_errors) = enc.decode_without_bom_handling(bytes.strip_prefix(bom).unwrap_or(bytes));
+    let plausible = !s.chars().any(|c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')) || ('\u{E000}'..='\u{F8FF}').contains(&c) || ('\u{FFF0}'..='\u{FFFF}').contains(&c)
+    });
+    (!had_errors && plausible).then(|| s.into_owned())
 }
 
 /// Lines ended by LF, CRLF or a lone CR (old Mac editors).
@@ -154,6 +171,10 @@ mod tests {
             assert_eq!(e, if be { TextEncoding::Utf16Be } else { TextEncoding::Utf16Le });
             assert!(w.is_empty());
         }
+        // A form feed (pdftotext's page break) is text; other controls are not.
+        let le = |t: &str| -> Vec<u8> { [0xFF, 0xFE].into_iter().chain(t.encode_utf16().flat_map(u16::to_le_bytes)).collect() };
+        assert_eq!(decode_with_warnings(&le("合计\t1.00\u{c}支出")).unwrap().1, TextEncoding::Utf16Le);
+        assert_eq!(decode_utf16(&le("合计\u{7}"), TextEncoding::Utf16Le), None);
         let full = "收入决算表\t合计".as_bytes();
         let (s, e, w) = decode_with_warnings(&full[..full.len() - 1]).unwrap();
         assert_eq!((s.as_str(), e), ("收入决算表\t合", TextEncoding::Utf8));

@@ -373,6 +373,9 @@ fn actual_text_strings_in_utf16_utf8_and_pdfdocencoding() {
          /Span <</ActualText (\\204)>> BDC (C) Tj EMC /Span <</ActualText <FEFF001B007A0068001B5408>>> BDC (D) Tj EMC ET",
     );
     expect(&p, &[("\u{20628}", 100.0, 700.0, 10.0), ("门", 105.0, 700.0, 10.0), ("—", 110.0, 700.0, 10.0), ("合", 115.0, 700.0, 10.0)]);
+    // An unpaired surrogate or broken UTF-8 is not the whole string lost: U+FFFD stands for it.
+    let p = page("BT /W 10 Tf 100 700 Td /Span <</ActualText <FEFFD8005408>>> BDC (AB) Tj EMC /Span <</ActualText <EFBBBFFF>>> BDC (C) Tj EMC ET");
+    expect(&p, &[("\u{FFFD}", 100.0, 700.0, 10.0), ("合", 105.0, 700.0, 10.0), ("\u{FFFD}", 110.0, 700.0, 10.0)]);
 }
 
 #[test]

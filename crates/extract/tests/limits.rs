@@ -102,3 +102,38 @@ fn operator_glyph_segment_and_ruling_budgets_drop_the_page() {
         assert!(p[1].glyphs.is_empty() && p[1].rules.is_empty());
     }
 }
+
+/// /ActualText replaces glyphs with its own characters: they are glyphs shown, so a string
+/// past MAX_STRING_BYTES is not used and a long one repeated by many spans spends the
+/// page's glyph budget, the page dropped alone (before: 5,000 spans × 100 KB = 500 million
+/// glyphs, and a 2 MB string copied and decoded 5,000 times).
+#[test]
+fn an_actual_text_counts_against_the_string_and_glyph_limits() {
+    let huge = gongkai_extract::read_pdf_report(&hostile::actual_text_spans(2_000_000, 5_000)).unwrap();
+    assert!(huge.dropped_pages.is_empty(), "{:?}", huge.laid.warnings);
+    let w = &huge.laid.warnings;
+    assert!(
+        w.iter().any(|m| m == "page 2: an /ActualText of 2,000,000 bytes is past the limit of 1,048,576 (MAX_STRING_BYTES): its glyphs show their own text"),
+        "{w:?}"
+    );
+    let page2: Vec<String> = huge.laid.lines.iter().filter(|l| l.page == Some(2)).map(|l| l.text()).collect();
+    assert_eq!(page2.len(), 2, "{page2:?}");
+    assert!(page2[0].starts_with("AAAA") && !page2[0].contains('x'), "{}", &page2[0][..40]);
+    assert_eq!(page2[1], "12.50");
+
+    let long = gongkai_extract::read_pdf_report(&hostile::actual_text_spans(100_000, 5_000)).unwrap();
+    assert_eq!(long.dropped_pages, vec![2]);
+    let w = &long.laid.warnings;
+    assert!(w.iter().any(|m| m == "page 2: dropped: more than 200,000 glyphs (limit MAX_PAGE_GLYPHS)"), "{w:?}");
+    let alone = lines(&hostile::tables_with_bomb(2, 0));
+    let kept: Vec<Line> = long.laid.lines.iter().cloned().map(|mut l| {
+        l.page = l.page.map(|n| if n > 2 { n - 1 } else { n });
+        l
+    }).collect();
+    assert_eq!(kept, alone);
+
+    // Below the limits the replacement is used: 3 spans of 2 characters.
+    let fits = read_pdf(&hostile::actual_text_spans(2, 3)).unwrap();
+    assert!(fits.warnings.is_empty(), "{:?}", fits.warnings);
+    assert!(fits.lines.iter().any(|l| l.text() == "xxxxxx"), "{:?}", fits.lines.iter().map(|l| l.text()).collect::<Vec<_>>());
+}

@@ -26,7 +26,8 @@ fn be(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0u32, |a, b| (a << 8) | *b as u32)
 }
 
-fn utf16(bytes: &[u8]) -> String {
+/// UTF-16BE, lossy (U+FFFD for an unpaired surrogate; an odd last byte is the high half).
+pub(crate) fn utf16_be(bytes: &[u8]) -> String {
     let units: Vec<u16> = bytes.chunks(2).map(|c| ((c[0] as u16) << 8) | *c.get(1).unwrap_or(&0) as u16).collect();
     String::from_utf16_lossy(&units)
 }
@@ -67,7 +68,7 @@ pub(crate) fn parse_cmap(data: &[u8]) -> CMap {
                 break;
             }
             "beginbfchar" if t.starts_with('<') && i + 1 < tokens.len() => {
-                cm.map.insert(be(&hex_bytes(t)), utf16(&hex_bytes(tokens[i + 1])).into());
+                cm.map.insert(be(&hex_bytes(t)), utf16_be(&hex_bytes(tokens[i + 1])).into());
                 i += 2;
             }
             "beginbfrange" if t.starts_with('<') && i + 2 < tokens.len() => {
@@ -78,7 +79,7 @@ pub(crate) fn parse_cmap(data: &[u8]) -> CMap {
                     loop {
                         let tok = tokens[j].trim_start_matches('[');
                         if !tok.is_empty() && tok != "]" && cm.map.len() < MAX_CMAP_ENTRIES {
-                            cm.map.insert(code, utf16(&hex_bytes(tok)).into());
+                            cm.map.insert(code, utf16_be(&hex_bytes(tok)).into());
                             code = code.wrapping_add(1);
                         }
                         if tokens[j].ends_with(']') || tokens[j] == "]" || j + 1 >= tokens.len() {
@@ -89,7 +90,7 @@ pub(crate) fn parse_cmap(data: &[u8]) -> CMap {
                     i = j + 1;
                 } else {
                     let dst = hex_bytes(tokens[i + 2]);
-                    let base: Vec<u16> = utf16(&dst).encode_utf16().collect();
+                    let base: Vec<u16> = utf16_be(&dst).encode_utf16().collect();
                     let mut units = base.clone();
                     for (k, code) in (lo..=hi.min(lo.saturating_add(0xFFFF))).enumerate() {
                         if cm.map.len() >= MAX_CMAP_ENTRIES {
@@ -257,7 +258,7 @@ impl Font {
                     let (s, bad) = encoding_rs::GBK.decode_without_bom_handling(raw);
                     (!bad).then(|| CompactString::from(s))
                 }
-                Decoding::Ucs2 => Some(utf16(raw).into()),
+                Decoding::Ucs2 => Some(utf16_be(raw).into()),
                 Decoding::Collection(t) => t.get(code as usize).filter(|c| **c != '\0').map(|c| CompactString::from(&*c.encode_utf8(&mut [0; 4]))),
                 Decoding::Simple => self.simple_char(code, n),
                 Decoding::Unknown => None,

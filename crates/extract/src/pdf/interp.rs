@@ -130,17 +130,14 @@ fn direction(turn: u16) -> (f32, f32) {
     }
 }
 
-/// A text string (§7.9.2.2): UTF-16BE after its byte order mark, UTF-8 after its own
-/// (PDF 2.0), otherwise PDFDocEncoding; language escapes (ESC … ESC) are dropped.
+/// A text string (§7.9.2.2), as lopdf reads it: UTF-16BE or UTF-8 after their byte order
+/// marks, else PDFDocEncoding. One it refuses (an unpaired surrogate, broken UTF-8) is read
+/// with U+FFFD for what is wrong. Language escapes (ESC … ESC) are dropped.
 fn text_string(bytes: &[u8]) -> String {
-    let s = if let Some(b) = bytes.strip_prefix(b"\xFE\xFF") {
-        let units: Vec<u16> = b.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
-        String::from_utf16_lossy(&units)
-    } else if let Some(b) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        String::from_utf8_lossy(b).into_owned()
-    } else {
-        lopdf::decode_text_string(&Object::String(bytes.to_vec(), lopdf::StringFormat::Literal)).unwrap_or_default()
-    };
+    let s = lopdf::decode_text_string(&Object::String(bytes.to_vec(), lopdf::StringFormat::Literal)).unwrap_or_else(|_| match bytes.strip_prefix(b"\xFE\xFF") {
+        Some(b) => super::font::utf16_be(b),
+        None => String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned(),
+    });
     let mut out = String::with_capacity(s.len());
     let mut escaped = false;
     for c in s.chars() {
@@ -217,29 +214,49 @@ impl<'a> Interp<'a> {
             return;
         }
         let span = with_properties && a.first().and_then(Operand::name) == Some(b"Span".as_slice());
-        let bytes: Option<Vec<u8>> = match a.get(1) {
+        let bytes: Option<&[u8]> = match a.get(1) {
             _ if !span => None,
             Some(d @ Operand::Dict(_)) => match d.get(b"ActualText") {
-                Some(Operand::Str(b)) => Some(b.to_vec()),
+                Some(Operand::Str(b)) => Some(b),
                 _ => None,
             },
             Some(Operand::Name(n)) => res
                 .lookup(self.doc, b"Properties", n)
                 .and_then(|o| o.as_dict().ok())
                 .and_then(|d| dict_get(self.doc, d, b"ActualText"))
-                .and_then(|o| o.as_str().ok())
-                .map(<[u8]>::to_vec),
+                .and_then(|o| o.as_str().ok()),
             _ => None,
         };
         // Inside a span that already has its replacement, this one is part of what it replaces.
         let entry = match bytes {
-            Some(b) if self.active.is_none() => {
-                self.active = Some(self.marked.len());
-                Some(ActualText { text: super::font::printed_form(text_string(&b).into()), first: None, from: 0.0, to: 0.0 })
-            }
+            Some(b) if self.active.is_none() => self.actual_text_entry(b),
             _ => None,
         };
         self.marked.push(entry);
+    }
+
+    /// The replacement a span's /ActualText brings, counted as glyphs shown: one huge
+    /// string (or one repeated by thousands of spans) spends the page's budget like any text.
+    fn actual_text_entry(&mut self, bytes: &[u8]) -> Option<ActualText> {
+        if bytes.len() > MAX_STRING_BYTES {
+            let problem = format!(
+                "an /ActualText of {} bytes is past the limit of {} (MAX_STRING_BYTES): its glyphs show their own text",
+                fmt_n(bytes.len()),
+                fmt_n(MAX_STRING_BYTES)
+            );
+            if !self.page.problems.contains(&problem) {
+                self.page.problems.push(problem);
+            }
+            return None;
+        }
+        let text = super::font::printed_form(text_string(bytes).into());
+        self.budget.glyphs += text.chars().count();
+        if self.budget.glyphs > MAX_PAGE_GLYPHS {
+            self.exceed("glyphs", MAX_PAGE_GLYPHS, "MAX_PAGE_GLYPHS");
+            return None;
+        }
+        self.active = Some(self.marked.len());
+        Some(ActualText { text, first: None, from: 0.0, to: 0.0 })
     }
 
     /// EMC (or the end of the stream that opened the sequence): a span with /ActualText puts

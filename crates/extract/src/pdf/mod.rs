@@ -25,7 +25,7 @@ pub const MAX_FILE_CONTENT_BYTES: usize = 256 << 20;
 // and the limit; the other pages are kept (a real table page uses a few percent of each).
 /// Operators executed on one page (forms included).
 pub const MAX_PAGE_OPERATORS: usize = 2_000_000;
-/// Glyphs shown on one page (visible or not).
+/// Glyphs shown on one page (visible or not), an /ActualText's characters included.
 pub const MAX_PAGE_GLYPHS: usize = 200_000;
 /// Path segments (m, l, c, re sides, ...) on one page.
 pub const MAX_PAGE_PATH_SEGMENTS: usize = 1_000_000;
@@ -35,7 +35,8 @@ pub const MAX_PAGE_RULINGS: usize = 100_000;
 pub const MAX_PAGE_FORMS: usize = 10_000;
 /// Wall time spent interpreting one page.
 pub const MAX_PAGE_MILLIS: u64 = 10_000;
-/// One string operand of Tj/TJ/'/" longer than this is not shown (a hostile 60 MB string).
+/// One string operand of Tj/TJ/'/" longer than this is not shown (a hostile 60 MB string);
+/// an /ActualText longer than this is not used.
 pub const MAX_STRING_BYTES: usize = 1 << 20;
 /// Code -> Unicode entries one ToUnicode CMap may define (bfchar and expanded bfranges;
 /// a 2-byte CMap has at most 65,536 codes).

@@ -1,7 +1,8 @@
 //! Hostile PDFs for the limit tests (and `examples/hostile_pdf.rs`, which writes them to
 //! files for measuring the whole converter): good table pages, a page whose form draws
 //! itself twelve times per level, a 60 MB string, a ToUnicode CMap of 64 full ranges, a
-//! /W array of 300,000 ranges, one 63 MiB content stream shared by 5,000 pages.
+//! /W array of 300,000 ranges, one 63 MiB content stream shared by 5,000 pages, one
+//! /ActualText of many bytes used by thousands of spans.
 
 use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream};
 
@@ -137,5 +138,24 @@ pub fn shared_content(pages: usize, len: usize) -> Vec<u8> {
     for _ in 0..pages {
         b.page(None, Some(id), dictionary! {});
     }
+    b.bytes()
+}
+
+/// A table page, then a page of `spans` `/Span /MC0 BDC (A) Tj EMC` whose /Properties
+/// /MC0 has an /ActualText of `len` bytes, then a readable line; then another table page.
+pub fn actual_text_spans(len: usize, spans: usize) -> Vec<u8> {
+    let mut b = Builder::new();
+    b.page(Some(table_page(1)), None, dictionary! {});
+    let props = dictionary! { "MC0" => dictionary! { "ActualText" => Object::String(vec![b'x'; len], lopdf::StringFormat::Hexadecimal) } };
+    let props = b.pdf.doc.add_object(props);
+    let mut c = b"BT /W 10 Tf 100 700 Td ".to_vec();
+    for _ in 0..spans {
+        c.extend_from_slice(b"/Span /MC0 BDC (A) Tj EMC ");
+    }
+    c.extend_from_slice(b"ET BT /W 10 Tf 100 600 Td (12.50) Tj ET");
+    let content = b.pdf.doc.add_object(Stream::new(dictionary! {}, c));
+    let resources = dictionary! { "Font" => b.fonts.clone(), "Properties" => props };
+    b.pdf.page_with(content, Object::Dictionary(resources));
+    b.page(Some(table_page(2)), None, dictionary! {});
     b.bytes()
 }
