@@ -99,3 +99,20 @@ mod tests {
         assert_eq!(normalize_label("一般"), "一般");
     }
 }
+
+/// Levenshtein distance of two labels in characters, or `cap + 1` as soon as it must
+/// exceed `cap` (labels are short; the cap keeps a vocabulary scan cheap).
+pub fn edit_distance(a: &[char], b: &[char], cap: usize) -> usize {
+    if a.len().abs_diff(b.len()) > cap {
+        return cap + 1;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

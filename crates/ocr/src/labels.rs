@@ -3,7 +3,7 @@
 //! names, aliases, header words) is the vocabulary. A reading near no label, or near
 //! two, is kept as read (the table builder then reports what it cannot match).
 
-use gongkai_model::{catalogue, compact, normalize_label, strip_ordinal};
+use gongkai_model::{catalogue, compact, edit_distance, normalize_label, strip_ordinal};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -53,23 +53,6 @@ fn vocabulary() -> &'static Vec<(Vec<char>, String)> {
     })
 }
 
-fn distance(a: &[char], b: &[char], cap: usize) -> usize {
-    if a.len().abs_diff(b.len()) > cap {
-        return cap + 1;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// The catalogue's label for a misread one, keeping a leading ordinal (`十三、`) as read.
 /// The summaries' row labels (`…财政拨款收入`) are the catalogue's too (`rows` of the
 /// two-sided tables in tables.json).
@@ -93,7 +76,7 @@ pub fn nearest(text: &str) -> Option<String> {
     let mut best: Option<(usize, &String)> = None;
     let mut tie = false;
     for (w, label) in vocab {
-        let d = distance(body, w, cap);
+        let d = edit_distance(body, w, cap);
         if d > cap {
             continue;
         }

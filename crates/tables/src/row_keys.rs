@@ -6,7 +6,7 @@
 //! of a table whose title was missed, read into the table above), digits that are no
 //! code — yields no fact: never a key made of what was misread.
 
-use gongkai_model::{catalogue, compact, CodeKind};
+use gongkai_model::{catalogue, compact, edit_distance, CodeKind, TableSpec};
 
 use crate::columns::similarity;
 use crate::{is_grand_total, norm};
@@ -69,9 +69,101 @@ pub(crate) fn key(kind: CodeKind, code: &str, label: &str) -> Result<RowKey, Str
     Err(format!("the row `{label}` has no {what} classification code and is no closing row the catalogue knows"))
 }
 
+/// What a row of a two-sided summary is (facts contract, row keys 2 and 4).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SummaryRow {
+    /// A function class line of the expenditure side, by its code.
+    Class(String),
+    /// A row the catalogue lists for this side of this table (tables.json `rows`).
+    Row(String),
+    /// A sub-line under the row above it (row_children).
+    Child(String),
+}
+
+/// The row a two-sided summary's label names: a sub-line of the row above (`children`),
+/// a function class (支出 side), or a row of its side in the catalogue; a label one or two
+/// characters from exactly one of these (a damaged text layer: 上→P) is that one, with a
+/// note. Anything else names no row (`Err`, why): its amounts give no fact, since a key
+/// made of a garbled label would compare with nothing (never a key made of a garble).
+pub(crate) fn summary_row(
+    spec: &TableSpec,
+    side: &str,
+    std: &str,
+    children: Option<&[String]>,
+) -> Result<(SummaryRow, Option<String>), String> {
+    let cat = catalogue();
+    let expenditure = side == "支出";
+    let exact = |label: &str| -> Option<SummaryRow> {
+        if children.is_some_and(|c| c.iter().any(|x| x == label)) {
+            return Some(SummaryRow::Child(label.to_string()));
+        }
+        if expenditure {
+            if let Some(code) = cat.function_class(label) {
+                return Some(SummaryRow::Class(code.to_string()));
+            }
+        }
+        spec.rows.get(side).is_some_and(|r| r.iter().any(|x| x == label)).then(|| SummaryRow::Row(label.to_string()))
+    };
+    if let Some(r) = exact(std) {
+        return Ok((r, None));
+    }
+    // The nearest of the labels this row could be; a tie between two is no answer.
+    let body: Vec<char> = std.chars().collect();
+    let cap = match body.len() {
+        0..=3 => 0,
+        4..=9 => 1,
+        _ => 2,
+    };
+    let mut vocab: Vec<&str> = children.unwrap_or_default().iter().map(String::as_str).collect();
+    vocab.extend(spec.rows.get(side).into_iter().flatten().map(String::as_str));
+    if expenditure {
+        vocab.extend(cat.function_names.values().map(String::as_str));
+    }
+    let mut best: Option<(usize, &str)> = None;
+    let mut tie = false;
+    for v in vocab {
+        let d = edit_distance(&body, &v.chars().collect::<Vec<_>>(), cap);
+        match best {
+            _ if d > cap => {}
+            Some((bd, _)) if d > bd => {}
+            Some((bd, b)) if d == bd => tie |= b != v,
+            _ => {
+                best = Some((d, v));
+                tie = false;
+            }
+        }
+    }
+    match best {
+        Some((_, label)) if cap > 0 && !tie => {
+            let r = exact(label).expect("a label of the vocabulary names a row");
+            Ok((r, Some(format!("the {side} row `{std}` is read as the catalogue's `{label}`"))))
+        }
+        _ => Err(format!("the {side} row `{std}` is none the catalogue knows for this table")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_row_is_one_the_catalogue_knows_or_gives_no_fact() {
+        let spec = catalogue().table("income_expenditure_summary").unwrap();
+        let row = |side: &str, l: &str| summary_row(spec, side, l, None).map(|r| r.0);
+        assert_eq!(row("收入", "上级补助收入"), Ok(SummaryRow::Row("上级补助收入".into())));
+        assert_eq!(row("支出", "一般公共服务支出"), Ok(SummaryRow::Class("201".into())));
+        // A damaged text layer (Ghostscript's ToUnicode for Chromium's fonts: 上→P).
+        assert_eq!(row("收入", "P级补助收入"), Ok(SummaryRow::Row("上级补助收入".into())));
+        assert_eq!(row("支出", "一般公共服务攴出"), Ok(SummaryRow::Class("201".into())));
+        // Garbles near nothing, or a short label one character off, name no row.
+        for garble in ["一1财政拨款收入", "收入P", "总汁", "Ā本支出"] {
+            assert!(row("收入", garble).is_err(), "{garble}");
+        }
+        // The other side's rows are not this side's: 本年支出合计 is no income row.
+        assert!(row("收入", "本年支出合计").is_err());
+        let children: Vec<String> = catalogue().children_of("年初结转和结余").unwrap().to_vec();
+        assert_eq!(summary_row(spec, "收入", "经营结余", Some(&children)).unwrap().0, SummaryRow::Child("经营结余".into()));
+    }
 
     #[test]
     fn code_and_name_in_one_cell_are_split() {

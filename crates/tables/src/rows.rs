@@ -7,7 +7,7 @@ use gongkai_segment::TableBlock;
 
 use crate::columns::{map_columns, ValueCol};
 use crate::continuation;
-use crate::row_keys::{self, RowKey};
+use crate::row_keys::{self, RowKey, SummaryRow};
 use crate::{cell_amount, code_cell, is_grand_total, is_header_line, norm, numbering, scramble};
 
 fn level(code: &str) -> Option<String> {
@@ -476,24 +476,31 @@ fn two_sided(
                 continue;
             }
             let line_number = s.line_idx.and_then(|i| l.cells.get(i)).and_then(|c| c.trim().parse().ok());
-            // Sub-lines under a parent such as 年初财政拨款结转和结余.
-            let mut key = None;
-            if let Some((parent, children)) = &parents[si] {
-                if children.contains(&std) {
-                    key = Some(format!("{}/{}/{}", s.name, parent, std));
+            let children = parents[si].as_ref().map(|(_, c)| c.as_slice());
+            let row = match row_keys::summary_row(spec, &s.name, &std, children) {
+                Ok((row, note)) => {
+                    w.extend(note.map(|n| format!("{}: {n}", where_(l))));
+                    row
                 }
-            }
-            if key.is_none() {
-                parents[si] = cat.children_of(&std).map(|c| (std.clone(), c.to_vec()));
-            }
-            let key = key.unwrap_or_else(|| {
-                if s.name == "支出" {
-                    if let Some(code) = cat.function_class(&std) {
-                        return code.to_string();
+                Err(why) => {
+                    if !cells.is_empty() {
+                        w.push(format!("{}: {why}; its amounts are left out", where_(l)));
                     }
+                    continue;
                 }
-                format!("{}/{}", s.name, std)
-            });
+            };
+            // Sub-lines under a parent such as 年初财政拨款结转和结余.
+            let key = match row {
+                SummaryRow::Child(c) => format!("{}/{}/{}", s.name, parents[si].as_ref().unwrap().0, c),
+                SummaryRow::Class(code) => {
+                    parents[si] = None;
+                    code
+                }
+                SummaryRow::Row(r) => {
+                    parents[si] = cat.children_of(&r).map(|c| (r.clone(), c.to_vec()));
+                    format!("{}/{}", s.name, r)
+                }
+            };
             let code = key.chars().all(|c| c.is_ascii_digit()).then(|| key.clone());
             rows.push(Row {
                 level: code.as_ref().map(|_| "类".to_string()),
