@@ -116,3 +116,24 @@ pub fn edit_distance(a: &[char], b: &[char], cap: usize) -> usize {
     }
     prev[b.len()]
 }
+
+/// The label a misread one is nearest to: of `(spelling, label)` pairs, the label whose
+/// spellings come closest to `read`, within `cap` edits; a tie between two labels is no
+/// answer (two spellings of one label are no tie).
+pub fn nearest_label<'a>(read: &[char], vocab: impl IntoIterator<Item = (&'a [char], &'a str)>, cap: usize) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    let mut tie = false;
+    for (spelling, label) in vocab {
+        let d = edit_distance(read, spelling, cap);
+        match best {
+            _ if d > cap => {}
+            Some((bd, _)) if d > bd => {}
+            Some((bd, b)) if d == bd => tie |= b != label,
+            _ => {
+                best = Some((d, label));
+                tie = false;
+            }
+        }
+    }
+    best.filter(|_| !tie).map(|b| b.1)
+}

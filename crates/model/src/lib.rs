@@ -10,4 +10,4 @@ pub mod label;
 pub use amount::{parse_amount, Amount};
 pub use catalogue::{catalogue, Catalogue, CodeKind, Layout, TableSpec};
 pub use document::*;
-pub use label::{compact, edit_distance, fold_width, normalize_label, strip_ordinal};
+pub use label::{compact, edit_distance, fold_width, nearest_label, normalize_label, strip_ordinal};

@@ -3,7 +3,7 @@
 //! names, aliases, header words) is the vocabulary. A reading near no label, or near
 //! two, is kept as read (the table builder then reports what it cannot match).
 
-use gongkai_model::{catalogue, compact, edit_distance, normalize_label, strip_ordinal};
+use gongkai_model::{catalogue, compact, nearest_label, normalize_label, strip_ordinal};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -73,26 +73,8 @@ pub fn nearest(text: &str) -> Option<String> {
         return (*label != as_read).then(|| prefix.iter().collect::<String>() + label);
     }
     // The nearest spellings; a tie between two labels is no answer.
-    let mut best: Option<(usize, &String)> = None;
-    let mut tie = false;
-    for (w, label) in vocab {
-        let d = edit_distance(body, w, cap);
-        if d > cap {
-            continue;
-        }
-        match best {
-            Some((bd, _)) if d > bd => {}
-            Some((bd, l)) if d == bd => tie |= l != label,
-            _ => {
-                best = Some((d, label));
-                tie = false;
-            }
-        }
-    }
-    match best {
-        Some((_, label)) if !tie => Some(prefix.iter().collect::<String>() + label),
-        _ => None,
-    }
+    let near = nearest_label(body, vocab.iter().map(|(w, l)| (w.as_slice(), l.as_str())), cap)?;
+    Some(prefix.iter().collect::<String>() + near)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! of a table whose title was missed, read into the table above), digits that are no
 //! code — yields no fact: never a key made of what was misread.
 
-use gongkai_model::{catalogue, compact, edit_distance, CodeKind, TableSpec};
+use gongkai_model::{catalogue, compact, nearest_label, CodeKind, TableSpec};
 
 use crate::columns::similarity;
 use crate::{is_grand_total, norm};
@@ -119,26 +119,13 @@ pub(crate) fn summary_row(
     if expenditure {
         vocab.extend(cat.function_names.values().map(String::as_str));
     }
-    let mut best: Option<(usize, &str)> = None;
-    let mut tie = false;
-    for v in vocab {
-        let d = edit_distance(&body, &v.chars().collect::<Vec<_>>(), cap);
-        match best {
-            _ if d > cap => {}
-            Some((bd, _)) if d > bd => {}
-            Some((bd, b)) if d == bd => tie |= b != v,
-            _ => {
-                best = Some((d, v));
-                tie = false;
-            }
-        }
-    }
-    match best {
-        Some((_, label)) if cap > 0 && !tie => {
+    let spelled: Vec<(Vec<char>, &str)> = vocab.into_iter().map(|v| (v.chars().collect(), v)).collect();
+    match nearest_label(&body, spelled.iter().map(|(c, v)| (c.as_slice(), *v)), cap).filter(|_| cap > 0) {
+        Some(label) => {
             let r = exact(label).expect("a label of the vocabulary names a row");
             Ok((r, Some(format!("the {side} row `{std}` is read as the catalogue's `{label}`"))))
         }
-        _ => Err(format!("the {side} row `{std}` is none the catalogue knows for this table")),
+        None => Err(format!("the {side} row `{std}` is none the catalogue knows for this table")),
     }
 }
 
