@@ -215,6 +215,59 @@ fn a_guess_is_never_proven_even_where_every_identity_holds() {
     assert!(d.findings.iter().any(|f| f.rule == "ocr.unproven" && f.actual == short), "{short} not named");
 }
 
+/// Two crops of one printed number in one row can be misread alike (`293,810,000.00`
+/// read `293,810,00` in both 合计 and 项目支出): an identity whose other amounts are only
+/// that value read again on the page (`合计 = 项目支出`, 基本支出 blank) holds for the wrong
+/// value. It proves a reading with no doubtful character, or one read again confidently,
+/// never a doubtful one by its doubtful twin; and a
+/// reading whose separators are not an amount's is a guess, whatever holds.
+#[test]
+fn a_doubtful_reading_is_not_proven_by_its_own_value_read_again() {
+    let text = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt")).unwrap();
+    let truth = gongkai::convert_bytes(&text, "j.txt").unwrap();
+    let read_all = |conf: f32| {
+        let mut doc = truth.clone();
+        let mut readings = Vec::new();
+        for t in doc.tables.iter_mut() {
+            for r in t.rows.iter_mut() {
+                r.at.page = Some(1);
+                for c in &r.cells {
+                    let s = c.value.0.to_string();
+                    readings.push(gongkai_ocr::CellReading { page: 1, chars: vec![conf; s.chars().count()], text: s, guess: false });
+                }
+            }
+        }
+        (doc, readings)
+    };
+    let (mut doubtful, rs) = read_all(0.5);
+    gongkai_ocr::prove(&mut doubtful, &rs, &[1], "test");
+    let echoes: Vec<&gongkai_model::Finding> = doubtful.findings.iter().filter(|f| f.message.contains("add up only its own value")).collect();
+    assert!(!echoes.is_empty(), "the sample has rows whose identities only repeat a value");
+    let (mut sure, rs) = read_all(0.999);
+    gongkai_ocr::prove(&mut sure, &rs, &[1], "test");
+    for f in &echoes {
+        let proven = sure.tables.iter().filter(|t| t.id == f.table).flat_map(|t| &t.rows).filter(|r| Some(&r.key) == f.row.as_ref()).flat_map(|r| &r.cells).filter(|c| Some(&c.col) == f.col.as_ref()).all(|c| c.ocr.as_ref().is_some_and(|o| o.proven));
+        assert!(proven, "confident, {:?} {:?} is proven", f.row, f.col);
+    }
+    // Every cell proven when read confidently: one read with a comma for its decimal point.
+    let (ti, ri, ci) = sure
+        .tables
+        .iter()
+        .enumerate()
+        .flat_map(|(ti, t)| t.rows.iter().enumerate().map(move |(ri, r)| (ti, ri, r)))
+        .find_map(|(ti, ri, r)| r.cells.iter().position(|c| c.value.0 >= rust_decimal::Decimal::from(1000) && c.value.scale() == 2 && c.ocr.as_ref().is_some_and(|o| o.proven)).map(|ci| (ti, ri, ci)))
+        .expect("a proven amount of four digits");
+    let v = truth.tables[ti].rows[ri].cells[ci].value.0.to_string();
+    let (int, frac) = v.split_once('.').unwrap();
+    let comma = format!("{},{}", int, frac);
+    assert_eq!(gongkai_model::parse_amount(&comma).unwrap().0.to_string(), v, "read as the same number");
+    let (mut d, mut rs) = read_all(0.999);
+    rs.iter_mut().filter(|r| r.text == v).for_each(|r| r.text = comma.clone());
+    gongkai_ocr::prove(&mut d, &rs, &[1], "test");
+    assert!(!d.tables[ti].rows[ri].cells[ci].ocr.as_ref().unwrap().proven, "{comma} proven");
+    assert!(d.findings.iter().any(|f| f.rule == "ocr.unproven" && f.actual == comma && f.message.contains("separators")), "{comma} not named");
+}
+
 /// `gongkai convert` shows the pages OCR reads: each page read is an event of the worker
 /// that the runner shows (on the bar; not drawn, with `-v`, as lines).
 #[test]

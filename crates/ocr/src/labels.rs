@@ -77,8 +77,57 @@ pub fn nearest(text: &str) -> Option<String> {
     Some(prefix.iter().collect::<String>() + near)
 }
 
+/// A title line OCR misread (`2025年部内一般公共预算基本支出部内预算经济分类预算表`): the
+/// segmenter finds a table by the catalogue title a line ends with, so the line's end is
+/// replaced by the one title it is within a character or two of (one for a title under
+/// ten characters), what stands before it kept as read. A line that already ends with a
+/// title, or is as near two titles, is left alone.
+pub fn nearest_title(text: &str) -> Option<String> {
+    let line: Vec<char> = compact(text).chars().collect();
+    if line.last() != Some(&'表') || line.len() < 5 {
+        return None;
+    }
+    let titles: Vec<Vec<char>> = catalogue().tables.iter().flat_map(|t| &t.titles).map(|t| normalize_label(t).chars().collect()).collect();
+    if titles.iter().any(|t| line.ends_with(t)) {
+        return None;
+    }
+    // Each title against the line's ends of its length give or take the cap.
+    let mut best: Option<(usize, &Vec<char>, usize)> = None;
+    let mut tie = false;
+    for t in &titles {
+        let cap = if t.len() >= 10 { 2 } else { 1 };
+        for n in t.len().saturating_sub(cap)..=(t.len() + cap).min(line.len()) {
+            let d = gongkai_model::edit_distance(&line[line.len() - n..], t, cap);
+            match best {
+                _ if d > cap => {}
+                Some((bd, _, _)) if d > bd => {}
+                Some((bd, bt, _)) if d == bd => tie |= bt != t,
+                _ => {
+                    best = Some((d, t, n));
+                    tie = false;
+                }
+            }
+        }
+    }
+    let (_, title, n) = best.filter(|_| !tie)?;
+    Some(line[..line.len() - n].iter().chain(title).collect())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_misread_title_takes_the_catalogue_title_after_what_precedes_it() {
+        assert_eq!(
+            super::nearest_title("2025年部内一般公共预算基本支出部内预算经济分类预算表").as_deref(),
+            Some("2025年部内一般公共预算基本支出部门预算经济分类预算表")
+        );
+        assert_eq!(super::nearest_title("2024年收人决算表").as_deref(), Some("2024年收入决算表"));
+        // Already a title, or no title near: as read.
+        assert_eq!(super::nearest_title("2024年度财政拨款收入支出决算总表"), None);
+        assert_eq!(super::nearest_title("部门整体绩效自评表"), None);
+        assert_eq!(super::nearest_title("收入支出决算总"), None);
+    }
+
     #[test]
     fn a_misread_character_takes_the_catalogue_label() {
         assert_eq!(

@@ -321,7 +321,7 @@ pub fn read_page(
                 rect.x1 = rect.x1.max(job.rect.x1);
             }
             None => {
-                let text = crate::labels::nearest(text).unwrap_or_else(|| text.to_string());
+                let text = crate::labels::nearest_title(text).or_else(|| crate::labels::nearest(text)).unwrap_or_else(|| text.to_string());
                 place(&mut page.glyphs, &text, &job.rect);
             }
         }

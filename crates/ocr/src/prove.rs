@@ -41,6 +41,54 @@ fn unit(a: Amount) -> Amount {
     Amount(a.0 + Decimal::new(1, a.scale()))
 }
 
+/// Whether identity `i` is evidence for cell `k`, for each identity of `part[k]`: it is
+/// not where every other amount it adds up is k's own value read again on k's page (`合计 =
+/// 项目支出` with 基本支出 blank, a parent with one child): two crops of one printed number
+/// in one row can be misread alike (`293,810,000.00` read `293,810,00` twice), and then
+/// the identity holds for the wrong value. An amount of another value, one read on another
+/// page or with no doubtful character, or one from a text layer is independent of k's
+/// misreading.
+fn independence(doc: &Document, cells: &[(At, String, Vec<f32>)], part: &[Vec<usize>], base: &[Outcome], pages: &[u32], confident: &[bool]) -> Vec<Vec<bool>> {
+    let value = |at: At| doc.tables[at.0].rows[at.1].cells[at.2].value;
+    let page = |at: At| doc.tables[at.0].rows[at.1].at.page;
+    (0..cells.len())
+        .map(|k| {
+            let (at, v) = (cells[k].0, value(cells[k].0));
+            part[k]
+                .iter()
+                .map(|&i| {
+                    let ocr_other = (0..cells.len()).filter(|&j| j != k && part[j].contains(&i)).any(|j| {
+                        let w = value(cells[j].0);
+                        page(cells[j].0) != page(at) || (!w.0.is_zero() && (w != v || confident[j]))
+                    });
+                    // A term of the identity outside the pages OCR read (a text layer).
+                    let f = &base[i].finding;
+                    let refs = std::iter::once((f.table.as_str(), f.row.as_deref(), f.col.as_deref()))
+                        .chain(f.terms.iter().map(|t| (t.table.as_str(), Some(t.row.as_str()), Some(t.col.as_str()))));
+                    let text_layer = refs.into_iter().any(|(t, r, c)| {
+                        let row = doc.tables.iter().find(|x| x.id == t).and_then(|x| x.row(r?));
+                        row.is_some_and(|row| !row.at.page.is_some_and(|p| pages.contains(&p)) && c.and_then(|c| row.value(c)).is_some_and(|a| !a.0.is_zero()))
+                    });
+                    ocr_other || text_layer
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A reading whose separators are not a printed amount's (`293,810,00`: a comma where the
+/// decimal point stands, or digits of a group lost) is read as the number it most likely
+/// is, which is a guess.
+fn malformed(read: &str) -> bool {
+    let body = read.trim_start_matches(['-', '−']);
+    let int = body.split_once('.').map_or(body, |(i, _)| i);
+    if !int.contains(',') {
+        return false;
+    }
+    let groups: Vec<&str> = int.split(',').collect();
+    !(groups[0].len() <= 3 && !groups[0].is_empty() && groups[1..].iter().all(|g| g.len() == 3))
+}
+
 /// Every fact of an OCR'd page gets its reading; the identities prove or correct it; the
 /// findings are the checks' plus one error per unproven reading. `pages` are the pages
 /// read by OCR.
@@ -94,7 +142,7 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
                     corrected: false,
                     proven: false,
                 });
-                guess.push(guessed.get(&page).is_some_and(|v| v.contains(&c.value)));
+                guess.push(guessed.get(&page).is_some_and(|v| v.contains(&c.value)) || malformed(&read));
                 cells.push(((ti, ri, ci), read, chars));
             }
         }
@@ -137,29 +185,33 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
         .iter()
         .map(|(_, _, ch)| ch.iter().all(|&c| c >= LOW))
         .collect();
+    let mut indep = independence(doc, &cells, &part, &base, pages, &confident);
     // A guess is never proven as read: identities that hold around it may hold because
     // its neighbours were misread alike. Only a correction (the identities' one answer
     // where they failed) settles it.
-    let holds_k = |base: &[Outcome], k: usize| {
+    let holds_k = |base: &[Outcome], indep: &[Vec<bool>], k: usize| {
         let p = &part[k];
         let exact = |i: &usize| base.get(*i).is_some_and(|o| o.holds_exactly);
+        // Evidence: an identity that holds exactly and is independent of k's misreading; for
+        // a reading with no doubtful character, one that only repeats it will do.
+        let evidence = p.iter().zip(&indep[k]).any(|(i, &ind)| (ind || confident[k]) && exact(i));
         if confident[k] {
-            p.iter().any(exact)
+            evidence
                 && p.iter().all(|&i| {
                     base.get(i)
                         .is_some_and(|o| o.finding.severity != Severity::Error)
                 })
         } else {
-            !p.is_empty() && p.iter().all(exact)
+            evidence && p.iter().all(exact)
         }
     };
-    let proven_k = |base: &[Outcome], k: usize| !guess[k] && holds_k(base, k);
+    let proven_k = |base: &[Outcome], indep: &[Vec<bool>], k: usize| !guess[k] && holds_k(base, indep, k);
     // Corrections: one low-confidence digit of one cell, rounds until nothing changes.
     for _round in 0..4 {
         let exact = base.iter().filter(|o| o.holds_exactly).count();
         let mut found: Vec<(usize, Amount, Vec<usize>)> = Vec::new();
         for (k, (at, read, chars)) in cells.iter().enumerate() {
-            if proven_k(&base, k)
+            if proven_k(&base, &indep, k)
                 || part[k].is_empty()
                 || doc.tables[at.0].rows[at.1].cells[at.2]
                     .ocr
@@ -229,6 +281,7 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
             break;
         }
         base = gongkai_check::outcomes(doc);
+        indep = independence(doc, &cells, &part, &base, pages, &confident);
     }
     let mut extra: Vec<Finding> = Vec::new();
     for (k, (at, read, _)) in cells.iter().enumerate() {
@@ -237,9 +290,9 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
             .as_ref()
             .is_some_and(|o| o.corrected);
         let ok = if corrected_here {
-            !odd[k] && holds_k(&base, k)
+            !odd[k] && holds_k(&base, &indep, k)
         } else {
-            proven_k(&base, k)
+            proven_k(&base, &indep, k)
         };
         let table = doc.tables[at.0].id.clone();
         let row = &doc.tables[at.0].rows[at.1];
@@ -272,6 +325,12 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
                 "printed with other decimals than its table's others (a digit lost or read in)"
             } else if part[k].is_empty() {
                 "it takes part in no identity"
+            } else if malformed(read) {
+                "its separators are not a printed amount's (a decimal point read as a comma, or digits lost)"
+            } else if part[k].iter().all(|&i| base[i].holds_exactly) && !indep[k].iter().any(|&b| b) {
+                "a character of it is doubtful and the identities that hold add up only its own value read again on its page"
+            } else if guess[k] {
+                "a character of it was guessed"
             } else {
                 "an identity it takes part in does not hold"
             };
