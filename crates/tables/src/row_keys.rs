@@ -114,17 +114,22 @@ pub(crate) fn summary_row(
         4..=9 => 1,
         _ => 2,
     };
-    let mut vocab: Vec<&str> = children.unwrap_or_default().iter().map(String::as_str).collect();
-    vocab.extend(spec.rows.get(side).into_iter().flatten().map(String::as_str));
-    if expenditure {
-        vocab.extend(cat.function_names.values().map(String::as_str));
+    // Each label with the row it names, in the order exact matching prefers them.
+    let mut vocab: Vec<(Vec<char>, &str, SummaryRow)> = Vec::new();
+    for c in children.unwrap_or_default() {
+        vocab.push((c.chars().collect(), c, SummaryRow::Child(c.clone())));
     }
-    let spelled: Vec<(Vec<char>, &str)> = vocab.into_iter().map(|v| (v.chars().collect(), v)).collect();
-    match nearest_label(&body, spelled.iter().map(|(c, v)| (c.as_slice(), *v)), cap).filter(|_| cap > 0) {
-        Some(label) => {
-            let r = exact(label).expect("a label of the vocabulary names a row");
-            Ok((r, Some(format!("the {side} row `{std}` is read as the catalogue's `{label}`"))))
+    if expenditure {
+        for (code, name) in &cat.function_names {
+            vocab.push((name.chars().collect(), name, SummaryRow::Class(code.clone())));
         }
+    }
+    for r in spec.rows.get(side).into_iter().flatten() {
+        vocab.push((r.chars().collect(), r, SummaryRow::Row(r.clone())));
+    }
+    let near = nearest_label(&body, vocab.iter().map(|(c, l, _)| (c.as_slice(), *l)), cap).filter(|_| cap > 0);
+    match near.and_then(|label| vocab.iter().find(|v| v.1 == label)) {
+        Some((_, label, row)) => Ok((row.clone(), Some(format!("the {side} row `{std}` is read as the catalogue's `{label}`")))),
         None => Err(format!("the {side} row `{std}` is none the catalogue knows for this table")),
     }
 }
