@@ -89,6 +89,44 @@ fn a_scan_reads_as_its_text_layer_and_nothing_is_wrong_unflagged() {
     }
 }
 
+/// The scan's own JPEG decoded directly (`gongkai_ocr::scan`) gives the facts the page
+/// rendered by pdftoppm at the same resolution gives: every cell, its value and whether it
+/// is proven; and the warnings say which way each page was read.
+#[test]
+fn a_jpeg_scan_decoded_directly_gives_the_facts_the_rendered_page_gives() {
+    let bytes = match scan() {
+        Ok(b) => b,
+        Err(why) => return eprintln!("skipped: {why}"),
+    };
+    let read = |decode: bool| {
+        let opts = OcrOptions { mode: OcrMode::Auto, engine: OcrEngine::Paddle, dpi: 200, decode };
+        gongkai::convert_bytes_with(&bytes, "scan.pdf", &opts)
+    };
+    let decoded = match read(true) {
+        Ok(d) => d,
+        Err(e) if e.kind() == "ocr" => return eprintln!("skipped: {e}"),
+        Err(e) => panic!("{e}"),
+    };
+    let rendered = read(false).unwrap();
+    for p in [1, 2] {
+        assert!(decoded.warnings.iter().any(|w| w.starts_with(&format!("page {p}: read by OCR (paddle, 200 dpi")) && w.ends_with("its DCTDecode image decoded)")), "{:?}", decoded.warnings);
+        assert!(rendered.warnings.iter().any(|w| w.starts_with(&format!("page {p}: read by OCR (paddle, 200 dpi")) && w.ends_with(", rendered)")), "{:?}", rendered.warnings);
+    }
+    let all = |doc: &gongkai_model::Document| -> BTreeMap<(String, String, String), (String, bool)> {
+        doc.tables
+            .iter()
+            .flat_map(|t| {
+                t.rows.iter().flat_map(move |r| {
+                    r.cells.iter().map(move |c| ((t.id.clone(), r.key.clone(), c.col.clone()), (c.value.0.to_string(), c.ocr.as_ref().is_some_and(|o| o.proven))))
+                })
+            })
+            .collect()
+    };
+    let (d, r) = (all(&decoded), all(&rendered));
+    assert!(d.len() >= 40, "{} cells", d.len());
+    assert_eq!(d, r);
+}
+
 /// The identities as an error-correcting code, on the Jiaozuo text taken as if read by
 /// OCR: a last digit misread with low confidence is corrected back (and recorded), the
 /// same misread with high confidence is not changed but named by an error finding, and

@@ -207,8 +207,10 @@ pub fn ocr_pages_with(pdf: &[u8], pages: &[u32], opts: &Options, on_page: &dyn F
         };
         let page = match decoded {
             Ok(d) => {
-                let mut o = read_page_at(&d.img, d.dpi, p, engine.as_ref())?;
-                o.source = Source::Decoded(d.filter);
+                let filter = d.filter.clone();
+                let (img, at) = d.for_reading(opts.dpi);
+                let mut o = read_page_at(&img, at, p, engine.as_ref())?;
+                o.source = Source::Decoded(filter);
                 o
             }
             Err(why) => {

@@ -122,6 +122,21 @@ pub fn decode_page(doc: &Document, page: &Page) -> Result<Decoded, String> {
     Ok(Decoded { img, dpi: (dpi_x + dpi_y) / 2.0, filter })
 }
 
+impl Decoded {
+    /// The image to read and its resolution. (Experiment: GONGKAI_OCR_UPSAMPLE=1 brings a
+    /// scan below `asked` dpi up to it, bilinear, as pdftoppm did.)
+    pub fn for_reading(self, asked: u32) -> (Gray, f32) {
+        if std::env::var_os("GONGKAI_OCR_UPSAMPLE").is_some() && self.dpi < asked as f32 * 0.99 {
+            let k = asked as f32 / self.dpi;
+            let (w, h) = ((self.img.w as f32 * k).round() as usize, (self.img.h as f32 * k).round() as usize);
+            if w * h <= MAX_PAGE_PIXELS {
+                return (self.img.resize(w, h), self.dpi * w as f32 / self.img.w as f32);
+            }
+        }
+        (self.img, self.dpi)
+    }
+}
+
 /// The colour spaces converted here: gray or RGB (device, or calibrated: a scan's
 /// calibration moves gray levels a little, never ink to paper).
 fn components(doc: &Document, d: &Dictionary) -> Result<usize, String> {
@@ -191,7 +206,24 @@ fn samples(doc: &Document, st: &lopdf::Stream, w: usize, h: usize) -> Result<(Ve
             }
             Ok((px, label))
         }
-        b"JBIG2Decode" | b"JPXDecode" => Err(format!("{label} images are rendered")),
+        b"JBIG2Decode" => {
+            // Shared symbol dictionaries, stored (possibly compressed) in their own stream.
+            let globals = params
+                .and_then(|p| p.get(b"JBIG2Globals").ok())
+                .map(|o| resolve(doc, o))
+                .and_then(|o| o.as_stream().ok())
+                .map(|g| g.decompressed_content_with_limit(crate::raster::MAX_PAGE_PIXELS).unwrap_or_else(|_| g.content.clone()));
+            let mut px = jbig2(&st.content, globals.as_deref(), w, h)?;
+            if let Some(pairs) = decode_array(doc, d, 1)? {
+                if pairs == [(1.0, 0.0)] {
+                    px.iter_mut().for_each(|v| *v = 255 - *v);
+                } else {
+                    return Err("the image's /Decode is not converted here".into());
+                }
+            }
+            Ok((px, label))
+        }
+        b"JPXDecode" => Err(format!("{label} images are rendered")),
         _ => {
             // Lossless filters (Flate with its predictors, LZW, RunLength, ASCII…): lopdf's.
             let n = components(doc, d)?;
@@ -326,6 +358,50 @@ fn ccitt(data: &[u8], params: Option<&Dictionary>, w: usize, h: usize) -> Result
         rows.px.iter_mut().for_each(|v| *v = 255 - *v);
     }
     Ok(rows.px)
+}
+
+/// A JBIG2 image's samples as gray (black 0: the filter's 1 bits are black, §7.4.7),
+/// its page size that of the image dictionary (checked before a bitmap is allocated).
+fn jbig2(data: &[u8], globals: Option<&[u8]>, w: usize, h: usize) -> Result<Vec<u8>, String> {
+    let settings = hayro_jbig2::DecodeSettings::default();
+    let globals = globals
+        .map(|g| hayro_jbig2::Globals::new(g, &settings))
+        .transpose()
+        .map_err(|e| format!("the JBIG2 globals do not decode: {e:?}"))?;
+    let page = hayro_jbig2::Page::new_embedded(data, globals.as_ref(), &settings).map_err(|e| format!("the JBIG2 image does not parse: {e:?}"))?;
+    if (page.width() as usize, page.height() as usize) != (w, h) {
+        return Err(format!("the JBIG2 page is {}×{}, its dictionary says {w}×{h}", page.width(), page.height()));
+    }
+    struct Px {
+        px: Vec<u8>,
+        w: usize,
+        x: usize,
+        y: usize,
+    }
+    impl Px {
+        fn put(&mut self, black: bool, n: usize) {
+            let (a, b) = ((self.y * self.w + self.x).min(self.px.len()), (self.y * self.w + (self.x + n).min(self.w)).min(self.px.len()));
+            if black {
+                self.px[a..b.max(a)].iter_mut().for_each(|v| *v = 0);
+            }
+            self.x += n;
+        }
+    }
+    impl hayro_jbig2::Decoder for Px {
+        fn push_pixel(&mut self, black: bool) {
+            self.put(black, 1);
+        }
+        fn push_pixel_chunk(&mut self, black: bool, chunks: u32) {
+            self.put(black, 8 * chunks as usize);
+        }
+        fn next_line(&mut self) {
+            self.y += 1;
+            self.x = 0;
+        }
+    }
+    let mut out = Px { px: vec![255; w * h], w, x: 0, y: 0 };
+    page.decode(&mut out).map_err(|e| format!("the JBIG2 image does not decode: {e:?}"))?;
+    Ok(out.px)
 }
 
 /// The samples (`w`×`h`, rows top first as stored) as the page shows them: image space's

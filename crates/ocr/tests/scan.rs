@@ -136,6 +136,65 @@ fn each_filter_decodes_to_what_pdftoppm_renders() {
     }
 }
 
+/// The picture in 1 bit as a JBIG2 stream (embedded organisation, T.88 Annex D.3): a page
+/// information segment, one immediate lossless generic region coded MMR (its data the
+/// CCITT G4 strip Pillow's libtiff writes), an end of page. Written to `out`.
+const JBIG2: &str = r#"
+import struct, sys, io
+from PIL import Image
+src, out = sys.argv[1], sys.argv[2]
+im = Image.open(src)
+if im.tag_v2.get(262) == 1:
+    # BlackIsZero: its G4 codes' "white" runs are black pixels; JBIG2's MMR codes 0 as
+    # white, so the picture is coded inverted to be the same picture.
+    from PIL import ImageOps
+    ImageOps.invert(im.convert("L")).convert("1", dither=Image.Dither.NONE).save(src + ".inv.tif", compression="group4")
+    src = src + ".inv.tif"
+    im = Image.open(src)
+assert im.info.get("compression") == "group4", im.info
+offsets, counts = im.tag_v2[273], im.tag_v2[279]
+assert len(offsets) == 1, "one strip"
+raw = open(src, "rb").read()
+g4 = raw[offsets[0]:offsets[0] + counts[0]]
+w, h = im.size
+def seg(num, kind, data):
+    return struct.pack(">IBBBI", num, kind, 0, 1, len(data)) + data
+page = struct.pack(">IIIIBH", w, h, 0, 0, 0, 0)
+region = struct.pack(">IIIIB", w, h, 0, 0, 0) + bytes([1]) + g4
+open(out, "wb").write(seg(0, 48, page) + seg(1, 39, region) + seg(2, 49, b""))
+"#;
+
+#[test]
+fn a_jbig2_image_decodes_to_what_pdftoppm_renders() {
+    if let Err(why) = tools() {
+        return eprintln!("skipped: {why}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tif = dir.path().join("p.tif");
+    let o = Command::new("python3").args(["-c", PICTURE, "tif", "1", "300", "200", "150"]).arg(&tif).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let jb2 = dir.path().join("p.jb2");
+    let o = Command::new("python3").args(["-c", JBIG2]).arg(&tif).arg(&jb2).output().unwrap();
+    if !o.status.success() {
+        return eprintln!("skipped: Pillow wrote no single-strip G4 TIFF: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    // The PNG scan's page, its image replaced by the JBIG2 stream.
+    let mut doc = lopdf::Document::load_mem(&std::fs::read(scan(dir.path(), "png", "L", &[])).unwrap()).unwrap();
+    let img = doc.objects.iter().find(|(_, o)| o.as_stream().is_ok_and(|s| s.dict.get(b"Width").is_ok())).map(|(id, _)| *id).unwrap();
+    let st = doc.get_object_mut(img).unwrap().as_stream_mut().unwrap();
+    st.dict.set("Filter", lopdf::Object::Name(b"JBIG2Decode".to_vec()));
+    st.dict.set("BitsPerComponent", 1);
+    st.dict.set("ColorSpace", lopdf::Object::Name(b"DeviceGray".to_vec()));
+    st.dict.remove(b"DecodeParms");
+    st.set_content(std::fs::read(&jb2).unwrap());
+    let path = dir.path().join("jbig2.pdf");
+    doc.save(&path).unwrap();
+    let d = same_as_rendered(&path);
+    assert_eq!(d.filter, "JBIG2Decode");
+    // Ink is ink: the corner of the picture is black.
+    assert!(d.img.get(2, 2) < 60, "inverted");
+}
+
 #[test]
 fn the_page_rotation_and_a_flipped_or_turned_image_are_placed_as_rendered() {
     if let Err(why) = tools() {
