@@ -50,21 +50,19 @@ fn main() {
         let r = Took { image_wall: wi, image_cpu: ci, wall: w0.elapsed().as_secs_f64(), cpu: cpu() - c0, cells: o.cells.len() };
 
         let (w0, c0) = (Instant::now(), cpu());
-        let d = match gongkai_ocr::scan::decode_page(&doc, p) {
+        let d = match gongkai_ocr::scan::decode_page_within(&doc, p, gongkai_ocr::scan::MIN_DECODED_DPI, dpi as f32 * 1.02) {
             Ok(d) => d,
             Err(why) => {
                 println!("page {}: not decoded ({why})", p.number);
                 continue;
             }
         };
-        let (filter, native) = (d.filter.clone(), d.dpi);
-        let (img, at) = d.for_reading(dpi);
         let (wi, ci) = (w0.elapsed().as_secs_f64(), cpu() - c0);
-        let o = gongkai_ocr::read_page_at(&img, at, p.number, e.as_ref()).unwrap();
+        let o = gongkai_ocr::read_page_at(&d.img, d.dpi, p.number, e.as_ref()).unwrap();
         let t = Took { image_wall: wi, image_cpu: ci, wall: w0.elapsed().as_secs_f64(), cpu: cpu() - c0, cells: o.cells.len() };
         println!(
-            "page {}: rendered at {dpi} dpi {:.2} s wall {:.2} s CPU (image {:.3} s wall {:.3} s CPU, {} cells); decoded {} {:.0} dpi, read at {at:.0}: {:.2} s wall {:.2} s CPU (image {:.3} s wall {:.3} s CPU, {} cells)",
-            p.number, r.wall, r.cpu, r.image_wall, r.image_cpu, r.cells, filter, native, t.wall, t.cpu, t.image_wall, t.image_cpu, t.cells
+            "page {}: rendered at {dpi} dpi {:.2} s wall {:.2} s CPU (image {:.3} s wall {:.3} s CPU, {} cells); decoded {} {:.0} dpi {:.2} s wall {:.2} s CPU (image {:.3} s wall {:.3} s CPU, {} cells)",
+            p.number, r.wall, r.cpu, r.image_wall, r.image_cpu, r.cells, d.filter, d.dpi, t.wall, t.cpu, t.image_wall, t.image_cpu, t.cells
         );
         rendered.push(r);
         decoded.push(t);

@@ -202,15 +202,15 @@ pub fn ocr_pages_with(pdf: &[u8], pages: &[u32], opts: &Options, on_page: &dyn F
     let mut written = false;
     for (i, &(p, dpi)) in plan.iter().enumerate() {
         let decoded = match (&doc, drawn.iter().find(|d| d.number == p)) {
-            (Some(doc), Some(page)) => scan::decode_page(doc, page),
+            // Read as they are from MIN_DECODED_DPI up to the resolution asked (a finer
+            // scan is rendered down to it, as before: its reading at more is unmeasured).
+            (Some(doc), Some(page)) => scan::decode_page_within(doc, page, scan::MIN_DECODED_DPI, dpi as f32 * 1.02),
             _ => Err(String::new()),
         };
         let page = match decoded {
             Ok(d) => {
-                let filter = d.filter.clone();
-                let (img, at) = d.for_reading(opts.dpi);
-                let mut o = read_page_at(&img, at, p, engine.as_ref())?;
-                o.source = Source::Decoded(filter);
+                let mut o = read_page_at(&d.img, d.dpi, p, engine.as_ref())?;
+                o.source = Source::Decoded(d.filter);
                 o
             }
             Err(why) => {

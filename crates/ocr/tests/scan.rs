@@ -258,6 +258,13 @@ fn what_is_not_a_plain_scan_is_rendered_and_says_why() {
     };
     // The plain page decodes; each change below falls back, naming why.
     assert!(variant("q 144 0 0 96 0 0 cm IM Do Q", false).is_ok());
+    // A 150 dpi scan is not read at its own resolution where 200 to 300 is asked (it is
+    // rendered at 300, as before).
+    let doc = gongkai_extract::pdf::open_repaired(&base).unwrap().doc;
+    let page = &gongkai_extract::pdf::pages(&doc)[0];
+    let why = gongkai_ocr::scan::decode_page_within(&doc, page, gongkai_ocr::scan::MIN_DECODED_DPI, 306.0).err().expect("refused");
+    assert!(why.contains("150 dpi"), "{why}");
+    assert!(gongkai_ocr::scan::decode_page_within(&doc, page, 100.0, 150.0).is_ok());
     for (content, mask, why) in [
         ("q 100 0 0 96 0 0 cm IM Do Q", false, "not the page"),
         ("q 144 0 0 96 0 0 cm IM Do Q q 10 0 0 10 0 0 cm IM Do Q", false, "2 images"),
