@@ -50,7 +50,8 @@ fn main() {
         let r = Took { image_wall: wi, image_cpu: ci, wall: w0.elapsed().as_secs_f64(), cpu: cpu() - c0, cells: o.cells.len() };
 
         let (w0, c0) = (Instant::now(), cpu());
-        let d = match gongkai_ocr::scan::decode_page_within(&doc, p, gongkai_ocr::scan::MIN_DECODED_DPI, dpi as f32 * 1.02) {
+        let (lo, hi) = gongkai_ocr::scan::decoded_range(engine, dpi);
+        let d = match gongkai_ocr::scan::decode_page_within(&doc, p, lo, hi) {
             Ok(d) => d,
             Err(why) => {
                 println!("page {}: not decoded ({why})", p.number);

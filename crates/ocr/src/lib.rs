@@ -202,9 +202,10 @@ pub fn ocr_pages_with(pdf: &[u8], pages: &[u32], opts: &Options, on_page: &dyn F
     let mut written = false;
     for (i, &(p, dpi)) in plan.iter().enumerate() {
         let decoded = match (&doc, drawn.iter().find(|d| d.number == p)) {
-            // Read as they are from MIN_DECODED_DPI up to the resolution asked (a finer
-            // scan is rendered down to it, as before: its reading at more is unmeasured).
-            (Some(doc), Some(page)) => scan::decode_page_within(doc, page, scan::MIN_DECODED_DPI, dpi as f32 * 1.02),
+            (Some(doc), Some(page)) => {
+                let (lo, hi) = scan::decoded_range(opts.engine, dpi);
+                scan::decode_page_within(doc, page, lo, hi)
+            }
             _ => Err(String::new()),
         };
         let page = match decoded {

@@ -46,12 +46,25 @@ fn number(o: &Object) -> Option<f32> {
     }
 }
 
-/// A scan's image is read at its own resolution from this up (measured on the Jiaozuo
-/// scans, README: at 200 and 300 dpi as many cells right as the pages rendered at 300, and
-/// more proven; read at its own 150 dpi most tables were lost, and brought up to 300 by a
-/// bilinear resize it read 7 cells fewer than pdftoppm's rendering). Below, the page is
-/// rendered at the resolution asked, as before.
+/// PP-OCRv4 reads a scan's image at its own resolution from this up (measured on the
+/// Jiaozuo scans, README: at 200 and 300 dpi as many cells right as the pages rendered at
+/// 300, and more proven; read at its own 150 dpi most tables were lost, and brought up to
+/// 300 by a bilinear resize it read 7 cells fewer than pdftoppm's rendering). Below, the
+/// page is rendered at the resolution asked, as before.
 pub const MIN_DECODED_DPI: f32 = 200.0;
+
+/// The resolutions at which `engine` reads a scan's image as it is, where `asked` dpi is
+/// asked: from [`MIN_DECODED_DPI`] for PP-OCRv4; for tesseract only at the resolution
+/// asked (at its own 200 dpi tesseract lost the tables' titles). Up to `asked` for both
+/// (a finer scan is rendered down to it, as before: its reading at more is unmeasured).
+pub fn decoded_range(engine: crate::EngineKind, asked: u32) -> (f32, f32) {
+    let asked = asked as f32;
+    let lo = match engine {
+        crate::EngineKind::Paddle => MIN_DECODED_DPI.min(asked * 0.98),
+        crate::EngineKind::Tesseract => asked * 0.98,
+    };
+    (lo, asked * 1.02)
+}
 
 /// The page's image decoded at its own resolution, or why the page is rendered instead.
 pub fn decode_page(doc: &Document, page: &Page) -> Result<Decoded, String> {
