@@ -50,7 +50,7 @@ fn main() {
         let r = Took { image_wall: wi, image_cpu: ci, wall: w0.elapsed().as_secs_f64(), cpu: cpu() - c0, cells: o.cells.len() };
 
         let (w0, c0) = (Instant::now(), cpu());
-        let (lo, hi) = gongkai_ocr::scan::decoded_range(engine, dpi);
+        let (lo, hi) = gongkai_ocr::scan::decoded_range(engine, dpi).unwrap_or((f32::INFINITY, 0.0));
         let d = match gongkai_ocr::scan::decode_page_within(&doc, p, lo, hi) {
             Ok(d) => d,
             Err(why) => {

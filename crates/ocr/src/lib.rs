@@ -202,10 +202,10 @@ pub fn ocr_pages_with(pdf: &[u8], pages: &[u32], opts: &Options, on_page: &dyn F
     let mut written = false;
     for (i, &(p, dpi)) in plan.iter().enumerate() {
         let decoded = match (&doc, drawn.iter().find(|d| d.number == p)) {
-            (Some(doc), Some(page)) => {
-                let (lo, hi) = scan::decoded_range(opts.engine, dpi);
-                scan::decode_page_within(doc, page, lo, hi)
-            }
+            (Some(doc), Some(page)) => match scan::decoded_range(opts.engine, dpi) {
+                Some((lo, hi)) => scan::decode_page_within(doc, page, lo, hi),
+                None => Err("this engine reads rendered pages".into()),
+            },
             _ => Err(String::new()),
         };
         let page = match decoded {
