@@ -122,7 +122,12 @@ pub fn convert_bytes_progress(bytes: &[u8], file_name: &str, ocr: &OcrOptions, o
     for p in &pages {
         match read.iter().find(|o| o.page.number == p.number) {
             Some(o) => {
-                warnings.push(format!("page {}: read by OCR ({engine}, {} dpi, skew {:.2}°)", p.number, o.dpi, o.skew));
+                let how = match &o.source {
+                    gongkai_ocr::Source::Decoded(filter) => format!("its {filter} image decoded"),
+                    gongkai_ocr::Source::Rendered(why) if why.is_empty() => "rendered".to_string(),
+                    gongkai_ocr::Source::Rendered(why) => format!("rendered: {why}"),
+                };
+                warnings.push(format!("page {}: read by OCR ({engine}, {} dpi, skew {:.2}°, {how})", p.number, o.dpi, o.skew));
                 lines.extend(gongkai_extract::lattice::page_lines(&o.page));
             }
             None => {

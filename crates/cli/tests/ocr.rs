@@ -15,10 +15,15 @@ fn root() -> PathBuf {
 
 /// A scan of pages 2-3 (the 收入支出决算总表) at 200 dpi, or why it cannot be made.
 fn scan() -> Result<Vec<u8>, String> {
+    scan_at(200)
+}
+
+/// The same scan at `dpi`.
+fn scan_at(dpi: u32) -> Result<Vec<u8>, String> {
     let dir = tempfile::tempdir().unwrap();
     let pdf = root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.pdf");
     let o = Command::new(root().join("scripts/make-scans"))
-        .args(["--dpi", "200", "--pages", "2-3", "--out"])
+        .args(["--dpi", &dpi.to_string(), "--pages", "2-3", "--out"])
         .arg(dir.path())
         .arg(&pdf)
         .output()
@@ -26,7 +31,7 @@ fn scan() -> Result<Vec<u8>, String> {
     if !o.status.success() {
         return Err(format!("scripts/make-scans failed (needs python3 with Pillow, pdftoppm, img2pdf): {}", String::from_utf8_lossy(&o.stderr)));
     }
-    std::fs::read(dir.path().join("jiaozuo-2024-final-accounts-200dpi.pdf")).map_err(|e| e.to_string())
+    std::fs::read(dir.path().join(format!("jiaozuo-2024-final-accounts-{dpi}dpi.pdf"))).map_err(|e| e.to_string())
 }
 
 fn cells(doc: &gongkai_model::Document, table: &str) -> BTreeMap<(String, String), gongkai_model::Cell> {
@@ -87,6 +92,44 @@ fn a_scan_reads_as_its_text_layer_and_nothing_is_wrong_unflagged() {
         assert!(right * 10 >= truth.len() * 9, "{engine:?}: only {right} of {} right", truth.len());
         assert!(doc.warnings.iter().any(|w| w.contains("read by OCR")));
     }
+}
+
+/// A 300 dpi scan's own JPEG decoded directly (`gongkai_ocr::scan`) gives the facts the
+/// page rendered by pdftoppm at 300 dpi gives: every cell, its value and whether it is
+/// proven; and the warnings say which way each page was read.
+#[test]
+fn a_jpeg_scan_decoded_directly_gives_the_facts_the_rendered_page_gives() {
+    let bytes = match scan_at(300) {
+        Ok(b) => b,
+        Err(why) => return eprintln!("skipped: {why}"),
+    };
+    let read = |decode: bool| {
+        let opts = OcrOptions { mode: OcrMode::Auto, engine: OcrEngine::Paddle, decode, ..Default::default() };
+        gongkai::convert_bytes_with(&bytes, "scan.pdf", &opts)
+    };
+    let decoded = match read(true) {
+        Ok(d) => d,
+        Err(e) if e.kind() == "ocr" => return eprintln!("skipped: {e}"),
+        Err(e) => panic!("{e}"),
+    };
+    let rendered = read(false).unwrap();
+    for p in [1, 2] {
+        assert!(decoded.warnings.iter().any(|w| w.starts_with(&format!("page {p}: read by OCR (paddle, 300 dpi")) && w.ends_with("its DCTDecode image decoded)")), "{:?}", decoded.warnings);
+        assert!(rendered.warnings.iter().any(|w| w.starts_with(&format!("page {p}: read by OCR (paddle, 300 dpi")) && w.ends_with(", rendered)")), "{:?}", rendered.warnings);
+    }
+    let all = |doc: &gongkai_model::Document| -> BTreeMap<(String, String, String), (String, bool)> {
+        doc.tables
+            .iter()
+            .flat_map(|t| {
+                t.rows.iter().flat_map(move |r| {
+                    r.cells.iter().map(move |c| ((t.id.clone(), r.key.clone(), c.col.clone()), (c.value.0.to_string(), c.ocr.as_ref().is_some_and(|o| o.proven))))
+                })
+            })
+            .collect()
+    };
+    let (d, r) = (all(&decoded), all(&rendered));
+    assert!(d.len() >= 40, "{} cells", d.len());
+    assert_eq!(d, r);
 }
 
 /// The identities as an error-correcting code, on the Jiaozuo text taken as if read by

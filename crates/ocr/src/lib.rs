@@ -13,10 +13,11 @@ pub mod labels;
 pub mod page;
 pub mod prove;
 pub mod raster;
+pub mod scan;
 pub mod tidy;
 
 pub use engine::{Engine, EngineKind, Kind, Reading};
-pub use page::{read_page, CellReading, OcrPage};
+pub use page::{read_page, read_page_at, CellReading, OcrPage, Source};
 pub use prove::prove;
 
 use raster::Gray;
@@ -60,6 +61,9 @@ pub struct Options {
     pub engine: EngineKind,
     /// Resolution the pages are rendered at.
     pub dpi: u32,
+    /// A scanned page's own image is decoded where it can be ([`scan::decode_page`]),
+    /// instead of the page rendered; false renders every page.
+    pub decode: bool,
 }
 
 impl Default for Options {
@@ -68,6 +72,7 @@ impl Default for Options {
             mode: Mode::Auto,
             engine: EngineKind::default(),
             dpi: 300,
+            decode: true,
         }
     }
 }
@@ -161,6 +166,11 @@ pub struct PageDone {
 /// render within `MAX_PAGE_PIXELS` is not read (a warning), and the others are.
 pub fn ocr_pages_with(pdf: &[u8], pages: &[u32], opts: &Options, on_page: &dyn Fn(PageDone)) -> Result<Read, OcrError> {
     let doc = gongkai_extract::pdf::open_repaired(pdf).ok().map(|o| o.doc);
+    // What each page draws (its images and where): a scan's image is decoded directly.
+    let drawn = match (&doc, opts.decode) {
+        (Some(d), true) => gongkai_extract::pdf::pages(d),
+        _ => Vec::new(),
+    };
     let mut read = Read::default();
     let mut plan = Vec::new();
     for &p in pages {
@@ -189,10 +199,33 @@ pub fn ocr_pages_with(pdf: &[u8], pages: &[u32], opts: &Options, on_page: &dyn F
     let engine = engine::open(opts.engine)?;
     let dir = tempfile::tempdir().map_err(|e| OcrError::Io(e.to_string()))?;
     let path = dir.path().join("in.pdf");
-    std::fs::write(&path, pdf).map_err(|e| OcrError::Io(e.to_string()))?;
+    let mut written = false;
     for (i, &(p, dpi)) in plan.iter().enumerate() {
-        let img = render(&path, p, dpi)?;
-        read.pages.push(read_page(&img, dpi, p, engine.as_ref())?);
+        let decoded = match (&doc, drawn.iter().find(|d| d.number == p)) {
+            (Some(doc), Some(page)) => match scan::decoded_range(opts.engine, dpi) {
+                Some((lo, hi)) => scan::decode_page_within(doc, page, lo, hi),
+                None => Err("this engine reads rendered pages".into()),
+            },
+            _ => Err(String::new()),
+        };
+        let page = match decoded {
+            Ok(d) => {
+                let mut o = read_page_at(&d.img, d.dpi, p, engine.as_ref())?;
+                o.source = Source::Decoded(d.filter);
+                o
+            }
+            Err(why) => {
+                if !written {
+                    std::fs::write(&path, pdf).map_err(|e| OcrError::Io(e.to_string()))?;
+                    written = true;
+                }
+                let img = render(&path, p, dpi)?;
+                let mut o = read_page(&img, dpi, p, engine.as_ref())?;
+                o.source = Source::Rendered(why);
+                o
+            }
+        };
+        read.pages.push(page);
         on_page(PageDone { page: p, done: i + 1, total: plan.len() });
     }
     Ok(read)

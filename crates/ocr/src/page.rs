@@ -33,8 +33,20 @@ pub struct OcrPage {
     pub cells: Vec<CellReading>,
     /// The skew that was straightened, degrees.
     pub skew: f32,
-    /// The resolution the page was rendered at (lower than asked for a page too large).
+    /// The resolution the page was read at (rendered: lower than asked for a page too
+    /// large; decoded: the image's own, rounded).
     pub dpi: u32,
+    /// Where its pixels came from.
+    pub source: Source,
+}
+
+/// How a page's image was had: its scan decoded, or the page rendered (and why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The page's one image decoded directly (its filter: `DCTDecode`, `FlateDecode`, …).
+    Decoded(String),
+    /// Rendered by `pdftoppm`; why the image was not decoded (empty where not tried).
+    Rendered(String),
 }
 
 /// A crop to read and where its text goes on the page (points, y up).
@@ -67,7 +79,17 @@ pub fn read_page(
     number: u32,
     engine: &dyn Engine,
 ) -> Result<OcrPage, OcrError> {
-    let d = dpi as f32;
+    read_page_at(img, dpi as f32, number, engine)
+}
+
+/// Read one page image of `dpi` pixels per inch (a scan's own resolution need not be whole).
+pub fn read_page_at(
+    img: &Gray,
+    dpi: f32,
+    number: u32,
+    engine: &dyn Engine,
+) -> Result<OcrPage, OcrError> {
+    let d = dpi;
     let ink0 = raster::binarize(img, raster::otsu(img));
     let skew = raster::skew_angle(&ink0, img.w, img.h, 3.0);
     let straight;
@@ -338,7 +360,8 @@ pub fn read_page(
         page,
         cells: out,
         skew,
-        dpi,
+        dpi: dpi.round() as u32,
+        source: Source::Rendered(String::new()),
     })
 }
 

@@ -60,6 +60,8 @@ struct GState {
     clip: Option<Rect>,
     fill_white: bool,
     stroke_white: bool,
+    /// A `gs` (ExtGState) was applied: it may set a soft mask, alpha or blend mode.
+    styled: bool,
     text: TextState,
 }
 
@@ -119,6 +121,8 @@ struct ActualText {
 
 /// Marked-content sequences nested deeper than this are not tracked (their EMCs are counted).
 const MAX_MARKED_DEPTH: usize = 4_096;
+/// Images recorded as placed on one page (a scan draws one or a few; the count `images` goes on).
+const MAX_PLACED_IMAGES: usize = 64;
 
 /// The unit vector of a glyph's baseline direction.
 fn direction(turn: u16) -> (f32, f32) {
@@ -505,6 +509,9 @@ impl<'a> Interp<'a> {
                     let o = op;
                     let stroke = matches!(o, "S" | "s" | "B" | "B*" | "b" | "b*");
                     let fill = matches!(o, "f" | "F" | "f*" | "B" | "B*" | "b" | "b*");
+                    if (stroke || fill) && !path.is_empty() {
+                        self.page.marks += 1;
+                    }
                     self.paint(&path, &gs, stroke, fill);
                     if pending_clip {
                         if let Some(b) = path.iter().filter_map(|s| bbox(s)).reduce(union) {
@@ -591,6 +598,14 @@ impl<'a> Interp<'a> {
                     let sub = st.dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"");
                     if sub == b"Image" {
                         self.page.images += 1;
+                        if self.page.placed.len() < MAX_PLACED_IMAGES {
+                            self.page.placed.push(PlacedImage {
+                                id: res.lookup_id(self.doc, b"XObject", name),
+                                ctm: gs.ctm,
+                                clip: gs.clip,
+                                plain: !gs.styled && depth == 0,
+                            });
+                        }
                     } else if sub == b"Form" {
                         if depth >= MAX_FORM_DEPTH {
                             if !self.page.problems.iter().any(|p| p.starts_with("form XObjects nested too deep")) {
@@ -633,7 +648,14 @@ impl<'a> Interp<'a> {
                         self.run(&data, &inner_res, inner, depth + 1);
                     }
                 }
-                "BI" => self.page.images += 1,
+                "BI" => {
+                    self.page.images += 1;
+                    if self.page.placed.len() < MAX_PLACED_IMAGES {
+                        self.page.placed.push(PlacedImage { id: None, ctm: gs.ctm, clip: gs.clip, plain: false });
+                    }
+                }
+                "gs" => gs.styled = true,
+                "sh" => self.page.marks += 1,
                 "BMC" | "BDC" => self.begin_marked(&a, res, op == "BDC"),
                 "EMC" => self.end_marked(marked_base),
                 _ => {}
@@ -768,6 +790,7 @@ pub fn pages(doc: &Document) -> Vec<Page> {
                     clip: None,
                     fill_white: false,
                     stroke_white: false,
+                    styled: false,
                     text: TextState::default(),
                 };
                 it.run(&content, &res, gs, 0);
@@ -782,6 +805,7 @@ pub fn pages(doc: &Document) -> Vec<Page> {
             // A page past its budget is not read at all: half a page could be a wrong table.
             let p = &mut it.page;
             (p.glyphs, p.rules, p.images, p.unmapped) = (Vec::new(), Vec::new(), 0, 0);
+            p.placed.clear();
             p.problems.push(format!("dropped: {limit}"));
             p.dropped = Some(limit);
         }

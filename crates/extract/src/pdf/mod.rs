@@ -74,12 +74,33 @@ pub struct Page {
     pub rules: Vec<Rule>,
     /// Images drawn on the page (a page of images and no text is a scan).
     pub images: usize,
+    /// Each image as drawn, in order: what OCR needs to decode a scan's image itself
+    /// instead of rendering the page (`gongkai_ocr::scan`).
+    pub placed: Vec<PlacedImage>,
+    /// Paths painted (stroked or filled, white too) and shadings: anything but an image
+    /// that a renderer draws. A scan is its images alone.
+    pub marks: usize,
     /// Glyphs drawn with a font that has no Unicode mapping.
     pub unmapped: usize,
     /// What could not be read on this page.
     pub problems: Vec<String>,
     /// Set when the page went past its budget and was dropped whole: which limit.
     pub dropped: Option<String>,
+}
+
+/// An image as the page draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedImage {
+    /// The image XObject (None for an inline image, or one not given by reference).
+    pub id: Option<lopdf::ObjectId>,
+    /// Image space (the unit square, §8.9.4) to page space as displayed (points, y up,
+    /// /Rotate applied): the CTM at its `Do`.
+    pub ctm: [f32; 6],
+    /// The clip in force (page space), where one was set.
+    pub clip: Option<Rect>,
+    /// Drawn directly by the page with no graphics state parameter dictionary (`gs`) in
+    /// force: no soft mask, alpha or blend mode can change how it paints.
+    pub plain: bool,
 }
 
 impl Page {
