@@ -43,8 +43,10 @@ fn merge(mut spans: Vec<(f32, f32)>, slack: f32) -> Vec<(f32, f32)> {
 
 /// The columns of a block of lines: value columns from the amount cells, text columns
 /// from the other cells of the amount lines that no value column overlaps. None when
-/// fewer than `min_rows` lines hold amounts (not a table).
-pub fn columns(block: &[Vec<Run>], min_rows: usize) -> Option<Vec<(f32, f32)>> {
+/// fewer than `min_rows` lines hold amounts (not a table). `narrow_cjk`: the unit gives a
+/// full-width character one column (pdftotext -layout), so a header's CJK text stands
+/// columns off where it is printed (see `drift`).
+pub fn columns(block: &[Vec<Run>], min_rows: usize, narrow_cjk: bool) -> Option<Vec<(f32, f32)>> {
     let data: Vec<&Vec<Run>> = block.iter().filter(|l| l.iter().any(|r| is_amount(&r.text))).collect();
     if data.len() < min_rows.max(1) {
         return None;
@@ -62,14 +64,27 @@ pub fn columns(block: &[Vec<Run>], min_rows: usize) -> Option<Vec<(f32, f32)>> {
     // A header cell over no column heads a column no amount line fills (a column left
     // blank in every row, 科目编码 over a table whose only row is its 合计). Header lines
     // are taken bottom-up, so a band over such columns does not become one of them.
-    for l in block.iter().rev().filter(|l| !l.iter().any(|r| is_amount(&r.text))) {
-        // Within two columns of a column, a header cell is that column's (centred over it).
-        let near = |h: (f32, f32), c: (f32, f32)| h.0 < c.1 + 2.0 && h.1 > c.0 - 2.0;
-        let new: Vec<(f32, f32)> = l.iter().map(|r| (r.x0, r.x1)).filter(|&h| cols.iter().all(|&c| !near(h, c))).collect();
+    let first_data = block.iter().position(|l| l.iter().any(|r| is_amount(&r.text))).unwrap_or(0);
+    for (k, l) in block.iter().enumerate().rev().filter(|(_, l)| !l.iter().any(|r| is_amount(&r.text))) {
+        // Within two columns of a column, a header cell is that column's (centred over it);
+        // a header (above the first amounts) whose CJK glyphs stand narrower than printed
+        // may stand as many columns further off: a column of its own there would put the
+        // amounts below it one column off their headers.
+        let near = |h: &Run, c: (f32, f32)| {
+            let d = 2.0 + if narrow_cjk && k < first_data { drift(&h.text) } else { 0.0 };
+            h.x0 < c.1 + d && h.x1 > c.0 - d
+        };
+        let new: Vec<(f32, f32)> = l.iter().filter(|h| cols.iter().all(|&c| !near(h, c))).map(|h| (h.x0, h.x1)).collect();
         cols.extend(new);
     }
     cols.sort_by(|a, b| a.0.total_cmp(&b.0));
     Some(cols)
+}
+
+/// How many columns a text given one column per glyph stands narrower than printed (its
+/// full-width characters): how far off its printed place pdftotext -layout may set it.
+pub fn drift(text: &str) -> f32 {
+    text.chars().filter(|&c| unicode_width::UnicodeWidthChar::width(c) == Some(2)).count() as f32
 }
 
 /// The column a cell belongs to: most overlap, else the nearest middle.
@@ -129,7 +144,7 @@ mod tests {
             vec![run("合计", 0.0), run("30.00", 25.0), run("20.00", 35.0)],
             vec![run("201", 0.0), run("一般公共服务支出", 5.0), run("5.00", 36.0)],
         ];
-        let cols = columns(&block, 2).unwrap();
+        let cols = columns(&block, 2, false).unwrap();
         let (c, s, _) = slot(&cols, &block[3]);
         assert_eq!(c, ["201", "一般公共服务支出", "", "5.00"]);
         let (c, s0, b) = slot(&cols, &block[0]);

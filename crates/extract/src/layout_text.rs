@@ -119,6 +119,8 @@ struct Slotted {
     boxes: Vec<CellBox>,
     data: bool,
     last: Vec<String>,
+    /// Spans stated for this line even where all are 1 (no blank cell takes a band).
+    explicit: bool,
 }
 
 fn width(s: &str, wide: bool) -> f32 {
@@ -144,7 +146,7 @@ fn join_wrapped(lines: &mut Vec<Slotted>, wide: bool) {
     let mut out: Vec<Slotted> = Vec::with_capacity(lines.len());
     let mut pending: Vec<Slotted> = Vec::new();
     let mut all: Vec<Slotted> = std::mem::take(lines);
-    all.push(Slotted { line: 0, cells: vec![], spans: vec![], boxes: vec![], data: true, last: vec![] }); // sentinel
+    all.push(Slotted { line: 0, cells: vec![], spans: vec![], boxes: vec![], data: true, last: vec![], explicit: false }); // sentinel
     for l in all {
         if fragment(&l) {
             pending.push(l);
@@ -272,7 +274,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         end = end.max(start + 1);
         let block: Vec<Vec<Run>> = cells[start..end].to_vec();
         let mut block = block;
-        let mut found = if block.len() >= 2 { columns(&block, 1) } else { None };
+        let mut found = if block.len() >= 2 { columns(&block, 1, !wide) } else { None };
         // The first block of a page that goes on with the last page's table: where it has
         // fewer columns, they are some of that table's columns, shifted by the blank
         // columns the extractor dropped at the left; it takes that table's columns.
@@ -322,7 +324,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                         if !block[..k].iter().all(|l| !l.iter().any(|x| is_amount(&x.text))) {
                             spans.iter_mut().for_each(|s| *s = 1);
                         }
-                        Slotted { line: num[start + k], last: cells.clone(), cells, spans, boxes, data }
+                        Slotted { line: num[start + k], last: cells.clone(), cells, spans, boxes, data, explicit: false }
                     })
                     .collect();
                 // A lone header cell atop the block, over a value column, is a band over
@@ -340,12 +342,13 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                         top.boxes[k] = CellBox { x0: cols[k].0, x1: cols[n - 1].1, ..CellBox::default() };
                     }
                 }
+                sibling_bands(&mut slotted);
                 join_wrapped(&mut slotted, wide);
                 join_wrapped_headers(&mut slotted);
                 for l in slotted {
                     // Spans only where a band was seen over several columns; otherwise the
                     // text does not tell (a blank header cell takes a band from its left).
-                    let spans = if l.spans.iter().any(|&s| s != 1) { l.spans } else { Vec::new() };
+                    let spans = if l.explicit || l.spans.iter().any(|&s| s != 1) { l.spans } else { Vec::new() };
                     out.push(Line { line: Some(l.line), page: Some(page), cells: l.cells, spans, boxes: l.boxes });
                 }
             }
@@ -356,6 +359,46 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         return Err(ExtractError::Empty);
     }
     Ok(LaidOut { lines: out, format: "text-layout", encoding: Some(enc.name()), pages: Some(page), warnings, damaged: None })
+}
+
+/// Band names the catalogue knows: every level of a nested key but its last (预算数,
+/// 公务用车购置及运行维护费 of 预算数/公务用车购置及运行维护费/小计), normalized.
+fn known_band(normalized: &str) -> bool {
+    static BANDS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    BANDS
+        .get_or_init(|| {
+            let cat = gongkai_model::catalogue();
+            cat.tables
+                .iter()
+                .flat_map(|t| t.columns.iter().chain(t.sides.iter().flat_map(|s| s.columns.iter())))
+                .flat_map(|k| {
+                    let parts: Vec<&str> = k.split('/').collect();
+                    parts[..parts.len() - 1].iter().map(|p| gongkai_model::normalize_label(p)).collect::<Vec<_>>()
+                })
+                .collect()
+        })
+        .contains(normalized)
+}
+
+/// Two or more band names side by side on a header line (预算数 … 决算数): a blank column
+/// between two of them may be either band's. Their names are printed centred over their
+/// columns, and in layout text a CJK name stands narrower (and further left) than it is
+/// printed, so nothing tells where one band ends and the next begins; a blank cell that
+/// took the band on its left (as a spreadsheet's copy has it) would put the right band's
+/// first columns under the left band, keyed wrongly; nor do the columns right of the last
+/// name surely belong to it (the 三公 table printed category-first repeats 预算数 决算数
+/// under each category). Only the columns a name covers are its band's: the line gets
+/// explicit spans so that no blank cell takes a band.
+fn sibling_bands(lines: &mut [Slotted]) {
+    let head = lines.iter().position(|l| l.data).unwrap_or(lines.len());
+    for l in &mut lines[..head] {
+        let filled: Vec<usize> = (0..l.cells.len()).filter(|&c| !l.cells[c].is_empty()).collect();
+        let bands = filled.iter().filter(|&&c| known_band(&gongkai_model::normalize_label(&l.cells[c]))).count();
+        if bands < 2 || l.explicit {
+            continue;
+        }
+        l.explicit = true;
+    }
 }
 
 /// Column names the catalogue knows, each level of a nested key (本年支出/基本支出 gives
@@ -455,7 +498,8 @@ mod tests {
     }
 
     /// A table continued past a form feed whose page has a column more than the table (a
-    /// header cell over no column there): its rows are left out, never read by position.
+    /// header cell over no column there, farther from the others than its CJK glyphs can
+    /// stand off): its rows are left out, never read by position.
     #[test]
     fn a_continued_page_whose_columns_do_not_line_up_is_left_out() {
         let text = " 科目编码          科目名称   合计         基本支出        项目支出\n\
@@ -464,9 +508,9 @@ mod tests {
                     \x0c 科目编码          科目名称   合计       基本支出      项目支出\n\
                     \x20         栏次          1         2         3\n\
                     2210203   购房补贴         11.72     11.72\n\
-                    \x0c科目编码        科目名称   合计       基本支出      项目支出\n\
-                    \x20      栏次          1         2         3\n\
-                    \x20      合计          307.82    105.58    202.24\n";
+                    \x0c科目编码                科目名称            合计       基本支出      项目支出\n\
+                    \x20           栏次                       1         2         3\n\
+                    \x20           合计                    307.82    105.58    202.24\n";
         let laid = read_layout(text, TextEncoding::Utf8).unwrap();
         assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "307.82")), "{:?}", laid.lines);
         assert!(laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "11.72")));
@@ -491,5 +535,39 @@ mod tests {
         assert_eq!(cells[2], ["上级补助收入", "0.00", "四、公共安全支出", "0.00"]);
         assert_eq!(cells[3], ["", "", "二十四、债务还本支出", "0.00"]);
         assert_eq!(cells.len(), 4);
+    }
+
+    fn fixture(name: &str) -> LaidOut {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/testdata").join(name);
+        read_layout(&std::fs::read_to_string(path).unwrap(), TextEncoding::Utf8).unwrap()
+    }
+
+    /// pdftotext -layout, 财政拨款收入支出决算总表 (seed 4242): the three narrow columns'
+    /// names run together, their wrapped lines stand short of their columns (`政拨款` six
+    /// columns left of the one column with amounts). A CJK header that may stand that far
+    /// off a column makes no column of its own beside it: one left of the amounts put them
+    /// one column right, under 政府性基金预算财政拨款.
+    #[test]
+    fn a_cjk_header_standing_off_its_column_makes_no_column_of_its_own() {
+        let laid = fixture("layout-narrow-headers-over-blank-columns.txt");
+        let head = laid.lines.iter().find(|l| l.cells.iter().any(|c| c.contains("政拨款"))).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.iter().filter(|c| *c == "5.01").count() == 2).unwrap();
+        let k = row.cells.iter().rposition(|c| c == "5.01").unwrap();
+        assert!(head.cells[k].starts_with("政拨款"), "{:?}\n{:?}", head.cells, row.cells);
+    }
+
+    /// 预算数 … 决算数 on one header line (the 三公 table): a blank cell between them must
+    /// not take 预算数 (the 决算数 合计 column was read as 预算数/合计): the line states its
+    /// spans, so no blank cell takes a band from its left.
+    #[test]
+    fn sibling_bands_state_their_spans() {
+        let laid = fixture("layout-sibling-bands.txt");
+        let band = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "预算数") && l.cells.iter().any(|c| c == "决算数")).unwrap();
+        assert!(!band.spans.is_empty(), "{band:?}");
+        let k = band.cells.iter().position(|c| c == "决算数").unwrap();
+        let total = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "13.33")).unwrap();
+        let j = total.cells.iter().position(|c| c == "13.33").unwrap();
+        assert!(j < k, "the 决算数 合计 column lies left of the name 决算数 here: {:?}", total.cells);
+        assert_ne!(band.covering(j), Some("预算数"), "{band:?}");
     }
 }

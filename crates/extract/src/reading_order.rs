@@ -211,6 +211,14 @@ fn rebuild(spec: &TableSpec, words: &[&str]) -> Option<Vec<Vec<String>>> {
                     }
                 }
                 [(false, l), (true, a)] => {
+                    // Two labels run together (the left side's, its amounts blank, and the
+                    // right side's `八、…`, perhaps a 行次 between): whose the amounts are,
+                    // and where one label ends, is not certain.
+                    let number = |w: &str| w.len() <= 3 && w.bytes().all(|b| b.is_ascii_digit());
+                    let inner = &l[1..l.len().saturating_sub(1).max(1)];
+                    if l.iter().skip(1).any(|w| ordinal(w).is_some()) || inner.iter().any(|w| number(w)) {
+                        return None;
+                    }
                     let l = clean(l)?;
                     let k = if n0 != n1 {
                         if a.len() == n0 || a.len() > n0 + n1 - 1 {
@@ -371,6 +379,23 @@ fn stated(t: &str) -> bool {
         || t.contains("本表无数据")
 }
 
+/// The lines of the text, numbered; a table's title and its caption printed on one line
+/// (`收入支出决算总表 部门：某局 单位：元`, the caption beside the title) are two lines, the
+/// title first, so that the title is found and the caption heads its table.
+fn title_apart(s: &str) -> Vec<(u32, &str)> {
+    const CAPTION: [&str; 8] = ["编制部门：", "编制部门:", "编制单位：", "编制单位:", "部门：", "部门:", "单位：", "单位:"];
+    let mut out = Vec::new();
+    for (i, raw) in s.lines().enumerate() {
+        let n = i as u32 + 1;
+        let at = CAPTION.iter().filter_map(|c| raw.find(c)).min();
+        match at.filter(|&k| title_of(raw[..k].trim_matches(|c: char| c.is_whitespace() || c == '\u{c}')).is_some()) {
+            Some(k) => out.extend([(n, &raw[..k]), (n, &raw[k..])]),
+            None => out.push((n, raw)),
+        }
+    }
+    out
+}
+
 /// A title line of a known table, its spec.
 fn title_of(t: &str) -> Option<&'static TableSpec> {
     (t.chars().count() <= 40 && t.contains('表') && !t.contains("详见")).then(|| catalogue().match_title(&normalize_label(t))).flatten().filter(|s| s.id != "unknown")
@@ -401,8 +426,7 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
             }
         }
     };
-    for (i, raw) in s.lines().enumerate() {
-        let n = i as u32 + 1;
+    for (n, raw) in title_apart(s) {
         let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}');
         if t.is_empty() {
             continue;
@@ -822,4 +846,27 @@ mod tests {
         assert!(laid.lines.iter().any(|l| l.cells.get(1).is_some_and(|c| c == "统计信息事务") && l.line.is_some()));
     }
 
+    /// pdftotext -raw of a print with the caption beside the title: one line holds both
+    /// (`收入决算表 部门：某局 单位：元`). The title is found and the caption heads its table;
+    /// without it no table was found (`not_a_disclosure`).
+    #[test]
+    fn a_title_and_its_caption_on_one_line_are_apart() {
+        let text = "收入决算表 部门：上海市某局 单位：元\n项目 本年收入合计 财政拨款收入\n201 一般公共服务支出 1.00 1.00 0.00 0.00 0.00 0.00 0.00\n";
+        let laid = read_reading_order(text, TextEncoding::Utf8).unwrap();
+        let cells: Vec<Vec<String>> = laid.lines.iter().map(|l| l.cells.clone()).collect();
+        let t = cells.iter().position(|c| c[0] == "收入决算表").unwrap_or_else(|| panic!("{cells:?}"));
+        assert_eq!(cells[t + 1], ["部门：上海市某局 单位：元"]);
+    }
+
+    /// A summary line whose left side's amounts are blank: its label, a 行次 and the right
+    /// side's label and amounts run together (`其他收入 8 八、社会保障和就业支出 10.82`).
+    /// Which label the amounts are whose is not certain: no row, never one keyed
+    /// `其他收入8八、社会保障和就业支出`.
+    #[test]
+    fn two_labels_run_together_place_no_row() {
+        let text = "收入支出决算总表\n其他收入 8 八、社会保障和就业支出 10.82\n其他收入 八、社会保障和就业支出 10.82\n";
+        let laid = read_reading_order(text, TextEncoding::Utf8).unwrap();
+        assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c.contains("其他收入") && c.contains("八、"))), "{:?}", laid.lines);
+        assert!(laid.warnings.iter().any(|w| w.contains("2 lines")), "{:?}", laid.warnings);
+    }
 }

@@ -164,6 +164,32 @@ pub fn map_columns(
         r.len() == read.len()
     };
     let contradicts = distinct && read.windows(2).any(|w| w[0] > w[1]);
+    // Position is weighed against what the headers say of each column: a header read
+    // exactly (each part of its key printed as it is, no alias, no similarity) for one
+    // column only, or a band name read over it (预算数, 决算数), agrees with the key its
+    // position gives or contradicts it. Where the contradictions are not fewer than the
+    // agreements, either the print is in another order (三公 category-first, whose bands
+    // layout text cannot delimit, so that the columns read one key twice and `distinct`
+    // says nothing) or its headers stand off their columns (pdftotext -layout sets CJK
+    // headers columns away from where they are printed): neither is evidence, and only
+    // the columns whose header and position agree are kept. A few contradictions among
+    // many agreements are a header shifted by a cell (OCR), and position stands.
+    let once = |k: usize| text_map.iter().filter(|m| **m == Some(k)).count() == 1;
+    let exact = |i: usize, k: usize| keys[k].split('/').all(|p| frags_per_col[i].iter().any(|f| f == p));
+    let top: Vec<&str> = keys.iter().filter_map(|k| k.split_once('/').map(|b| b.0)).collect();
+    let (mut agree, mut contra) = (0usize, 0usize);
+    for i in 0..value_idx.len().min(keys.len()) {
+        let band = keys[i].split_once('/').map(|b| b.0);
+        let read: Vec<&str> = frags_per_col[i].iter().map(String::as_str).filter(|f| top.contains(f)).collect();
+        let band_says = band.filter(|_| !read.is_empty()).map(|b| read.contains(&b));
+        let header_says = text_map[i].filter(|&k| once(k) && exact(i, k)).map(|k| k == i);
+        if band_says == Some(false) || header_says == Some(false) {
+            contra += 1;
+        } else if band_says == Some(true) || header_says == Some(true) || text_map[i] == Some(i) {
+            agree += 1;
+        }
+    }
+    let disagrees = contra > 0 && contra >= agree;
     let positional = value_idx.len() == keys.len() && !contradicts;
     let cols = value_idx
         .iter()
@@ -172,10 +198,14 @@ pub fn map_columns(
             let printed = frags_per_col[i].join("/");
             let key = if complete {
                 Some(keys[text_map[i].unwrap()].clone())
+            } else if positional && disagrees {
+                text_map[i].filter(|&k| k == i && once(k)).map(|k| keys[k].clone())
             } else if positional {
                 Some(keys[i].clone())
             } else {
-                text_map[i].map(|k| keys[k].clone())
+                // Without position, a key read for several columns is none of them for
+                // certain.
+                text_map[i].filter(|&k| once(k)).map(|k| keys[k].clone())
             };
             let known = key.is_some() || keys.is_empty();
             let name = number.map(|n| n.to_string()).unwrap_or_else(|| (idx + 1).to_string());
@@ -267,5 +297,29 @@ mod tests {
         let (m, _) = map_columns(&[&h], &[(1, None), (2, None)], &ks, &[]);
         assert_eq!(m.cols[0].key, "基本支出");
         assert_eq!(m.cols[1].key, "合计");
+    }
+
+    /// 三公 printed category-first in layout text: each category's 预算数 read exactly
+    /// and out of the catalogue's order, while the 决算数 columns whose category band the
+    /// text does not delimit all read 决算数/合计. Position (split-first) would key
+    /// 决算数/合计's 13.33 as 预算数/因公出国(境)费: only the column whose header and
+    /// position agree is kept.
+    #[test]
+    fn an_exact_header_out_of_place_overrules_position() {
+        let h1 = line(&["合计", "", "因公出国(境)费", "", "公务接待费", ""]);
+        let h2 = line(&["预算数", "决算数", "预算数", "决算数", "预算数", "决算数"]);
+        let h1 = Line { spans: vec![1, 1, 1, 1, 1, 1], ..h1 };
+        let ks = keys(&["预算数/合计", "预算数/因公出国(境)费", "预算数/公务接待费", "决算数/合计", "决算数/因公出国(境)费", "决算数/公务接待费"]);
+        let idx: Vec<_> = (0..6).map(|i| (i, None)).collect();
+        let (m, _) = map_columns(&[&h1, &h2], &idx, &ks, &[]);
+        let got: Vec<Option<&str>> = m.cols.iter().map(|c| c.known.then_some(c.key.as_str())).collect();
+        assert_eq!(got, [Some("预算数/合计"), None, None, None, None, None]);
+        // A header set off its column by one (基本支出 printed over the second column,
+        // standing over the first): the two columns are left out, the others kept.
+        let h = line(&["基本支出", "", "项目支出"]);
+        let ks = keys(&["合计", "基本支出", "项目支出"]);
+        let (m, _) = map_columns(&[&h], &[(0, None), (1, None), (2, None)], &ks, &[]);
+        let got: Vec<Option<&str>> = m.cols.iter().map(|c| c.known.then_some(c.key.as_str())).collect();
+        assert_eq!(got, [None, None, Some("项目支出")]);
     }
 }

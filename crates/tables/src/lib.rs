@@ -78,6 +78,7 @@ pub fn build(block: &TableBlock<'_>, doc_unit: Option<&str>, warnings: &mut Vec<
         _ => rows::grid(block, &mut w),
     };
     let rows = one_row_per_key(rows, &mut w);
+    let rows = one_precision(rows, &mut w);
     if unit.is_none() && !rows.is_empty() {
         w.push("no unit (单位) could be read for this table".to_string());
     }
@@ -120,6 +121,30 @@ pub(crate) fn code_cell(s: &str) -> Option<String> {
     (!t.is_empty() && t.len() <= 7 && t.chars().all(|c| c.is_ascii_digit())).then_some(t)
 }
 
+/// A column prints its amounts with one precision (`2,940.05`, `0.00`; whole 元 without):
+/// a whole number in a column whose amounts mostly show decimals is none of them but a
+/// 行次 or a code that fell into it (layout text of a page printed on another grid, its
+/// `总计 29` or the next group's `31001` put under the amounts): left out with a warning.
+fn one_precision(mut rows: Vec<gongkai_model::Row>, w: &mut Vec<String>) -> Vec<gongkai_model::Row> {
+    let mut count: std::collections::HashMap<String, (usize, usize)> = std::collections::HashMap::new();
+    for c in rows.iter().flat_map(|r| &r.cells) {
+        let e = count.entry(c.col.clone()).or_default();
+        if c.value.scale() > 0 {
+            e.0 += 1;
+        } else {
+            e.1 += 1;
+        }
+    }
+    for r in &mut rows {
+        let before = r.cells.len();
+        r.cells.retain(|c| c.value.scale() > 0 || count.get(&c.col).is_some_and(|&(dec, whole)| dec <= whole));
+        if r.cells.len() < before {
+            w.push(format!("row `{}`: a whole number in a column whose amounts show decimals is no amount of it; left out", r.key));
+        }
+    }
+    rows
+}
+
 /// Two rows under one key would make two facts of one name. The same cells printed twice
 /// are one row; rows that disagree are left out, all of them, with a warning: which one
 /// the key names is not known (missing, never wrong).
@@ -145,4 +170,38 @@ fn one_row_per_key(rows: Vec<gongkai_model::Row>, w: &mut Vec<String>) -> Vec<go
     }
     out.retain(|r| !ambiguous.contains(&r.key));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key: &str, cells: &[(&str, &str)]) -> gongkai_model::Row {
+        gongkai_model::Row {
+            key: key.into(),
+            side: None,
+            code: None,
+            level: None,
+            label: String::new(),
+            line_number: None,
+            cells: cells.iter().map(|(c, v)| gongkai_model::Cell { col: c.to_string(), value: parse_amount(v).unwrap(), bbox: None, ocr: None }).collect(),
+            at: Default::default(),
+        }
+    }
+
+    /// A 行次 (`29`) that layout text of a page on another grid put under 金额, among amounts
+    /// with decimals: no amount of the column. Whole 元 columns keep their numbers.
+    #[test]
+    fn a_whole_number_among_amounts_with_decimals_is_left_out() {
+        let rows = vec![
+            row("收入/一般公共预算财政拨款", &[("金额", "5,896.65"), ("元", "100")]),
+            row("收入/本年收入合计", &[("金额", "11,396.65"), ("元", "117200")]),
+            row("收入/总计", &[("金额", "29"), ("元", "3078200")]),
+        ];
+        let mut w = Vec::new();
+        let kept = one_precision(rows, &mut w);
+        assert_eq!(kept[1].cells.len(), 2);
+        assert_eq!(kept[2].cells.iter().map(|c| c.col.as_str()).collect::<Vec<_>>(), ["元"]);
+        assert_eq!(w.len(), 1, "{w:?}");
+    }
 }
