@@ -295,6 +295,24 @@ fn fragment(t: &str) -> bool {
     !part && (t.chars().count() <= 24 || header_words) && !t.contains(['，', '。', '；', ',', ';'])
 }
 
+/// Whether a band of the table's nested columns (预算数 over 合计 … 公务接待费) is printed
+/// more than once in its header: then the bands stand under the categories (预算数 决算数
+/// under each), not over them as in the catalogue, and the amounts run category by
+/// category. Reading-order text keeps no positions to tell which amount is whose.
+fn bands_repeat(spec: &TableSpec, header_words: &[String]) -> bool {
+    let mut bands: Vec<&str> = spec.columns.iter().filter_map(|k| k.split_once('/').map(|b| b.0)).collect();
+    bands.sort();
+    bands.dedup();
+    bands.len() > 1 && bands.iter().any(|b| header_words.iter().filter(|w| normalize_label(w) == *b).count() > 1)
+}
+
+fn band_order_warning(spec: &TableSpec) -> String {
+    format!(
+        "{}: its header prints each band under every category, so its amounts do not run in the catalogue's order; reading-order text keeps no positions to place them, and they were left out",
+        spec.id
+    )
+}
+
 /// The value of a Chinese ordinal opening a label (`十四、…` → 14).
 fn ordinal(label: &str) -> Option<u32> {
     let (num, _) = label.split_once('、')?;
@@ -409,7 +427,10 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
     // The current table's first line and its fragments (wrapped labels, header words).
     let mut from = 0usize;
     let mut fragments: Vec<String> = Vec::new();
-    let mut pending: Option<(u32, Vec<String>)> = None;
+    let mut pending: Option<(u32, Vec<String>, Vec<String>)> = None;
+    // The header words printed since the last line of amounts (a table's header, for its
+    // first row): whether its bands repeat says in which order its columns run.
+    let mut since_amounts: Vec<String> = Vec::new();
     // A unit caption (部门：… 单位：元) read outside a table, with only table pieces
     // (header words, amounts) after it: pdftotext -raw prints a table's caption, and
     // some of its cells, above its title; the caption is moved under the title it heads.
@@ -436,6 +457,13 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
             // took and that holds exactly this single-row table's amounts: printed above
             // its title (pdftotext -raw puts a 三公 table's title after its figures).
             let carried = pending.take().filter(|p| spec.layout == Layout::SingleRow && p.1.len() == spec.columns.len());
+            let carried = match carried {
+                Some(p) if bands_repeat(spec, &p.2) => {
+                    warnings.push(band_order_warning(spec));
+                    None
+                }
+                other => other,
+            };
             if carried.is_some() {
                 if let Some(t) = table.as_mut() {
                     t.2 -= 1;
@@ -444,7 +472,7 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
             close(table.take(), &mut lines, from, &mut fragments, &mut warnings);
             table = Some((spec, false, 0));
             from = lines.len();
-            if let Some((pn, amounts)) = carried {
+            if let Some((pn, amounts, _)) = carried {
                 lines.push(Line { line: Some(n), page: None, cells: vec![t.to_string()], spans: vec![], boxes: vec![] });
                 lines.extend(held.take());
                 lines.extend(header(spec, pn));
@@ -473,7 +501,12 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
                     lines.push(plain());
                 } else if has_amount {
                     pending = None;
-                    match rebuild(spec, &words) {
+                    let head = std::mem::take(&mut since_amounts);
+                    let order_unknown = !*written && spec.layout == Layout::SingleRow && bands_repeat(spec, &head);
+                    if order_unknown {
+                        warnings.push(band_order_warning(spec));
+                    }
+                    match rebuild(spec, &words).filter(|_| !order_unknown) {
                         Some(rows) => {
                             if !*written {
                                 lines.extend(header(spec, n));
@@ -484,7 +517,7 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
                         None => {
                             *dropped += 1;
                             if words.iter().all(|w| is_amount(w)) {
-                                pending = Some((n, words.iter().map(|w| w.to_string()).collect()));
+                                pending = Some((n, words.iter().map(|w| w.to_string()).collect(), head));
                             }
                         }
                     }
@@ -492,6 +525,7 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
                     // Printed header words (the catalogue's header stands for them) and
                     // label fragments, kept for the rows whose labels they are.
                     fragments.push(label(&words));
+                    since_amounts.extend(words.iter().map(|w| w.to_string()));
                 } else {
                     // Running text: the table has ended.
                     lines.push(plain());
@@ -856,6 +890,25 @@ mod tests {
         let cells: Vec<Vec<String>> = laid.lines.iter().map(|l| l.cells.clone()).collect();
         let t = cells.iter().position(|c| c[0] == "收入决算表").unwrap_or_else(|| panic!("{cells:?}"));
         assert_eq!(cells[t + 1], ["部门：上海市某局 单位：元"]);
+    }
+
+    /// A 三公 table printed category-first (预算数 决算数 under each category): its amounts
+    /// run 合计预算, 合计决算, 因公出国预算 … which the catalogue's split-first order would put
+    /// under the wrong columns. No row; printed split-first (each band once), one row.
+    #[test]
+    fn a_three_public_header_with_bands_under_each_category_places_no_row() {
+        let amounts = "13.87 13.33 0.00 0.00 10.36 10.36 0.00 0.00 10.36 10.36 3.51 2.97";
+        let category_first = format!(
+            "一般公共预算财政拨款\"三公\"经费支出决算表\n单位：万元\n合计 因公出国(境)费 公务用车购置及运行维护费 公务接待费\n预算数 决算数 预算数 决算数\n小计 公务用车购置费 公务用车运行维护费\n预算数 决算数 预算数 决算数 预算数 决算数\n{amounts}\n"
+        );
+        let laid = read_reading_order(&category_first, TextEncoding::Utf8).unwrap();
+        assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "13.87")), "{:?}", laid.lines);
+        assert!(laid.warnings.iter().any(|w| w.contains("each band under every category")), "{:?}", laid.warnings);
+        let split_first = format!(
+            "一般公共预算财政拨款\"三公\"经费支出决算表\n单位：万元\n预算数 决算数\n合计 因公出国(境)费 公务用车购置及运行维护费 公务接待费\n小计 公务用车购置费 公务用车运行维护费\n{amounts}\n"
+        );
+        let laid = read_reading_order(&split_first, TextEncoding::Utf8).unwrap();
+        assert!(laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "13.87")), "{:?}", laid.lines);
     }
 
     /// A summary line whose left side's amounts are blank: its label, a 行次 and the right
