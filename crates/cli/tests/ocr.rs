@@ -42,6 +42,23 @@ fn cells(doc: &gongkai_model::Document, table: &str) -> BTreeMap<(String, String
         .collect()
 }
 
+/// `truth` as if every cell were on page 1 of a scan and read as printed, each character
+/// with confidence `conf`.
+fn read_all(truth: &gongkai_model::Document, conf: f32) -> (gongkai_model::Document, Vec<gongkai_ocr::CellReading>) {
+    let mut doc = truth.clone();
+    let mut readings = Vec::new();
+    for t in doc.tables.iter_mut() {
+        for r in t.rows.iter_mut() {
+            r.at.page = Some(1);
+            for c in &r.cells {
+                let s = c.value.0.to_string();
+                readings.push(gongkai_ocr::CellReading { page: 1, chars: vec![conf; s.chars().count()], text: s, guess: false });
+            }
+        }
+    }
+    (doc, readings)
+}
+
 #[test]
 fn a_scan_reads_as_its_text_layer_and_nothing_is_wrong_unflagged() {
     let bytes = match scan() {
@@ -156,17 +173,7 @@ fn identities_correct_a_low_confidence_digit_and_flag_a_confident_misread() {
     misread[last] = char::from(b'0' + (misread[last] as u8 - b'0' + 3) % 10);
     let misread: String = misread.into_iter().collect();
     for (conf, corrected) in [(0.4f32, true), (0.999, false)] {
-        let mut doc = truth.clone();
-        let mut readings = Vec::new();
-        for t in doc.tables.iter_mut() {
-            for r in t.rows.iter_mut() {
-                r.at.page = Some(1);
-                for c in &r.cells {
-                    let s = c.value.0.to_string();
-                    readings.push(gongkai_ocr::CellReading { page: 1, chars: vec![0.999; s.chars().count()], text: s, guess: false });
-                }
-            }
-        }
+        let (mut doc, mut readings) = read_all(&truth, 0.999);
         let cell = &mut doc.tables[ti].rows[ri].cells[ci];
         cell.value = gongkai_model::parse_amount(&misread).unwrap();
         let mut chars = vec![0.999; misread.chars().count()];
@@ -196,17 +203,7 @@ fn a_guess_is_never_proven_even_where_every_identity_holds() {
     let text = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt")).unwrap();
     let truth = gongkai::convert_bytes(&text, "j.txt").unwrap();
     // A non-zero 项 amount of the income table, unique on its page.
-    let mut doc = truth.clone();
-    let mut readings = Vec::new();
-    for t in doc.tables.iter_mut() {
-        for r in t.rows.iter_mut() {
-            r.at.page = Some(1);
-            for c in &r.cells {
-                let s = c.value.0.to_string();
-                readings.push(gongkai_ocr::CellReading { page: 1, chars: vec![0.999; s.chars().count()], text: s, guess: false });
-            }
-        }
-    }
+    let (doc, readings) = read_all(&truth, 0.999);
     let count = |v: &str| readings.iter().filter(|r| r.text == v).count();
     // A non-zero amount read once in the whole document (so its reading is its own) that
     // the identities prove as read.
@@ -268,25 +265,11 @@ fn a_guess_is_never_proven_even_where_every_identity_holds() {
 fn a_doubtful_reading_is_not_proven_by_its_own_value_read_again() {
     let text = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt")).unwrap();
     let truth = gongkai::convert_bytes(&text, "j.txt").unwrap();
-    let read_all = |conf: f32| {
-        let mut doc = truth.clone();
-        let mut readings = Vec::new();
-        for t in doc.tables.iter_mut() {
-            for r in t.rows.iter_mut() {
-                r.at.page = Some(1);
-                for c in &r.cells {
-                    let s = c.value.0.to_string();
-                    readings.push(gongkai_ocr::CellReading { page: 1, chars: vec![conf; s.chars().count()], text: s, guess: false });
-                }
-            }
-        }
-        (doc, readings)
-    };
-    let (mut doubtful, rs) = read_all(0.5);
+    let (mut doubtful, rs) = read_all(&truth, 0.5);
     gongkai_ocr::prove(&mut doubtful, &rs, &[1], "test");
     let echoes: Vec<&gongkai_model::Finding> = doubtful.findings.iter().filter(|f| f.message.contains("add up only its own value")).collect();
     assert!(!echoes.is_empty(), "the sample has rows whose identities only repeat a value");
-    let (mut sure, rs) = read_all(0.999);
+    let (mut sure, rs) = read_all(&truth, 0.999);
     gongkai_ocr::prove(&mut sure, &rs, &[1], "test");
     for f in &echoes {
         let proven = sure.tables.iter().filter(|t| t.id == f.table).flat_map(|t| &t.rows).filter(|r| Some(&r.key) == f.row.as_ref()).flat_map(|r| &r.cells).filter(|c| Some(&c.col) == f.col.as_ref()).all(|c| c.ocr.as_ref().is_some_and(|o| o.proven));
@@ -304,7 +287,7 @@ fn a_doubtful_reading_is_not_proven_by_its_own_value_read_again() {
     let (int, frac) = v.split_once('.').unwrap();
     let comma = format!("{},{}", int, frac);
     assert_eq!(gongkai_model::parse_amount(&comma).unwrap().0.to_string(), v, "read as the same number");
-    let (mut d, mut rs) = read_all(0.999);
+    let (mut d, mut rs) = read_all(&truth, 0.999);
     rs.iter_mut().filter(|r| r.text == v).for_each(|r| r.text = comma.clone());
     gongkai_ocr::prove(&mut d, &rs, &[1], "test");
     assert!(!d.tables[ti].rows[ri].cells[ci].ocr.as_ref().unwrap().proven, "{comma} proven");

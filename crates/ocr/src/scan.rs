@@ -168,6 +168,19 @@ fn components(doc: &Document, d: &Dictionary) -> Result<usize, String> {
     }
 }
 
+/// A decoded image's /Decode applied: none, or every component inverted (`[1 0]`); any
+/// other mapping is not converted here (the page is rendered instead).
+fn inverted_by_decode(doc: &Document, d: &Dictionary, n: usize, px: &mut [u8]) -> Result<(), String> {
+    match decode_array(doc, d, n)? {
+        None => Ok(()),
+        Some(pairs) if pairs.iter().all(|&p| p == (1.0, 0.0)) => {
+            px.iter_mut().for_each(|v| *v = 255 - *v);
+            Ok(())
+        }
+        Some(_) => Err("the image's /Decode is not converted here".into()),
+    }
+}
+
 /// The /Decode array's pairs, or None for the default [0 1 …].
 fn decode_array(doc: &Document, d: &Dictionary, n: usize) -> Result<Option<Vec<(f32, f32)>>, String> {
     let Some(Object::Array(v)) = get(doc, d, b"Decode") else { return Ok(None) };
@@ -201,24 +214,12 @@ fn samples(doc: &Document, st: &lopdf::Stream, w: usize, h: usize) -> Result<(Ve
                 return Err("the JPEG sets a /ColorTransform".into());
             }
             let mut px = jpeg(&st.content, w, h, n)?;
-            if let Some(pairs) = decode_array(doc, d, n)? {
-                if pairs.iter().all(|&p| p == (1.0, 0.0)) {
-                    px.iter_mut().for_each(|v| *v = 255 - *v);
-                } else {
-                    return Err("the image's /Decode is not converted here".into());
-                }
-            }
+            inverted_by_decode(doc, d, n, &mut px)?;
             Ok((px, label))
         }
         b"CCITTFaxDecode" | b"CCF" => {
             let mut px = ccitt(&st.content, params, w, h)?;
-            if let Some(pairs) = decode_array(doc, d, 1)? {
-                if pairs == [(1.0, 0.0)] {
-                    px.iter_mut().for_each(|v| *v = 255 - *v);
-                } else {
-                    return Err("the image's /Decode is not converted here".into());
-                }
-            }
+            inverted_by_decode(doc, d, 1, &mut px)?;
             Ok((px, label))
         }
         b"JBIG2Decode" => {
@@ -229,13 +230,7 @@ fn samples(doc: &Document, st: &lopdf::Stream, w: usize, h: usize) -> Result<(Ve
                 .and_then(|o| o.as_stream().ok())
                 .map(|g| g.decompressed_content_with_limit(crate::raster::MAX_PAGE_PIXELS).unwrap_or_else(|_| g.content.clone()));
             let mut px = jbig2(&st.content, globals.as_deref(), w, h)?;
-            if let Some(pairs) = decode_array(doc, d, 1)? {
-                if pairs == [(1.0, 0.0)] {
-                    px.iter_mut().for_each(|v| *v = 255 - *v);
-                } else {
-                    return Err("the image's /Decode is not converted here".into());
-                }
-            }
+            inverted_by_decode(doc, d, 1, &mut px)?;
             Ok((px, label))
         }
         b"JPXDecode" => Err(format!("{label} images are rendered")),
