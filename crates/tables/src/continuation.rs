@@ -34,6 +34,7 @@ fn known_label(s: &str) -> bool {
         || cat.function_class(&std).is_some()
         || !cat.econ_by_name(&std).is_empty()
         || cat.row_children.iter().any(|r| r.parent == std || r.children.contains(&std))
+        || cat.tables.iter().any(|t| t.rows.values().any(|r| r.contains(&std)))
         || cat.standard_label(&gongkai_model::normalize_label(s)) != gongkai_model::normalize_label(s)
 }
 
@@ -72,7 +73,10 @@ pub(crate) fn joins(body: &[&Line], is_value: &dyn Fn(usize) -> bool, w: &mut Ve
                 let whole = format!("{head}{tail}");
                 // A piece that is a label of its own (合计, a class, 一、…) opens a row of its own.
                 let own = known_label(tail) || gongkai_model::strip_ordinal(&gongkai_model::compact(tail)) != gongkai_model::compact(tail);
-                let certain = !head.is_empty() && !amount(head) && !own && (prev_coded || (known_label(&whole) && !known_label(head)));
+                // A class printed without its 支出 (`一、一般公共服务` | `支出`) is that class
+                // either way: joining it changes nothing it names.
+                let same_class = catalogue().function_class(&norm(head)).is_some_and(|c| catalogue().function_class(&norm(&whole)) == Some(c));
+                let certain = !head.is_empty() && !amount(head) && !own && (prev_coded || (known_label(&whole) && (!known_label(head) || same_class)));
                 joined.cells[i] = whole;
                 certain
             });

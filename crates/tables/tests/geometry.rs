@@ -472,6 +472,10 @@ fn a_label_wrapped_over_the_break_in_a_two_sided_summary_is_joined_where_certain
     assert_eq!(keys, ["收入/财政拨款收入", "收入/其他收入", "收入/本年收入合计", "201", "211", "支出/本年支出合计"], "{w:#?}");
     let (keys, w) = build(vec![one("二、其他收入"), one("1.00"), one("十、节能环保支出"), one("1.00")], vec![one("年初结转和结余"), one(""), one(""), one("")]);
     assert_eq!(keys, ["收入/财政拨款收入", "收入/其他收入", "收入/年初结转和结余", "收入/本年收入合计", "201", "211", "支出/本年支出合计"], "{w:#?}");
+    // Both sides wrapped: a summary row (tables.json `rows`) whose pieces name nothing, and
+    // a class printed without its 支出 (the same class either way).
+    let (keys, w) = build(vec![one("二、一般公共预算财政拨"), one("1.00"), one("十、节能环保"), one("1.00")], vec![one("款收入"), one(""), one("支出"), one("")]);
+    assert_eq!(keys, ["收入/财政拨款收入", "收入/一般公共预算财政拨款收入", "收入/本年收入合计", "201", "211", "支出/本年支出合计"], "{w:#?}");
 }
 
 /// The 基本支出 detail: an amount wrapped in its narrow cell past the page's end
