@@ -172,8 +172,9 @@ fn printed_number(s: &str) -> Option<(bool, String)> {
     Some((neg, plain))
 }
 
-/// Thousands groups: first 1-3 digits, then groups of exactly 3.
-fn valid_groups(int: &str) -> bool {
+/// Thousands groups: first 1-3 digits, then groups of exactly 3 (an integer part without
+/// commas is valid). OCR's prover takes a reading whose integer part fails this for a guess.
+pub fn valid_groups(int: &str) -> bool {
     let mut parts = int.split(',');
     let first = parts.next().unwrap_or("");
     if first.is_empty() || first.len() > 3 && int.contains(',') {

@@ -82,11 +82,7 @@ fn independence(doc: &Document, cells: &[(At, String, Vec<f32>)], part: &[Vec<us
 fn malformed(read: &str) -> bool {
     let body = read.trim_start_matches(['-', '−']);
     let int = body.split_once('.').map_or(body, |(i, _)| i);
-    if !int.contains(',') {
-        return false;
-    }
-    let groups: Vec<&str> = int.split(',').collect();
-    !(groups[0].len() <= 3 && !groups[0].is_empty() && groups[1..].iter().all(|g| g.len() == 3))
+    !gongkai_model::amount::valid_groups(int)
 }
 
 /// Every fact of an OCR'd page gets its reading; the identities prove or correct it; the
