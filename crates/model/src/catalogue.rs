@@ -141,6 +141,7 @@ struct LabelsFile {
     aliases: Vec<(String, String)>,
     header_words: Vec<String>,
     value_headers: Vec<String>,
+    code_headers: Vec<String>,
     scope_words: ScopeWords,
     narrative_words: NarrativeWords,
 }
@@ -183,6 +184,7 @@ pub struct Catalogue {
     label_aliases: HashMap<String, String>,
     header_words: Vec<String>,
     value_headers: Vec<String>,
+    code_headers: Vec<String>,
     scope_words: ScopeWords,
     pub narrative_words: NarrativeWords,
 }
@@ -238,6 +240,7 @@ impl Catalogue {
             label_aliases,
             header_words: labels.header_words.iter().map(|w| normalize_label(w)).collect(),
             value_headers: labels.value_headers.iter().map(|w| normalize_label(w)).collect(),
+            code_headers: labels.code_headers.iter().map(|w| normalize_label(w)).collect(),
             scope_words: labels.scope_words,
             narrative_words: labels.narrative_words,
         }
@@ -336,6 +339,11 @@ impl Catalogue {
         } else {
             None
         }
+    }
+
+    /// A header of a classification-code column (科目编码, 类 …): never an amount column.
+    pub fn is_code_header(&self, normalized: &str) -> bool {
+        self.code_headers.iter().any(|w| w == normalized)
     }
 
     /// A header that heads an amount column whatever the table calls it (决算数, 金额 …).

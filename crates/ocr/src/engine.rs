@@ -237,8 +237,12 @@ impl Engine for Paddle {
                 .unwrap_or(8)
                 .max(REC_H);
             let n = batch.len();
-            // Normalized to [-1, 1]; the padding is paper (white), so nothing is read into it.
-            let mut data = vec![1f32; n * 3 * REC_H * bw];
+            // Normalized to [-1, 1]; the padding is 0, as PaddleOCR's own preprocessing pads
+            // (its `resize_norm_img`). The model looks at the whole line at once: white
+            // padding changed what it read over the crop itself, `293,810,000.00` beside a
+            // wider crop in its batch came out `293,810,00.0` (a budget scan: 88% of cells
+            // right at 200 dpi, 100% padded so).
+            let mut data = vec![0f32; n * 3 * REC_H * bw];
             for (b, &i) in batch.iter().enumerate() {
                 let g = &scaled[i];
                 for y in 0..REC_H {

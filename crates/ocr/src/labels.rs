@@ -62,6 +62,11 @@ pub fn nearest(text: &str) -> Option<String> {
     let folded = compact(text);
     let rest = strip_ordinal(&folded);
     let prefix: Vec<char> = folded[..folded.len() - rest.len()].chars().collect();
+    // No label begins with punctuation: a speck read as `.` or `·` after the ordinal
+    // (`九、.卫牛健康支出`) is not part of the label.
+    let unspecked = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let specked = unspecked.len() != rest.len();
+    let rest = unspecked;
     let body: &[char] = &rest.chars().collect::<Vec<char>>();
     if body.len() < 4 || !body.iter().any(|&c| is_cjk(c)) {
         return None;
@@ -70,7 +75,7 @@ pub fn nearest(text: &str) -> Option<String> {
     let vocab = vocabulary();
     if let Some((_, label)) = vocab.iter().find(|(w, _)| w.as_slice() == body) {
         let as_read: String = body.iter().collect();
-        return (*label != as_read).then(|| prefix.iter().collect::<String>() + label);
+        return (*label != as_read || specked).then(|| prefix.iter().collect::<String>() + label);
     }
     // The nearest spellings; a tie between two labels is no answer.
     let near = nearest_label(body, vocab.iter().map(|(w, l)| (w.as_slice(), l.as_str())), cap)?;
@@ -151,6 +156,16 @@ mod tests {
         // Row labels of the summaries, from the catalogue's data.
         assert_eq!(super::nearest("附属单位上缴收人").as_deref(), Some("附属单位上缴收入"));
         assert_eq!(super::nearest("年末财政拨款结转和结佘").as_deref(), Some("年末财政拨款结转和结余"));
+        // A speck read as punctuation between the ordinal and the label is no part of it.
+        assert_eq!(super::nearest("九、.卫牛健康支出").as_deref(), Some("九、卫生健康支出"));
+        assert_eq!(super::nearest("九、·卫生健康支出").as_deref(), Some("九、卫生健康支出"));
+    }
+
+    #[test]
+    fn no_catalogue_label_begins_with_punctuation() {
+        for (w, l) in super::vocabulary() {
+            assert!(w[0].is_alphanumeric(), "{l} begins with {:?}", w[0]);
+        }
     }
 
     #[test]

@@ -221,35 +221,22 @@ pub fn read_page_at(
                 .for_each(|b| *b = false);
         }
     }
-    let rows: Vec<usize> = (0..h)
-        .map(|y| free[y * w..(y + 1) * w].iter().filter(|&&b| b).count())
-        .collect();
-    for (by0, by1) in bands(&rows, 1, (d / 60.0) as usize) {
-        let bh = by1 - by0;
-        if bh < (d / 30.0) as usize || bh > h / 10 {
+    for (bx0, by0, bx1, by1) in free_lines(&free, w, (0, 0, w, h), d, min_ink, 0) {
+        if by1 - by0 > h / 10 {
             continue;
         }
-        let cols: Vec<usize> = (0..w)
-            .map(|x| (by0..by1).filter(|&y| free[y * w + x]).count())
-            .collect();
-        for (bx0, bx1) in bands(&cols, 1, 2 * bh) {
-            let n: usize = cols[bx0..bx1].iter().sum();
-            if n < min_ink {
-                continue;
-            }
-            let crop = clean_crop(img, &free, w, 0, 0, (bx0, by0, bx1, by1), pad(bh));
-            let rect = Rect {
-                x0: bx0 as f32 * s,
-                x1: bx1 as f32 * s,
-                y0: hpt - by1 as f32 * s,
-                y1: hpt - by0 as f32 * s,
-            };
-            jobs.push(Job {
-                crop,
-                cell: None,
-                rect,
-            });
-        }
+        let crop = clean_crop(img, &free, w, 0, 0, (bx0, by0, bx1, by1), pad(by1 - by0));
+        let rect = Rect {
+            x0: bx0 as f32 * s,
+            x1: bx1 as f32 * s,
+            y0: hpt - by1 as f32 * s,
+            y1: hpt - by0 as f32 * s,
+        };
+        jobs.push(Job {
+            crop,
+            cell: None,
+            rect,
+        });
     }
     let crops: Vec<Gray> = jobs.iter().map(|j| j.crop.clone()).collect();
     if let Some(dir) = std::env::var_os("GONGKAI_OCR_DUMP") {
@@ -261,6 +248,17 @@ pub fn read_page_at(
         }
     }
     let mut readings = engine.read(&crops, Kind::Text)?;
+    if let Some(dir) = std::env::var_os("GONGKAI_OCR_DUMP") {
+        // What each dumped crop was read as, beside it (crop N is line N).
+        let list: String = readings
+            .iter()
+            .map(|r| format!("{}\t{:.3}\n", r.text, r.confidence()))
+            .collect();
+        let _ = std::fs::write(
+            std::path::Path::new(&dir).join(format!("{number}-readings.txt")),
+            list,
+        );
+    }
     // A reading that is a guess: a character filled in, or two readers that disagree.
     let mut guess = vec![false; jobs.len()];
     let numeric: Vec<usize> = (0..jobs.len())
@@ -363,6 +361,56 @@ pub fn read_page_at(
         dpi: dpi.round() as u32,
         source: Source::Rendered(String::new()),
     })
+}
+
+/// The lines of text in `area` (x0, y0, x1, y1) of `ink`: rows with ink (gaps up to
+/// `dpi/60` closed), each cut into runs of columns (gaps up to twice its height), and each
+/// run cut again by its own rows, where a row with a thirty-second of the densest row's
+/// ink is no text. The rows of the whole page width join lines that specks link (a scan's
+/// noise: a title and the line above it read as one); within its own columns, a line
+/// stands alone.
+fn free_lines(
+    ink: &[bool],
+    w: usize,
+    area: (usize, usize, usize, usize),
+    dpi: f32,
+    min_ink: usize,
+    depth: usize,
+) -> Vec<(usize, usize, usize, usize)> {
+    let (x0, y0, x1, y1) = area;
+    let mut out = Vec::new();
+    let rows: Vec<usize> = (y0..y1)
+        .map(|y| ink[y * w + x0..y * w + x1].iter().filter(|&&b| b).count())
+        .collect();
+    // Within a run of columns, a row whose ink is a speck's beside the line's densest
+    // row is a gap (a speck standing between two lines).
+    let min = if depth == 0 {
+        1
+    } else {
+        (rows.iter().copied().max().unwrap_or(0) / 32).max(1)
+    };
+    for (r0, r1) in bands(&rows, min, (dpi / 60.0) as usize) {
+        let (by0, by1) = (y0 + r0, y0 + r1);
+        let bh = by1 - by0;
+        if bh < (dpi / 30.0) as usize {
+            continue;
+        }
+        let cols: Vec<usize> = (x0..x1)
+            .map(|x| (by0..by1).filter(|&y| ink[y * w + x]).count())
+            .collect();
+        for (c0, c1) in bands(&cols, 1, 2 * bh) {
+            if cols[c0..c1].iter().sum::<usize>() < min_ink {
+                continue;
+            }
+            let cut = (x0 + c0, by0, x0 + c1, by1);
+            if cut != area && depth < 4 {
+                out.extend(free_lines(ink, w, cut, dpi, min_ink, depth + 1));
+            } else {
+                out.push(cut);
+            }
+        }
+    }
+    out
 }
 
 /// Paper kept around a line of text `line_h` high, as the recognizer saw it in training.

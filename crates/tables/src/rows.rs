@@ -171,6 +171,9 @@ fn value_columns(lay: &Layouted<'_>, keys: &[String], drop_bands: &[String]) -> 
     (0..width)
         .filter(|&i| {
             let frags = crate::columns::fragments(&lay.header, i, i, &bands, drop_bands);
+            if frags.iter().any(|f| catalogue().is_code_header(f)) {
+                return false;
+            }
             amounts[i]
                 || (!text[i]
                     && (crate::columns::match_key(&frags, keys).is_some()

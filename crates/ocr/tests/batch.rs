@@ -1,0 +1,31 @@
+//! A crop's reading does not depend on the crops it is batched with. PP-OCRv4 looks at the
+//! whole padded line at once, so the padding must be what the model was trained with
+//! (PaddleOCR pads with 0 after normalizing, a mid gray): padded with white, this crop of
+//! a budget scan (`293,810,000.00` at 200 dpi, made by scripts/make-scans from a
+//! reportlab variant) read `293,810,00.0` beside a wider crop and right alone.
+
+use gongkai_ocr::engine::{self, EngineKind, Kind};
+use gongkai_ocr::raster::Gray;
+
+#[test]
+fn an_amount_reads_the_same_alone_and_beside_wider_crops() {
+    let Ok(e) = engine::open(EngineKind::Paddle) else {
+        eprintln!("skipped: PP-OCRv4 not installed (pip install rapidocr-onnxruntime onnxruntime)");
+        return;
+    };
+    let bytes = include_bytes!("fixtures/amount-beside-wider-crops.pgm");
+    let crop = Gray::from_pgm(bytes).expect("a PGM");
+    let alone = e.read(std::slice::from_ref(&crop), Kind::Amount).unwrap();
+    assert_eq!(alone[0].text, "293,810,000.00");
+    for wider in [1.5f32, 2.0, 3.0] {
+        let blank = Gray::new((crop.w as f32 * wider) as usize, crop.h, 255);
+        let stretched = crop.resize((crop.w as f32 * wider) as usize, crop.h);
+        for other in [blank, stretched] {
+            let r = e.read(&[crop.clone(), other], Kind::Amount).unwrap();
+            assert_eq!(
+                r[0].text, "293,810,000.00",
+                "read beside a crop {wider}× as wide"
+            );
+        }
+    }
+}
