@@ -35,6 +35,9 @@ fn vocabulary() -> &'static Vec<(Vec<char>, String)> {
         }
         labels.extend(c.function_names.values().map(String::as_str));
         labels.extend(c.econ.iter().map(|e| e.name.as_str()));
+        // The economic detail's closing rows (人员经费合计, 公用经费合计).
+        let closing: Vec<String> = c.econ.iter().map(|e| format!("{}合计", e.funding)).collect();
+        labels.extend(closing.iter().map(String::as_str));
         labels.extend(c.header_words());
         labels.extend(c.label_aliases().map(|(_, to)| to));
         let mut words: BTreeMap<String, String> = BTreeMap::new();
@@ -159,6 +162,8 @@ mod tests {
         // A speck read as punctuation between the ordinal and the label is no part of it.
         assert_eq!(super::nearest("九、.卫牛健康支出").as_deref(), Some("九、卫生健康支出"));
         assert_eq!(super::nearest("九、·卫生健康支出").as_deref(), Some("九、卫生健康支出"));
+        // The economic detail's closing rows are labels too.
+        assert_eq!(super::nearest("人员经费台计").as_deref(), Some("人员经费合计"));
     }
 
     #[test]

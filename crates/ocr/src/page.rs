@@ -108,7 +108,18 @@ pub fn read_page_at(
         h,
         ((8.0 * (d / 300.0) * (d / 300.0)) as usize).max(2),
     );
-    let (hs, vs) = raster::rulings(&ink, w, h, (d / 4.0) as usize, (d / 30.0) as usize);
+    // Rulings are found by their length, not their darkness: a hairline printed light gray
+    // (Writer's table borders) falls apart into dashes at the text's threshold, so they are
+    // looked for on a mask halfway between it and white.
+    let mut lines = raster::binarize(img, thr + (255 - thr) / 2);
+    raster::despeckle(
+        &mut lines,
+        w,
+        h,
+        ((8.0 * (d / 300.0) * (d / 300.0)) as usize).max(2),
+    );
+    let (hs, mut vs) = raster::rulings(&lines, w, h, (d / 4.0) as usize, (d / 30.0) as usize);
+    vs.extend(raster::short_verticals(&lines, w, h, &hs, (d / 4.0) as usize, (d / 30.0) as usize));
     let s = 72.0 / d;
     let hpt = h as f32 * s;
     let mut rules: Vec<Rect> = Vec::new();
@@ -364,7 +375,7 @@ pub fn read_page_at(
 }
 
 /// The lines of text in `area` (x0, y0, x1, y1) of `ink`: rows with ink (gaps up to
-/// `dpi/60` closed), each cut into runs of columns (gaps up to twice its height), and each
+/// `dpi/60` closed), each cut into runs of columns (below), and each
 /// run cut again by its own rows, where a row with a thirty-second of the densest row's
 /// ink is no text. The rows of the whole page width join lines that specks link (a scan's
 /// noise: a title and the line above it read as one); within its own columns, a line
@@ -398,7 +409,31 @@ fn free_lines(
         let cols: Vec<usize> = (x0..x1)
             .map(|x| (by0..by1).filter(|&y| ink[y * w + x]).count())
             .collect();
-        for (c0, c1) in bands(&cols, 1, 2 * bh) {
+        // Pieces of ink joined into runs where the gap is at most twice the height of the
+        // smaller of the two sides (as a text layer's free text splits at a gap of two
+        // font sizes): a title and the smaller caption beside it are two runs, a title
+        // spaced out a character apart is one. A side is never taken for less than half
+        // the band high (一 is a flat stroke).
+        let height = |c0: usize, c1: usize| {
+            let inked = |y: usize| ink[y * w + x0 + c0..y * w + x0 + c1].iter().any(|&b| b);
+            match ((by0..by1).find(|&y| inked(y)), (by0..by1).rev().find(|&y| inked(y))) {
+                (Some(a), Some(b)) => b + 1 - a,
+                _ => 0,
+            }
+        };
+        let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+        for (c0, c1) in bands(&cols, 1, (bh / 4).max(1)) {
+            let hh = height(c0, c1);
+            if let Some(r) = runs.last_mut() {
+                if c0 - r.1 <= 2 * r.2.min(hh).max(bh / 2) {
+                    r.1 = c1;
+                    r.2 = r.2.max(hh);
+                    continue;
+                }
+            }
+            runs.push((c0, c1, hh));
+        }
+        for (c0, c1, _) in runs {
             if cols[c0..c1].iter().sum::<usize>() < min_ink {
                 continue;
             }

@@ -202,6 +202,31 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
         }
     };
     let proven_k = |base: &[Outcome], indep: &[Vec<bool>], k: usize| !guess[k] && holds_k(base, indep, k);
+    // A table some of whose amounts were left out (a row whose label matched nothing, a
+    // cell that is no number: the warnings name the table) is incomplete: an identity
+    // over it may fail because a term is missing, and then changing a term that was read
+    // right would make it hold (`结余分配` 0.00 made 0.06, the lost 年末结转和结余).
+    // Such an identity calls for no correction.
+    let incomplete: Vec<bool> = doc
+        .tables
+        .iter()
+        .map(|t| {
+            let at = format!("{} (", t.id);
+            doc.warnings.iter().any(|w| {
+                w.starts_with(&at) && (w.contains("left out") || w.contains("ignored"))
+            })
+        })
+        .collect();
+    let over_incomplete = |o: &Outcome| {
+        let f = &o.finding;
+        std::iter::once(f.table.as_str())
+            .chain(f.terms.iter().map(|t| t.table.as_str()))
+            .any(|id| doc.tables.iter().zip(&incomplete).any(|(t, &inc)| inc && t.id == id))
+    };
+    let no_correction: Vec<bool> = part
+        .iter()
+        .map(|p| p.iter().any(|&i| base.get(i).is_some_and(over_incomplete)))
+        .collect();
     // Corrections: one low-confidence digit of one cell, rounds until nothing changes.
     for _round in 0..4 {
         let exact = base.iter().filter(|o| o.holds_exactly).count();
@@ -209,6 +234,7 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
         for (k, (at, read, chars)) in cells.iter().enumerate() {
             if proven_k(&base, &indep, k)
                 || part[k].is_empty()
+                || no_correction[k]
                 || doc.tables[at.0].rows[at.1].cells[at.2]
                     .ocr
                     .as_ref()

@@ -363,6 +363,30 @@ pub fn rulings(
     (hs, vs)
 }
 
+/// Vertical rulings shorter than `min_len` that run from one horizontal ruling to another:
+/// the sides of the cells of a table one row high (a closing row continued alone on a page),
+/// which a length test alone takes for glyph strokes. Both ends must meet a horizontal
+/// that reaches the stroke, within its thickness and a pixel or two.
+pub fn short_verticals(
+    ink: &[bool],
+    w: usize,
+    h: usize,
+    hs: &[Stroke],
+    min_len: usize,
+    max_thick: usize,
+) -> Vec<Stroke> {
+    let meets = |y: usize, x: f32| {
+        hs.iter().any(|s| {
+            let tol = s.thick as f32 / 2.0 + 2.0;
+            (s.at - y as f32).abs() <= tol && s.lo as f32 - tol <= x && x <= s.hi as f32 + tol
+        })
+    };
+    strokes(w, h, |x, y| ink[y * w + x], (min_len / 3).max(4), 2, max_thick)
+        .into_iter()
+        .filter(|v| v.hi - v.lo < min_len && meets(v.lo, v.at) && meets(v.hi - 1, v.at))
+        .collect()
+}
+
 /// The rulings cleared from an ink mask, in place, and nothing else: along each stroke,
 /// a run of ink across it (perpendicular) no longer than the stroke is thick (and a
 /// pixel either side, the anti-aliasing) is the ruling there and goes; a longer run is a
@@ -435,6 +459,36 @@ mod tests {
     }
 
     /// A ruling goes without a stub; a digit's stroke touching it stays whole.
+    #[test]
+    fn a_table_one_row_high_has_its_sides_and_a_glyph_stroke_is_none() {
+        // Horizontals at y 10 and 40 from x 5 to 195; cell sides at x 5, 100, 195 (30 px,
+        // shorter than the 50 a ruling must run alone); a glyph's stroke at x 150 from
+        // y 14 to 36 meets neither ruling, one at x 60 touches only the top.
+        let (w, h) = (200, 60);
+        let mut ink = vec![false; w * h];
+        for x in 5..196 {
+            for y in [10, 11, 40, 41] {
+                ink[y * w + x] = true;
+            }
+        }
+        for x in [5, 100, 195] {
+            for y in 10..42 {
+                ink[y * w + x] = true;
+            }
+        }
+        for y in 14..37 {
+            ink[y * w + 150] = true;
+        }
+        for y in 10..30 {
+            ink[y * w + 60] = true;
+        }
+        let (hs, vs) = rulings(&ink, w, h, 50, 4);
+        assert_eq!((hs.len(), vs.len()), (2, 0), "{hs:?} {vs:?}");
+        let short = short_verticals(&ink, w, h, &hs, 50, 4);
+        let xs: Vec<f32> = short.iter().map(|s| s.at).collect();
+        assert_eq!(xs, [5.0, 100.0, 195.0]);
+    }
+
     #[test]
     fn rulings_removed_glyph_strokes_kept() {
         let (w, h) = (60, 40);
