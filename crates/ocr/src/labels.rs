@@ -67,11 +67,15 @@ pub fn nearest(text: &str) -> Option<String> {
     let prefix: Vec<char> = folded[..folded.len() - rest.len()].chars().collect();
     // No label begins with punctuation: a speck read as `.` or `·` after the ordinal
     // (`九、.卫牛健康支出`) is not part of the label.
-    let unspecked = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
+    // Nor ends with a speck's punctuation (`合计：`, `栏次·.`); a closing bracket is a
+    // label's own (`…结余(含专用结余)`).
+    let unspecked = rest
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches(|c: char| ".,·'`*:;、\"!^~_".contains(c));
     let specked = unspecked.len() != rest.len();
     let rest = unspecked;
     let body: &[char] = &rest.chars().collect::<Vec<char>>();
-    if body.len() < 4 || !body.iter().any(|&c| is_cjk(c)) {
+    if !body.iter().any(|&c| is_cjk(c)) || body.len() < if specked { 2 } else { 4 } {
         return None;
     }
     let cap = if body.len() >= 10 { 2 } else { 1 };
@@ -79,6 +83,9 @@ pub fn nearest(text: &str) -> Option<String> {
     if let Some((_, label)) = vocab.iter().find(|(w, _)| w.as_slice() == body) {
         let as_read: String = body.iter().collect();
         return (*label != as_read || specked).then(|| prefix.iter().collect::<String>() + label);
+    }
+    if body.len() < 4 {
+        return None;
     }
     // The nearest spellings; a tie between two labels is no answer.
     let near = nearest_label(body, vocab.iter().map(|(w, l)| (w.as_slice(), l.as_str())), cap)?;
@@ -162,6 +169,8 @@ mod tests {
         // A speck read as punctuation between the ordinal and the label is no part of it.
         assert_eq!(super::nearest("九、.卫牛健康支出").as_deref(), Some("九、卫生健康支出"));
         assert_eq!(super::nearest("九、·卫生健康支出").as_deref(), Some("九、卫生健康支出"));
+        assert_eq!(super::nearest("合计：").as_deref(), Some("合计"));
+        assert_eq!(super::nearest("栏次·.").as_deref(), Some("栏次"));
         // The economic detail's closing rows are labels too.
         assert_eq!(super::nearest("人员经费台计").as_deref(), Some("人员经费合计"));
     }

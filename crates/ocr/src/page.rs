@@ -325,7 +325,8 @@ pub fn read_page_at(
     let mut per_cell: Vec<Option<(CellReading, Rect)>> = vec![None; cells.len()];
     for ((job, r), &guess) in jobs.iter().zip(&readings).zip(&guess) {
         let text = r.text.trim();
-        if text.is_empty() {
+        // A line read as punctuation alone is specks (`..` under an amount would join it).
+        if !text.chars().any(char::is_alphanumeric) {
             continue;
         }
         match job.cell {
