@@ -88,12 +88,86 @@ pub fn drift(text: &str) -> f32 {
 }
 
 /// The column a cell belongs to: most overlap, else the nearest middle.
-fn column_of(cols: &[(f32, f32)], r: &Run) -> usize {
+pub(crate) fn column_of(cols: &[(f32, f32)], r: &Run) -> usize {
     let mid = |c: (f32, f32)| (c.0 + c.1) / 2.0;
     let dist = |c: (f32, f32)| ((r.x0 + r.x1) / 2.0 - mid(c)).abs();
     (0..cols.len())
         .max_by(|&i, &j| overlap((r.x0, r.x1), cols[i]).total_cmp(&overlap((r.x0, r.x1), cols[j])).then(dist(cols[j]).total_cmp(&dist(cols[i]))))
         .unwrap_or(0)
+}
+
+/// What a block's rows put in a column: amounts, other text (codes, labels), or nothing
+/// (a column only a header names, blank in every row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Value,
+    Text,
+    Head,
+}
+
+/// The kind of each of a block's columns, from its rows (lines holding an amount).
+pub fn kinds(cols: &[(f32, f32)], block: &[Vec<Run>]) -> Vec<Kind> {
+    let mut out = vec![Kind::Head; cols.len()];
+    for l in block.iter().filter(|l| l.iter().any(|r| is_amount(&r.text))) {
+        for r in l {
+            let k = column_of(cols, r);
+            if is_amount(&r.text) {
+                out[k] = Kind::Value;
+            } else if out[k] == Kind::Head {
+                out[k] = Kind::Text;
+            }
+        }
+    }
+    out
+}
+
+/// Which of a table's columns (`prev`, with their kinds) each column of its continuation
+/// on a later page is, where that is certain. The extractor lays out every page on its own:
+/// it may drop blank columns at a page's left (a shift of the whole page), and a column's
+/// extent follows the amounts printed in it on that page (a column of shorter amounts ends
+/// a character or two short of where it ended before). So the continuation is matched as
+/// a whole: under one shift, every one of its columns must overlap exactly one column of
+/// the table of a kind it can be (amounts under a column that had amounts or only a
+/// header, codes and labels under a text or header column), the matched columns in the
+/// same order and each matched once. Shifts are tried that put an edge of a column on
+/// the same edge of a table's column of its kind; when different shifts give different
+/// matchings, which one is true is not certain and there is none.
+pub fn continuation(prev: &[(f32, f32)], prev_kinds: &[Kind], cols: &[(f32, f32)], cols_kinds: &[Kind]) -> Option<Vec<usize>> {
+    if cols.is_empty() || cols.len() > prev.len() {
+        return None;
+    }
+    let fits = |c: Kind, p: Kind| p == Kind::Head || c == p || c == Kind::Head;
+    let mut shifts: Vec<f32> = vec![0.0];
+    for (c, &ck) in cols.iter().zip(cols_kinds) {
+        for (p, &pk) in prev.iter().zip(prev_kinds) {
+            if ck == pk {
+                shifts.push(p.0 - c.0);
+                shifts.push(p.1 - c.1);
+            }
+        }
+    }
+    shifts.sort_by(f32::total_cmp);
+    shifts.dedup();
+    let mut found: Option<Vec<usize>> = None;
+    for s in shifts {
+        let mut map = Vec::with_capacity(cols.len());
+        for (c, &ck) in cols.iter().zip(cols_kinds) {
+            let on: Vec<usize> = (0..prev.len()).filter(|&j| fits(ck, prev_kinds[j]) && overlap((c.0 + s, c.1 + s), prev[j]) > 0.0).collect();
+            if on.len() != 1 || map.last().is_some_and(|&m| m >= on[0]) {
+                map.clear();
+                break;
+            }
+            map.push(on[0]);
+        }
+        if map.len() != cols.len() {
+            continue;
+        }
+        match &found {
+            Some(f) if *f != map => return None,
+            _ => found = Some(map),
+        }
+    }
+    found
 }
 
 /// One line's cells put in the block's columns: (cells, spans, boxes). Cells that share
@@ -153,5 +227,31 @@ mod tests {
         assert_eq!(s, [1, 1, 1, 1]);
         let (c, _, _) = slot(&cols, &block[2]);
         assert_eq!(c, ["合计", "", "30.00", "20.00"]);
+    }
+
+    /// A continuation's columns match the table's where one matching holds under every
+    /// shift that works; where two shifts give two matchings (one value column under
+    /// either of two columns that had amounts, a label column wide enough for both), none.
+    #[test]
+    fn a_continuation_matches_only_where_certain() {
+        use Kind::*;
+        let prev = [(0.0, 3.0), (10.0, 30.0), (40.0, 50.0), (55.0, 65.0), (70.0, 80.0)];
+        let pk = [Text, Text, Value, Value, Head];
+        // Shorter amounts: the first column ends two short, the second where it did.
+        let cols = [(0.0, 3.0), (10.0, 26.0), (41.0, 48.0), (58.0, 65.0)];
+        let ck = [Text, Text, Value, Value];
+        assert_eq!(continuation(&prev, &pk, &cols, &ck), Some(vec![0, 1, 2, 3]));
+        // The whole page shifted left (blank columns dropped): the same matching.
+        let left: Vec<(f32, f32)> = cols.iter().map(|c| (c.0 - 6.0, c.1 - 6.0)).collect();
+        assert_eq!(continuation(&prev, &pk, &left, &ck), Some(vec![0, 1, 2, 3]));
+        // Without the code column, a shift of 18 puts the label still in the label column
+        // and the amounts under the second value column and the blank one: not certain.
+        assert_eq!(continuation(&prev, &pk, &left[1..], &ck[1..]), None);
+        // A label and one value column: the value may be either of two columns.
+        let prev = [(10.0, 40.0), (42.0, 50.0), (52.0, 60.0)];
+        let pk = [Text, Value, Value];
+        assert_eq!(continuation(&prev, &pk, &[(10.0, 30.0), (45.0, 50.0)], &[Text, Value]), None);
+        // More columns than the table: none.
+        assert_eq!(continuation(&prev[..2], &pk[..2], &[(10.0, 30.0), (42.0, 50.0), (52.0, 60.0)], &[Text, Value, Value]), None);
     }
 }

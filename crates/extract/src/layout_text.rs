@@ -13,7 +13,7 @@
 
 use unicode_width::UnicodeWidthChar;
 
-use crate::align::{columns, is_amount, slot, Run};
+use crate::align::{column_of, columns, continuation, is_amount, kinds, slot, Kind, Run};
 use crate::text::TextEncoding;
 use crate::{CellBox, ExtractError, LaidOut, Line};
 
@@ -213,7 +213,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
     let is_stop: Vec<bool> = (0..raw.len()).map(|n| stops(line_at(n))).collect();
     // The columns of the last table block, while its table may go on past a form feed;
     // whether a block has been read on this page.
-    let mut carry: Option<Vec<(f32, f32)>> = None;
+    let mut carry: Option<(Vec<(f32, f32)>, Vec<Kind>)> = None;
     let mut page_has_block = false;
     let mut warnings: Vec<String> = Vec::new();
     while i < raw.len() {
@@ -276,21 +276,27 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         let mut block = block;
         let mut found = if block.len() >= 2 { columns(&block, 1, !wide) } else { None };
         // The first block of a page that goes on with the last page's table: where it has
-        // fewer columns, they are some of that table's columns, shifted by the blank
-        // columns the extractor dropped at the left; it takes that table's columns.
-        // Where it has more, or as many that no shift lines up (a header cell over no
-        // column on this page only), which of its columns is which of the table's is not
-        // certain: its rows are left out, with a warning, rather than read by position.
+        // fewer columns, they are some of that table's columns, laid out by the extractor
+        // for this page on its own; where they match the table's as a whole
+        // (`align::continuation`), each cell is put in its table column. Where they do
+        // not, or it has more (a header cell over no column on this page only), which of
+        // its columns is which of the table's is not certain: its rows are left out, with
+        // a warning, rather than read by position.
         let mut uncertain = false;
-        if let (Some(prev), Some(cols), false) = (&carry, &found, page_has_block) {
-            if let Some(shift) = continuation_shift(prev, cols) {
-                for r in block.iter_mut().flatten() {
-                    r.x0 += shift;
-                    r.x1 += shift;
+        if let (Some((prev, prev_kinds)), Some(cols), false) = (&carry, &found, page_has_block) {
+            if cols.len() < prev.len() {
+                match continuation(prev, prev_kinds, cols, &kinds(cols, &block)) {
+                    Some(map) => {
+                        for r in block.iter_mut().flatten() {
+                            let p = prev[map[column_of(cols, r)]];
+                            (r.x0, r.x1) = p;
+                        }
+                        found = Some(prev.clone());
+                    }
+                    None => uncertain = true,
                 }
-                found = Some(prev.clone());
             } else {
-                uncertain = cols.len() != prev.len();
+                uncertain = cols.len() > prev.len();
             }
         }
         if uncertain {
@@ -306,7 +312,17 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             continue;
         }
         page_has_block = true;
-        carry = found.clone();
+        // What the table's rows put in each column so far (a continuation's rows fill some).
+        let before = carry.take().filter(|(p, _)| Some(p) == found.as_ref()).map(|(_, k)| k);
+        carry = found.as_ref().map(|c| {
+            let mut k = kinds(c, &block);
+            for (k, b) in k.iter_mut().zip(before.iter().flatten()) {
+                if *k == Kind::Head {
+                    *k = *b;
+                }
+            }
+            (c.clone(), k)
+        });
         match found {
             None => {
                 for (k, r) in block.iter().enumerate() {
@@ -457,20 +473,6 @@ fn join_wrapped_headers(lines: &mut [Slotted]) {
     }
 }
 
-/// The shift that puts every column of `cols` on a column of `prev` (by its left or right
-/// edge, within one column), where `cols` are fewer; the largest such shift (a table's
-/// continuation on a new page holds its right side: the two-sided summaries run longer on
-/// the expenditure side).
-fn continuation_shift(prev: &[(f32, f32)], cols: &[(f32, f32)]) -> Option<f32> {
-    if cols.len() >= prev.len() || cols.is_empty() {
-        return None;
-    }
-    prev.iter()
-        .map(|p| p.0 - cols[0].0)
-        .filter(|&s| cols.iter().all(|c| prev.iter().any(|p| (p.0 - (c.0 + s)).abs() <= 1.0 || (p.1 - (c.1 + s)).abs() <= 1.0)))
-        .max_by(f32::total_cmp)
-}
-
 fn boxes(r: &[Run]) -> Vec<CellBox> {
     r.iter().map(|x| CellBox { x0: x.x0, x1: x.x1, ..CellBox::default() }).collect()
 }
@@ -515,6 +517,30 @@ mod tests {
         assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "307.82")), "{:?}", laid.lines);
         assert!(laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "11.72")));
         assert!(laid.warnings.iter().any(|w| w.contains("page 3") && w.contains("1 rows left out")), "{:?}", laid.warnings);
+    }
+
+    /// A table continued after a form feed whose first amount column, of shorter amounts
+    /// on that page, ends two characters short of where it ended before while the second
+    /// ends where it did: no one shift puts every edge on the table's, but the columns
+    /// match as a whole (each overlaps one table column of its kind, in order), so the
+    /// continued rows keep the table's columns, the blank header-only columns included.
+    #[test]
+    fn a_continued_page_matches_its_tables_columns_as_a_whole() {
+        let text = "编码        名称                 合计              甲收入            乙收入\n\
+                    101       一甲类支出          1,111,111.00    1,111,111.00\n\
+                    102       二乙类支出          2,222,222.00    2,222,222.00\n\
+                    \x0c103       三丙类支出            3,333.00          3,333.00\n\
+                    104       四丁类支出            4,444.00          4,444.00\n";
+        let laid = read_layout(text, TextEncoding::Utf8).unwrap();
+        assert!(laid.warnings.is_empty(), "{:?}", laid.warnings);
+        let head = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "甲收入")).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "104")).unwrap();
+        assert_eq!(row.cells.len(), head.cells.len(), "{:?}\n{:?}", head.cells, row.cells);
+        let at = |l: &Line, t: &str| l.cells.iter().position(|c| c == t).unwrap();
+        assert_eq!(row.cells[at(head, "合计")], "4,444.00");
+        assert_eq!(row.cells[at(head, "甲收入")], "4,444.00");
+        assert_eq!(row.cells[at(head, "乙收入")], "");
+        assert_eq!(row.cells[at(head, "名称")], "四丁类支出");
     }
 
     /// A label wrapped over three lines with its amount on the middle one, a blank cell,
