@@ -122,52 +122,60 @@ pub fn kinds(cols: &[(f32, f32)], block: &[Vec<Run>]) -> Vec<Kind> {
 }
 
 /// Which of a table's columns (`prev`, with their kinds) each column of its continuation
-/// on a later page is, where that is certain. The extractor lays out every page on its own:
-/// it may drop blank columns at a page's left (a shift of the whole page), and a column's
-/// extent follows the amounts printed in it on that page (a column of shorter amounts ends
-/// a character or two short of where it ended before). So the continuation is matched as
-/// a whole: under one shift, every one of its columns must overlap exactly one column of
-/// the table of a kind it can be (amounts under a column that had amounts or only a
-/// header, codes and labels under a text or header column), the matched columns in the
-/// same order and each matched once. Shifts are tried that put an edge of a column on
-/// the same edge of a table's column of its kind; when different shifts give different
-/// matchings, which one is true is not certain and there is none.
+/// on a later page is, where that is certain. The extractor lays out every page on its
+/// own: a column's extent follows the amounts printed in it on that page (shorter amounts
+/// end a character or two short of where they ended before), and the blank space of a
+/// column left blank on a page is squeezed out, so the columns right of it stand further
+/// left there — position alone does not tell which column a cell is in. What does not
+/// change is the order. So: where the continuation has as many value columns as the
+/// table had columns holding amounts, they are those columns in order; its text columns
+/// (codes, labels) likewise where as many, else each by the one text column of the table
+/// it overlaps. Where it has fewer value columns (some blank on this page), only a shift
+/// that puts every column's left or right edge within one column of a table column's
+/// (the largest such: a two-sided summary continues on its right side) is taken; where
+/// none does, there is none.
 pub fn continuation(prev: &[(f32, f32)], prev_kinds: &[Kind], cols: &[(f32, f32)], cols_kinds: &[Kind]) -> Option<Vec<usize>> {
     if cols.is_empty() || cols.len() > prev.len() {
         return None;
     }
-    let fits = |c: Kind, p: Kind| p == Kind::Head || c == p || c == Kind::Head;
-    let mut shifts: Vec<f32> = vec![0.0];
-    for (c, &ck) in cols.iter().zip(cols_kinds) {
-        for (p, &pk) in prev.iter().zip(prev_kinds) {
-            if ck == pk {
-                shifts.push(p.0 - c.0);
-                shifts.push(p.1 - c.1);
+    let of = |ks: &[Kind], k: Kind| (0..ks.len()).filter(|&i| ks[i] == k).collect::<Vec<_>>();
+    let (pv, cv) = (of(prev_kinds, Kind::Value), of(cols_kinds, Kind::Value));
+    let (pt, ct) = (of(prev_kinds, Kind::Text), of(cols_kinds, Kind::Text));
+    if cv.len() == pv.len() && ct.len() + cv.len() == cols.len() {
+        let mut map = vec![usize::MAX; cols.len()];
+        for (c, p) in cv.iter().zip(&pv) {
+            map[*c] = *p;
+        }
+        if ct.len() == pt.len() {
+            for (c, p) in ct.iter().zip(&pt) {
+                map[*c] = *p;
+            }
+        } else {
+            for &c in &ct {
+                let on: Vec<usize> = pt.iter().copied().filter(|&j| overlap(cols[c], prev[j]) > 0.0).collect();
+                if on.len() == 1 {
+                    map[c] = on[0];
+                }
             }
         }
-    }
-    shifts.sort_by(f32::total_cmp);
-    shifts.dedup();
-    let mut found: Option<Vec<usize>> = None;
-    for s in shifts {
-        let mut map = Vec::with_capacity(cols.len());
-        for (c, &ck) in cols.iter().zip(cols_kinds) {
-            let on: Vec<usize> = (0..prev.len()).filter(|&j| fits(ck, prev_kinds[j]) && overlap((c.0 + s, c.1 + s), prev[j]) > 0.0).collect();
-            if on.len() != 1 || map.last().is_some_and(|&m| m >= on[0]) {
-                map.clear();
-                break;
-            }
-            map.push(on[0]);
-        }
-        if map.len() != cols.len() {
-            continue;
-        }
-        match &found {
-            Some(f) if *f != map => return None,
-            _ => found = Some(map),
+        if map.iter().all(|&m| m != usize::MAX) && map.windows(2).all(|w| w[0] < w[1]) {
+            return Some(map);
         }
     }
-    found
+    let near = |c: (f32, f32), s: f32| prev.iter().position(|p| (p.0 - (c.0 + s)).abs() <= 1.0 || (p.1 - (c.1 + s)).abs() <= 1.0);
+    let shift = prev
+        .iter()
+        .map(|p| p.0 - cols[0].0)
+        .filter(|&s| cols.iter().all(|&c| near(c, s).is_some()))
+        .max_by(f32::total_cmp)?;
+    let map: Vec<usize> = cols
+        .iter()
+        .map(|&c| {
+            let r = Run { text: String::new(), x0: c.0 + shift, x1: c.1 + shift };
+            column_of(prev, &r)
+        })
+        .collect();
+    map.windows(2).all(|w| w[0] < w[1]).then_some(map)
 }
 
 /// One line's cells put in the block's columns: (cells, spans, boxes). Cells that share
@@ -229,29 +237,26 @@ mod tests {
         assert_eq!(c, ["合计", "", "30.00", "20.00"]);
     }
 
-    /// A continuation's columns match the table's where one matching holds under every
-    /// shift that works; where two shifts give two matchings (one value column under
-    /// either of two columns that had amounts, a label column wide enough for both), none.
+    /// A continuation's columns are the table's where certain: as many value columns as
+    /// the table had with amounts are those in order, wherever the page set them (a blank
+    /// column squeezed out moves the ones right of it left); fewer only where one shift
+    /// puts every edge on the table's.
     #[test]
     fn a_continuation_matches_only_where_certain() {
         use Kind::*;
-        let prev = [(0.0, 3.0), (10.0, 30.0), (40.0, 50.0), (55.0, 65.0), (70.0, 80.0)];
-        let pk = [Text, Text, Value, Value, Head];
-        // Shorter amounts: the first column ends two short, the second where it did.
-        let cols = [(0.0, 3.0), (10.0, 26.0), (41.0, 48.0), (58.0, 65.0)];
-        let ck = [Text, Text, Value, Value];
-        assert_eq!(continuation(&prev, &pk, &cols, &ck), Some(vec![0, 1, 2, 3]));
-        // The whole page shifted left (blank columns dropped): the same matching.
-        let left: Vec<(f32, f32)> = cols.iter().map(|c| (c.0 - 6.0, c.1 - 6.0)).collect();
-        assert_eq!(continuation(&prev, &pk, &left, &ck), Some(vec![0, 1, 2, 3]));
-        // Without the code column, a shift of 18 puts the label still in the label column
-        // and the amounts under the second value column and the blank one: not certain.
-        assert_eq!(continuation(&prev, &pk, &left[1..], &ck[1..]), None);
-        // A label and one value column: the value may be either of two columns.
-        let prev = [(10.0, 40.0), (42.0, 50.0), (52.0, 60.0)];
-        let pk = [Text, Value, Value];
-        assert_eq!(continuation(&prev, &pk, &[(10.0, 30.0), (45.0, 50.0)], &[Text, Value]), None);
+        let prev = [(0.0, 3.0), (10.0, 30.0), (40.0, 50.0), (55.0, 65.0), (70.0, 80.0), (90.0, 98.0)];
+        let pk = [Text, Text, Value, Value, Head, Value];
+        // Shorter amounts, the blank fourth column squeezed out: the third value column
+        // stands where the blank one was.
+        let cols = [(0.0, 3.0), (10.0, 26.0), (42.0, 48.0), (58.0, 65.0), (70.0, 76.0)];
+        let ck = [Text, Text, Value, Value, Value];
+        assert_eq!(continuation(&prev, &pk, &cols, &ck), Some(vec![0, 1, 2, 3, 5]));
+        // Two value columns of three: the strict rule, which these edges do not meet…
+        assert_eq!(continuation(&prev, &pk, &cols[..4], &ck[..4]), None);
+        // …and these do (the whole page shifted left by six).
+        let left = [(4.0, 24.0), (34.0, 44.0), (49.0, 59.0)];
+        assert_eq!(continuation(&prev, &pk, &left, &[Text, Value, Value]), Some(vec![1, 2, 3]));
         // More columns than the table: none.
-        assert_eq!(continuation(&prev[..2], &pk[..2], &[(10.0, 30.0), (42.0, 50.0), (52.0, 60.0)], &[Text, Value, Value]), None);
+        assert_eq!(continuation(&prev[..2], &pk[..2], &cols[..3], &ck[..3]), None);
     }
 }

@@ -543,6 +543,27 @@ mod tests {
         assert_eq!(row.cells[at(head, "名称")], "四丁类支出");
     }
 
+    /// The extractor squeezes out a column left blank on a page: a continued row's third
+    /// amount stands under the table's blank 乙收入 there, though it is 丙收入's (the
+    /// only other column with amounts). As many value columns as the table's columns with
+    /// amounts are those columns in order.
+    #[test]
+    fn a_continued_page_keeps_the_order_of_its_value_columns() {
+        let text = "编码        名称                 合计           甲收入         乙收入         丙收入\n\
+                    \x20         合计                13.00        11.00                    2.00\n\
+                    101       一甲类支出             11.00        11.00\n\
+                    \x0c102       二乙类支出              3.00         1.00      2.00\n\
+                    103       三丙类支出              4.00         4.00\n";
+        let laid = read_layout(text, TextEncoding::Utf8).unwrap();
+        let head = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "丙收入")).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "102")).unwrap();
+        let at = |l: &Line, t: &str| l.cells.iter().position(|c| c == t).unwrap();
+        assert_eq!(row.cells.len(), head.cells.len(), "{:?}\n{:?}", head.cells, row.cells);
+        assert_eq!(row.cells[at(head, "丙收入")], "2.00", "{:?}\n{:?}", head.cells, row.cells);
+        assert_eq!(row.cells[at(head, "乙收入")], "");
+        assert_eq!(row.cells[at(head, "甲收入")], "1.00");
+    }
+
     /// A label wrapped over three lines with its amount on the middle one, a blank cell,
     /// and a fragment after the last row.
     #[test]
