@@ -17,6 +17,9 @@ pub struct Run {
     pub text: String,
     pub x0: f32,
     pub x1: f32,
+    /// The cell is an amount: printed with decimals, or in a print of whole 元 a number
+    /// right of a label (what the reader decided, see layout_text::runs).
+    pub amount: bool,
 }
 
 /// An amount as printed in a table (decimals shown): the mark of a value column.
@@ -47,14 +50,14 @@ fn merge(mut spans: Vec<(f32, f32)>, slack: f32) -> Vec<(f32, f32)> {
 /// full-width character one column (pdftotext -layout), so a header's CJK text stands
 /// columns off where it is printed (see `drift`).
 pub fn columns(block: &[Vec<Run>], min_rows: usize, narrow_cjk: bool) -> Option<Vec<(f32, f32)>> {
-    let data: Vec<&Vec<Run>> = block.iter().filter(|l| l.iter().any(|r| is_amount(&r.text))).collect();
+    let data: Vec<&Vec<Run>> = block.iter().filter(|l| l.iter().any(|r| r.amount)).collect();
     if data.len() < min_rows.max(1) {
         return None;
     }
-    let values = merge(data.iter().flat_map(|l| l.iter().filter(|r| is_amount(&r.text)).map(|r| (r.x0, r.x1))).collect(), 0.0);
+    let values = merge(data.iter().flat_map(|l| l.iter().filter(|r| r.amount).map(|r| (r.x0, r.x1))).collect(), 0.0);
     let texts = merge(
         data.iter()
-            .flat_map(|l| l.iter().filter(|r| !is_amount(&r.text)).map(|r| (r.x0, r.x1)))
+            .flat_map(|l| l.iter().filter(|r| !r.amount).map(|r| (r.x0, r.x1)))
             .filter(|&t| values.iter().all(|&v| overlap(t, v) == 0.0))
             .collect(),
         0.0,
@@ -64,8 +67,8 @@ pub fn columns(block: &[Vec<Run>], min_rows: usize, narrow_cjk: bool) -> Option<
     // A header cell over no column heads a column no amount line fills (a column left
     // blank in every row, 科目编码 over a table whose only row is its 合计). Header lines
     // are taken bottom-up, so a band over such columns does not become one of them.
-    let first_data = block.iter().position(|l| l.iter().any(|r| is_amount(&r.text))).unwrap_or(0);
-    for (k, l) in block.iter().enumerate().rev().filter(|(_, l)| !l.iter().any(|r| is_amount(&r.text))) {
+    let first_data = block.iter().position(|l| l.iter().any(|r| r.amount)).unwrap_or(0);
+    for (k, l) in block.iter().enumerate().rev().filter(|(_, l)| !l.iter().any(|r| r.amount)) {
         // Within two columns of a column, a header cell is that column's (centred over it);
         // a header (above the first amounts) whose CJK glyphs stand narrower than printed
         // may stand as many columns further off: a column of its own there would put the
@@ -108,10 +111,10 @@ pub enum Kind {
 /// The kind of each of a block's columns, from its rows (lines holding an amount).
 pub fn kinds(cols: &[(f32, f32)], block: &[Vec<Run>]) -> Vec<Kind> {
     let mut out = vec![Kind::Head; cols.len()];
-    for l in block.iter().filter(|l| l.iter().any(|r| is_amount(&r.text))) {
+    for l in block.iter().filter(|l| l.iter().any(|r| r.amount)) {
         for r in l {
             let k = column_of(cols, r);
-            if is_amount(&r.text) {
+            if r.amount {
                 out[k] = Kind::Value;
             } else if out[k] == Kind::Head {
                 out[k] = Kind::Text;
@@ -171,7 +174,7 @@ pub fn continuation(prev: &[(f32, f32)], prev_kinds: &[Kind], cols: &[(f32, f32)
     let map: Vec<usize> = cols
         .iter()
         .map(|&c| {
-            let r = Run { text: String::new(), x0: c.0 + shift, x1: c.1 + shift };
+            let r = Run { text: String::new(), x0: c.0 + shift, x1: c.1 + shift, amount: false };
             column_of(prev, &r)
         })
         .collect();
@@ -185,7 +188,7 @@ pub fn slot(cols: &[(f32, f32)], runs: &[Run]) -> (Vec<String>, Vec<usize>, Vec<
     let n = cols.len();
     let mut cells = vec![String::new(); n];
     let mut spans = vec![1usize; n];
-    let header = !runs.iter().any(|r| is_amount(&r.text));
+    let header = !runs.iter().any(|r| r.amount);
     for r in runs {
         let covered: Vec<usize> = (0..n).filter(|&k| header && r.x0 <= (cols[k].0 + cols[k].1) / 2.0 && r.x1 >= (cols[k].0 + cols[k].1) / 2.0).collect();
         let k = if covered.len() > 1 { covered[0] } else { column_of(cols, r) };
@@ -215,7 +218,7 @@ mod tests {
     use super::*;
 
     fn run(t: &str, x0: f32) -> Run {
-        Run { text: t.into(), x0, x1: x0 + unicode_width::UnicodeWidthStr::width(t) as f32 }
+        Run { text: t.into(), x0, x1: x0 + unicode_width::UnicodeWidthStr::width(t) as f32, amount: is_amount(t) }
     }
 
     #[test]

@@ -17,8 +17,27 @@ use crate::align::{column_of, columns, continuation, is_amount, kinds, slot, Kin
 use crate::text::TextEncoding;
 use crate::{CellBox, ExtractError, LaidOut, Line};
 
+/// How the amounts of a page are printed: with decimals (`2,940.05`, `0.00`), or as whole
+/// 元 (`29400500`), where a number is an amount only right of a label on its line (the
+/// codes 201 | 06 | 01 stand left of it; a 行次 right of it is a column the table's
+/// header names and the tables crate keys or leaves out).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Amounts {
+    Decimal,
+    Whole,
+}
+
+/// A word that is text (a label's piece), not a number.
+fn is_text(w: &str) -> bool {
+    gongkai_model::parse_amount(w).is_none() && w.chars().any(char::is_alphabetic)
+}
+
 /// The cells of one line with their extents; `wide` counts display width.
 pub fn runs(line: &str, wide: bool) -> Vec<Run> {
+    runs_as(line, wide, Amounts::Decimal)
+}
+
+fn runs_as(line: &str, wide: bool, amounts_as: Amounts) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let (mut x, mut spaces) = (0f32, 0usize);
     let mut cur: Option<Run> = None;
@@ -36,31 +55,55 @@ pub fn runs(line: &str, wide: bool) -> Vec<Run> {
                 r.text.push(' ');
             }
         }
-        let r = cur.get_or_insert_with(|| Run { text: String::new(), x0: x, x1: x });
+        let r = cur.get_or_insert_with(|| Run { text: String::new(), x0: x, x1: x, amount: false });
         r.text.push(ch);
         x += w;
         r.x1 = x;
         spaces = 0;
     }
     out.extend(cur);
+    // Which words are amounts. Whole 元: a number right of a label on its line, unless it
+    // is a code the catalogue knows with a label right after it (the next group's code in
+    // a table printed side by side, its amount cell blank: `伙食补助费  30204  手续费`).
+    let words: Vec<Vec<String>> = out.iter().map(|r| r.text.split(' ').map(String::from).collect()).collect();
+    let flat: Vec<&str> = words.iter().flatten().map(String::as_str).collect();
+    let cat = gongkai_model::catalogue();
+    let code = |w: &str| cat.knows_code(gongkai_model::CodeKind::Economic, w) || cat.knows_code(gongkai_model::CodeKind::Function, w);
+    let mut after_text = false;
+    let flat_flags: Vec<bool> = (0..flat.len())
+        .map(|i| {
+            let w = flat[i];
+            let a = match amounts_as {
+                Amounts::Decimal => is_amount(w),
+                Amounts::Whole => {
+                    after_text && gongkai_model::parse_amount(w).is_some() && !(code(w) && flat.get(i + 1).is_some_and(|n| is_text(n)))
+                }
+            };
+            after_text |= is_text(w);
+            a
+        })
+        .collect();
+    let mut at = 0;
     let mut split = Vec::with_capacity(out.len());
-    for r in out {
-        let words: Vec<&str> = r.text.split(' ').collect();
+    for (mut r, words) in out.into_iter().zip(&words) {
+        let flags: Vec<bool> = flat_flags[at..at + words.len()].to_vec();
+        at += words.len();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
         // Two amounts one space apart are two cells, and so are a label and the amount
         // that a narrow column printed one space after it.
         // An amount is a cell of its own wherever it stands in a run: a narrow column
         // prints the next column's label one space after it too (`2,940.05 一、一般公共
         // 服务支出`), and a cell holding both would make one column of two.
-        let amounts = words.iter().filter(|w| is_amount(w)).count();
+        let amounts = flags.iter().filter(|&&a| a).count();
         if words.len() > 1 && amounts >= 1 {
             let w1 = |w: &str| if wide { unicode_width::UnicodeWidthStr::width(w) as f32 } else { w.chars().count() as f32 };
             let mut x0 = r.x0;
             let mut text: Option<Run> = None;
-            for w in words {
+            for (w, a) in words.into_iter().zip(flags) {
                 let width = w1(w);
-                if is_amount(w) {
+                if a {
                     split.extend(text.take());
-                    split.push(Run { text: w.to_string(), x0, x1: x0 + width });
+                    split.push(Run { text: w.to_string(), x0, x1: x0 + width, amount: true });
                 } else {
                     match text.as_mut() {
                         Some(t) => {
@@ -68,13 +111,14 @@ pub fn runs(line: &str, wide: bool) -> Vec<Run> {
                             t.text.push_str(w);
                             t.x1 = x0 + width;
                         }
-                        None => text = Some(Run { text: w.to_string(), x0, x1: x0 + width }),
+                        None => text = Some(Run { text: w.to_string(), x0, x1: x0 + width, amount: false }),
                     }
                 }
                 x0 += width + 1.0;
             }
             split.extend(text);
         } else {
+            r.amount = amounts == 1 && words.len() == 1;
             split.push(r);
         }
     }
@@ -83,16 +127,27 @@ pub fn runs(line: &str, wide: bool) -> Vec<Run> {
 
 /// How well a measure lines the amounts up: the distinct left and right edges of the
 /// amount cells (fewer is better).
-fn spread(lines: &[&str], wide: bool) -> usize {
+fn spread(lines: &[&str], wide: bool, amounts_as: Amounts) -> usize {
     let mut lefts = std::collections::HashSet::new();
     let mut rights = std::collections::HashSet::new();
     for l in lines {
-        for r in runs(l, wide).iter().filter(|r| is_amount(&r.text)) {
+        for r in runs_as(l, wide, amounts_as).iter().filter(|r| r.amount) {
             lefts.insert(r.x0 as i64);
             rights.insert(r.x1 as i64);
         }
     }
     lefts.len().min(rights.len())
+}
+
+/// The unit a line states (`单位：元`, `金额单位:万元`): whether it is whole 元. Only a
+/// statement (单位 then a colon) counts: 附属单位上缴收入 names a column.
+fn states_yuan(line: &str) -> Option<bool> {
+    line.match_indices("单位").find_map(|(at, _)| {
+        let rest = &line[at + "单位".len()..];
+        let after = rest.trim_start_matches(char::is_whitespace);
+        let unit = after.strip_prefix('：').or_else(|| after.strip_prefix(':'))?;
+        Some(unit.trim_start().starts_with('元'))
+    })
 }
 
 /// A line that names a table, its unit or its note is no table row.
@@ -107,7 +162,7 @@ fn stops(line: &str) -> bool {
 
 /// A line is in a table block when it holds an amount or several cells.
 fn core(r: &[Run]) -> bool {
-    r.len() >= 2 || r.iter().any(|x| is_amount(&x.text))
+    r.len() >= 2 || r.iter().any(|x| x.amount)
 }
 
 /// A slotted line of a block: its number, cells, spans, boxes, whether it holds an
@@ -201,14 +256,41 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
     let raw: Vec<&str> = keep.iter().map(|&n| all[n]).collect();
     let num: Vec<u32> = keep.iter().map(|&n| n as u32 + 1).collect();
     let gap_after: Vec<bool> = keep.iter().map(|&n| all.get(n + 1).is_some_and(|l| l.trim().is_empty() && !l.contains('\u{c}'))).collect();
-    let wide = spread(&raw, true) < spread(&raw, false);
+    // Amounts with decimals anywhere, or (a print of whole 元) none: what lines amounts up.
+    let decimal = raw.iter().any(|l| runs(l, false).iter().any(|r| r.amount));
+    let whole_doc = if decimal { Amounts::Decimal } else { Amounts::Whole };
+    let wide = spread(&raw, true, whole_doc) < spread(&raw, false, whole_doc);
     let mut out: Vec<Line> = Vec::new();
     let mut page = 1u32;
     let mut i = 0;
     let line_at = |n: usize| raw[n].trim_start_matches('\u{c}');
     // Each line's cells, whether it is a row, whether it names a table, a unit or a note:
     // once.
-    let cells: Vec<Vec<Run>> = (0..raw.len()).map(|n| runs(line_at(n), wide)).collect();
+    // A page without one amount printed with decimals, under a unit of 元 (stated on it or
+    // before it), prints whole 元: its numbers right of a label are its amounts.
+    let decimal_cells: Vec<Vec<Run>> = (0..raw.len()).map(|n| runs(line_at(n), wide)).collect();
+    let page_of: Vec<usize> = raw.iter().scan(0usize, |p, l| {
+        *p += l.matches('\u{c}').count();
+        Some(*p)
+    }).collect();
+    let pages = page_of.last().map_or(1, |p| p + 1);
+    let mut decimal_page = vec![false; pages];
+    for n in 0..raw.len() {
+        decimal_page[page_of[n]] |= decimal_cells[n].iter().any(|r| r.amount);
+    }
+    let mut yuan = false;
+    let cells: Vec<Vec<Run>> = (0..raw.len())
+        .map(|n| {
+            if let Some(y) = states_yuan(line_at(n)) {
+                yuan = y;
+            }
+            if yuan && !decimal_page[page_of[n]] {
+                runs_as(line_at(n), wide, Amounts::Whole)
+            } else {
+                decimal_cells[n].clone()
+            }
+        })
+        .collect();
     let is_core: Vec<bool> = cells.iter().map(|r| core(r)).collect();
     let is_stop: Vec<bool> = (0..raw.len()).map(|n| stops(line_at(n))).collect();
     // The columns of the last table block, while its table may go on past a form feed;
@@ -300,11 +382,11 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             }
         }
         if uncertain {
-            let rows = block.iter().filter(|r| r.iter().any(|x| is_amount(&x.text))).count();
+            let rows = block.iter().filter(|r| r.iter().any(|x| x.amount)).count();
             warnings.push(format!(
                 "page {page}: a table continued from the page before has columns here that do not line up with its columns; {rows} rows left out"
             ));
-            for (k, r) in block.iter().enumerate().filter(|(_, r)| !r.iter().any(|x| is_amount(&x.text))) {
+            for (k, r) in block.iter().enumerate().filter(|(_, r)| !r.iter().any(|x| x.amount)) {
                 out.push(Line { line: Some(num[start + k]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(r) });
             }
             page_has_block = true;
@@ -335,9 +417,9 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                     .enumerate()
                     .map(|(k, r)| {
                         let (cells, mut spans, boxes) = slot(&cols, r);
-                        let data = r.iter().any(|x| is_amount(&x.text));
+                        let data = r.iter().any(|x| x.amount);
                         // Bands span columns in the header only, above the first amounts.
-                        if !block[..k].iter().all(|l| !l.iter().any(|x| is_amount(&x.text))) {
+                        if !block[..k].iter().all(|l| !l.iter().any(|x| x.amount)) {
                             spans.iter_mut().for_each(|s| *s = 1);
                         }
                         Slotted { line: num[start + k], last: cells.clone(), cells, spans, boxes, data, explicit: false }
@@ -347,7 +429,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                 // the columns to its right (本年支出 over 合计 | 基本支出 | 项目支出).
                 if let Some(top) = slotted.first_mut().filter(|l| !l.data && l.cells.iter().filter(|c| !c.is_empty()).count() == 1) {
                     let k = top.cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
-                    let over_value = block.iter().any(|r| r.iter().any(|x| is_amount(&x.text) && x.x0 < cols[k].1 && x.x1 > cols[k].0));
+                    let over_value = block.iter().any(|r| r.iter().any(|x| x.amount && x.x0 < cols[k].1 && x.x1 > cols[k].0));
                     if over_value && top.spans[k] == 1 && k + 1 < top.cells.len() {
                         let n = top.cells.len();
                         top.spans[k] = n - k;
@@ -562,6 +644,40 @@ mod tests {
         assert_eq!(row.cells[at(head, "丙收入")], "2.00", "{:?}\n{:?}", head.cells, row.cells);
         assert_eq!(row.cells[at(head, "乙收入")], "");
         assert_eq!(row.cells[at(head, "甲收入")], "1.00");
+    }
+
+    /// A print of whole 元: a number right of a label is an amount (the codes left of it
+    /// are not), and so is a 行次 (a column its header names); a code the catalogue knows
+    /// followed by a label opens the next group of a table printed side by side.
+    #[test]
+    fn whole_yuan_numbers_right_of_a_label_are_amounts() {
+        let t = |l: &str| runs_as(l, false, Amounts::Whole).into_iter().map(|r| (r.text, r.amount)).collect::<Vec<_>>();
+        assert_eq!(
+            t("201 06     01    行政运行                15119000     15118900        100"),
+            [("201 06".into(), false), ("01".into(), false), ("行政运行".into(), false), ("15119000".into(), true), ("15118900".into(), true), ("100".into(), true)]
+        );
+        assert_eq!(t("八、其他收入   8   62000 八、社会保障和就业支出")[1..3], [("8".into(), true), ("62000".into(), true)]);
+        assert_eq!(t("30106   伙食补助费      30204   手续费      1200")[2], ("30204".to_string(), false));
+        // With decimals, whole numbers are no amounts.
+        assert!(!runs("行政运行      100    5.01", false)[1].amount);
+    }
+
+    /// Whole 元 is read on a page without an amount printed with decimals under a unit of 元
+    /// stated before (a column named 附属单位上缴收入 states none); a page under 万元
+    /// keeps whole numbers out.
+    #[test]
+    fn a_page_of_whole_yuan_is_read_by_its_numbers() {
+        let body = "科目编码     科目名称          合计        附属单位上缴收入\n\
+                    201          一般公共服务支出   50100       50100\n\
+                    20105        统计信息事务       46500\n";
+        let laid = read_layout(&format!("收入决算表   单位：元\n{body}"), TextEncoding::Utf8).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "20105")).unwrap();
+        assert_eq!(row.cells, ["20105", "统计信息事务", "46500", ""]);
+        assert_eq!(states_yuan("附属单位上缴收入"), None);
+        assert_eq!(states_yuan("金额单位： 万元"), Some(false));
+        let laid = read_layout(&format!("收入决算表   单位：万元\n{body}"), TextEncoding::Utf8).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "20105")).unwrap();
+        assert_eq!(row.cells, ["20105", "统计信息事务", "46500"]);
     }
 
     /// A label wrapped over three lines with its amount on the middle one, a blank cell,
