@@ -25,11 +25,23 @@ use crate::{CellBox, ExtractError, LaidOut, Line};
 enum Amounts {
     Decimal,
     Whole,
+    /// Every number (a whole-元 line of nothing but amounts).
+    Every,
 }
 
 /// A word that is text (a label's piece), not a number.
 fn is_text(w: &str) -> bool {
     gongkai_model::parse_amount(w).is_none() && w.chars().any(char::is_alphabetic)
+}
+
+/// A number shaped as a classification code: 3, 5 or 7 digits under a function or
+/// economic 类 the catalogue knows (201, 30217, 2010550). An amount of that shape is left
+/// out where a label follows it (missing, never a code read as an amount).
+fn code_shaped(w: &str) -> bool {
+    let cat = gongkai_model::catalogue();
+    matches!(w.len(), 3 | 5 | 7)
+        && w.chars().all(|c| c.is_ascii_digit())
+        && (cat.knows_code(gongkai_model::CodeKind::Function, &w[..3]) || cat.knows_code(gongkai_model::CodeKind::Economic, &w[..3]))
 }
 
 /// The cells of one line with their extents; `wide` counts display width.
@@ -63,21 +75,24 @@ fn runs_as(line: &str, wide: bool, amounts_as: Amounts) -> Vec<Run> {
     }
     out.extend(cur);
     // Which words are amounts. Whole 元: a number right of a label on its line, unless it
-    // is a code the catalogue knows with a label right after it (the next group's code in
-    // a table printed side by side, its amount cell blank: `伙食补助费  30204  手续费`).
+    // has a code's shape with a label right after it (the next group's code in a table
+    // printed side by side, its amount cell blank: `伙食补助费  30204  手续费`).
     let words: Vec<Vec<String>> = out.iter().map(|r| r.text.split(' ').map(String::from).collect()).collect();
     let flat: Vec<&str> = words.iter().flatten().map(String::as_str).collect();
-    let cat = gongkai_model::catalogue();
-    let code = |w: &str| cat.knows_code(gongkai_model::CodeKind::Economic, w) || cat.knows_code(gongkai_model::CodeKind::Function, w);
+    let code = code_shaped;
     let mut after_text = false;
     let flat_flags: Vec<bool> = (0..flat.len())
         .map(|i| {
             let w = flat[i];
             let a = match amounts_as {
                 Amounts::Decimal => is_amount(w),
+                // Thousands separators mark an amount wherever it stands (no code or 行次 has
+                // them): the 三公 table's row has no label.
                 Amounts::Whole => {
-                    after_text && gongkai_model::parse_amount(w).is_some() && !(code(w) && flat.get(i + 1).is_some_and(|n| is_text(n)))
+                    gongkai_model::parse_amount(w).is_some()
+                        && ((after_text && !(code(w) && flat.get(i + 1).is_some_and(|n| is_text(n)))) || w.contains(','))
                 }
+                Amounts::Every => gongkai_model::parse_amount(w).is_some(),
             };
             after_text |= is_text(w);
             a
@@ -196,7 +211,9 @@ fn join_wrapped(lines: &mut Vec<Slotted>, wide: bool) {
     let n = lines.first().map_or(0, |l| l.cells.len());
     let wrap: Vec<f32> = (0..n).map(|c| lines.iter().map(|l| width(&l.cells[c], wide)).fold(0.0, f32::max)).collect();
     let full = |t: &str, c: usize| !t.is_empty() && width(t, wide) >= wrap[c] - 1.0;
-    let fragment = |l: &Slotted| !l.data && l.spans.iter().all(|&s| s == 1);
+    // A number is no piece of a label: a line holding one is never joined into another
+    // (an amount not read as one would be glued to the amount above).
+    let fragment = |l: &Slotted| !l.data && l.spans.iter().all(|&s| s == 1) && !l.cells.iter().any(|c| gongkai_model::parse_amount(c).is_some());
     let filled = |l: &Slotted| (0..l.cells.len()).filter(|&c| !l.cells[c].is_empty()).collect::<Vec<_>>();
     let mut out: Vec<Slotted> = Vec::with_capacity(lines.len());
     let mut pending: Vec<Slotted> = Vec::new();
@@ -279,11 +296,13 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         decimal_page[page_of[n]] |= decimal_cells[n].iter().any(|r| r.amount);
     }
     let mut yuan = false;
+    let mut yuan_at = vec![false; raw.len()];
     let cells: Vec<Vec<Run>> = (0..raw.len())
         .map(|n| {
             if let Some(y) = states_yuan(line_at(n)) {
                 yuan = y;
             }
+            yuan_at[n] = yuan;
             if yuan && !decimal_page[page_of[n]] {
                 runs_as(line_at(n), wide, Amounts::Whole)
             } else {
@@ -291,6 +310,38 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             }
         })
         .collect();
+    // A row whose label wrapped onto the lines around it holds its codes and amounts only:
+    // on a whole-元 page its numbers that stand under the page's amounts (the extents of
+    // the amounts right of a label) are amounts too; the codes stand left of them.
+    let mut cells = cells;
+    let mut under: Vec<Vec<(f32, f32)>> = vec![Vec::new(); pages];
+    for n in 0..raw.len() {
+        under[page_of[n]].extend(cells[n].iter().filter(|r| r.amount).map(|r| (r.x0, r.x1)));
+    }
+    // A table without a label column (the 三公 table's one row of amounts) puts no amount
+    // right of a label on its page: there a line of two or more numbers and nothing else is
+    // a row of amounts, unless it counts its columns (栏次 1 2 3 …).
+    for n in 0..raw.len() {
+        let p = page_of[n];
+        let line = &mut cells[n];
+        if decimal_page[p] || !yuan_at[n] || line.iter().any(|r| r.text.split(' ').any(is_text)) {
+            continue;
+        }
+        let words: Vec<&str> = line.iter().flat_map(|r| r.text.split(' ')).collect();
+        let numbers = words.len() >= 2 && words.iter().all(|w| gongkai_model::parse_amount(w).is_some());
+        let counts = words.iter().enumerate().all(|(k, w)| *w == (k + 1).to_string());
+        if under[p].is_empty() && numbers && !counts {
+            *line = runs_as(line_at(n), wide, Amounts::Every);
+            continue;
+        }
+        for r in line.iter_mut() {
+            let under_amounts = under[p].iter().any(|&(a, b)| r.x0 < b && r.x1 > a);
+            if !r.amount && gongkai_model::parse_amount(&r.text).is_some() && under_amounts {
+                r.amount = true;
+            }
+        }
+    }
+    let whole_at: Vec<bool> = (0..raw.len()).map(|n| yuan_at[n] && !decimal_page[page_of[n]]).collect();
     let is_core: Vec<bool> = cells.iter().map(|r| core(r)).collect();
     let is_stop: Vec<bool> = (0..raw.len()).map(|n| stops(line_at(n))).collect();
     // The columns of the last table block, while its table may go on past a form feed;
@@ -310,6 +361,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             if is_stop[i] {
                 carry = None;
             }
+            let r = if whole_at[i] { unplaced_numbers_out(&r, &mut warnings, page) } else { r };
             if !r.is_empty() {
                 out.push(Line { line: Some(num[i]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(&r) });
             }
@@ -387,6 +439,8 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                 "page {page}: a table continued from the page before has columns here that do not line up with its columns; {rows} rows left out"
             ));
             for (k, r) in block.iter().enumerate().filter(|(_, r)| !r.iter().any(|x| x.amount)) {
+                let r = if whole_at[start + k] { unplaced_numbers_out(r, &mut warnings, page) } else { r.clone() };
+                let r = &r;
                 out.push(Line { line: Some(num[start + k]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(r) });
             }
             page_has_block = true;
@@ -408,10 +462,28 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         match found {
             None => {
                 for (k, r) in block.iter().enumerate() {
+                    let r = if whole_at[start + k] { unplaced_numbers_out(r, &mut warnings, page) } else { r.clone() };
+                    let r = &r;
                     out.push(Line { line: Some(num[start + k]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(r) });
                 }
             }
             Some(cols) => {
+                // Whole 元: a number not read as an amount (a code, a 行次) that stands in a
+                // column of amounts — a side-by-side group's code where the amount beside
+                // it is blank — would be read as that column's amount; it is left out.
+                let value_cols = kinds(&cols, &block);
+                let mut dropped = 0;
+                for (k, r) in block.iter_mut().enumerate() {
+                    if !whole_at[start + k] || !r.iter().any(|x| x.amount) {
+                        continue;
+                    }
+                    let before = r.len();
+                    r.retain(|x| x.amount || gongkai_model::parse_amount(&x.text).is_none() || value_cols[column_of(&cols, x)] != Kind::Value);
+                    dropped += before - r.len();
+                }
+                if dropped > 0 {
+                    warnings.push(format!("page {page}: {dropped} numbers that are no amounts (codes, 行次) stood in columns of amounts; left out"));
+                }
                 let mut slotted: Vec<Slotted> = block
                     .iter()
                     .enumerate()
@@ -555,6 +627,23 @@ fn join_wrapped_headers(lines: &mut [Slotted]) {
     }
 }
 
+/// A line of a whole-元 page read without columns: a number right of its label (or on a
+/// line without one) that was not read as an amount (a side-by-side group's code, a 行次)
+/// would be read by position as one; it is left out, with a warning.
+fn unplaced_numbers_out(r: &[Run], warnings: &mut Vec<String>, page: u32) -> Vec<Run> {
+    let first_text = r.iter().position(|x| x.text.split(' ').any(is_text));
+    let kept: Vec<Run> = r
+        .iter()
+        .enumerate()
+        .filter(|(k, x)| x.amount || first_text.is_some_and(|t| *k < t) || x.text.split(' ').any(|w| gongkai_model::parse_amount(w).is_none()))
+        .map(|(_, x)| x.clone())
+        .collect();
+    if kept.len() < r.len() {
+        warnings.push(format!("page {page}: {} numbers right of a label in a line without columns are no amounts it can place; left out", r.len() - kept.len()));
+    }
+    kept
+}
+
 fn boxes(r: &[Run]) -> Vec<CellBox> {
     r.iter().map(|x| CellBox { x0: x.x0, x1: x.x1, ..CellBox::default() }).collect()
 }
@@ -658,6 +747,8 @@ mod tests {
         );
         assert_eq!(t("八、其他收入   8   62000 八、社会保障和就业支出")[1..3], [("8".into(), true), ("62000".into(), true)]);
         assert_eq!(t("30106   伙食补助费      30204   手续费      1200")[2], ("30204".to_string(), false));
+        // Thousands separators mark amounts where no label stands before them.
+        assert_eq!(t("138,700   0   103,600 35,100").iter().map(|r| r.1).collect::<Vec<_>>(), [true, false, true, true]);
         // With decimals, whole numbers are no amounts.
         assert!(!runs("行政运行      100    5.01", false)[1].amount);
     }
