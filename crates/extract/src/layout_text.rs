@@ -342,6 +342,10 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         }
     }
     let whole_at: Vec<bool> = (0..raw.len()).map(|n| yuan_at[n] && !decimal_page[page_of[n]]).collect();
+    // A page with no amount printed with decimals, whatever its unit (a blank template's
+    // 行次 are its only numbers): numbers not read as amounts are kept out of lines read
+    // without columns.
+    let bare_at: Vec<bool> = (0..raw.len()).map(|n| !decimal_page[page_of[n]]).collect();
     let is_core: Vec<bool> = cells.iter().map(|r| core(r)).collect();
     let is_stop: Vec<bool> = (0..raw.len()).map(|n| stops(line_at(n))).collect();
     // The columns of the last table block, while its table may go on past a form feed;
@@ -361,7 +365,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             if is_stop[i] {
                 carry = None;
             }
-            let r = if whole_at[i] { unplaced_numbers_out(&r, &mut warnings, page) } else { r };
+            let r = if bare_at[i] { unplaced_numbers_out(&r, &mut warnings, page) } else { r };
             if !r.is_empty() {
                 out.push(Line { line: Some(num[i]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(&r) });
             }
@@ -439,7 +443,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                 "page {page}: a table continued from the page before has columns here that do not line up with its columns; {rows} rows left out"
             ));
             for (k, r) in block.iter().enumerate().filter(|(_, r)| !r.iter().any(|x| x.amount)) {
-                let r = if whole_at[start + k] { unplaced_numbers_out(r, &mut warnings, page) } else { r.clone() };
+                let r = if bare_at[start + k] { unplaced_numbers_out(r, &mut warnings, page) } else { r.clone() };
                 let r = &r;
                 out.push(Line { line: Some(num[start + k]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(r) });
             }
@@ -462,7 +466,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         match found {
             None => {
                 for (k, r) in block.iter().enumerate() {
-                    let r = if whole_at[start + k] { unplaced_numbers_out(r, &mut warnings, page) } else { r.clone() };
+                    let r = if bare_at[start + k] { unplaced_numbers_out(r, &mut warnings, page) } else { r.clone() };
                     let r = &r;
                     out.push(Line { line: Some(num[start + k]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(r) });
                 }
@@ -471,6 +475,23 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                 // Whole 元: a number not read as an amount (a code, a 行次) that stands in a
                 // column of amounts — a side-by-side group's code where the amount beside
                 // it is blank — would be read as that column's amount; it is left out.
+                // Whole 元: a column whose numbers count the rows (1, 2, 3 … down the
+                // column) is a 行次, no amounts.
+                if (start..end).any(|n| whole_at[n]) {
+                    for c in 0..cols.len() {
+                        let at: Vec<(usize, usize)> = block
+                            .iter()
+                            .enumerate()
+                            .flat_map(|(k, r)| r.iter().enumerate().filter(|(_, x)| x.amount && column_of(&cols, x) == c).map(move |(j, _)| (k, j)))
+                            .collect();
+                        let n: Vec<Option<u64>> = at.iter().map(|&(k, j)| block[k][j].text.parse::<u64>().ok()).collect();
+                        if at.len() >= 3 && n.windows(2).all(|w| matches!((w[0], w[1]), (Some(a), Some(b)) if b == a + 1)) {
+                            for (k, j) in at {
+                                block[k][j].amount = false;
+                            }
+                        }
+                    }
+                }
                 let value_cols = kinds(&cols, &block);
                 let mut dropped = 0;
                 for (k, r) in block.iter_mut().enumerate() {
@@ -627,7 +648,7 @@ fn join_wrapped_headers(lines: &mut [Slotted]) {
     }
 }
 
-/// A line of a whole-元 page read without columns: a number right of its label (or on a
+/// A line of a page without decimals read without columns: a number right of its label (or on a
 /// line without one) that was not read as an amount (a side-by-side group's code, a 行次)
 /// would be read by position as one; it is left out, with a warning.
 fn unplaced_numbers_out(r: &[Run], warnings: &mut Vec<String>, page: u32) -> Vec<Run> {
