@@ -499,11 +499,18 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                         continue;
                     }
                     let before = r.len();
-                    r.retain(|x| x.amount || gongkai_model::parse_amount(&x.text).is_none() || value_cols[column_of(&cols, x)] != Kind::Value);
+                    let out_of_place = |x: &Run| !x.amount && gongkai_model::parse_amount(&x.text).is_some() && value_cols[column_of(&cols, x)] == Kind::Value;
+                    // A code among them names the group its line goes on with: without it
+                    // that group's cells would be read under the line's other code.
+                    if r.iter().any(|x| out_of_place(x) && code_shaped(&x.text)) {
+                        r.clear();
+                    } else {
+                        r.retain(|x| !out_of_place(x));
+                    }
                     dropped += before - r.len();
                 }
                 if dropped > 0 {
-                    warnings.push(format!("page {page}: {dropped} numbers that are no amounts (codes, 行次) stood in columns of amounts; left out"));
+                    warnings.push(format!("page {page}: numbers that are no amounts (codes, 行次) stood in columns of amounts; {dropped} cells left out"));
                 }
                 let mut slotted: Vec<Slotted> = block
                     .iter()
@@ -652,6 +659,13 @@ fn join_wrapped_headers(lines: &mut [Slotted]) {
 /// line without one) that was not read as an amount (a side-by-side group's code, a 行次)
 /// would be read by position as one; it is left out, with a warning.
 fn unplaced_numbers_out(r: &[Run], warnings: &mut Vec<String>, page: u32) -> Vec<Run> {
+    // A second code on the line (`30399  30240  税金及附加费用`, the first group's label
+    // wrapped away) opens another group: what follows it cannot be placed by position.
+    let all = r.len();
+    let r = match (1..r.len()).find(|&k| !r[k].amount && code_shaped(&r[k].text)) {
+        Some(k) => &r[..k],
+        None => r,
+    };
     let first_text = r.iter().position(|x| x.text.split(' ').any(is_text));
     let kept: Vec<Run> = r
         .iter()
@@ -659,8 +673,8 @@ fn unplaced_numbers_out(r: &[Run], warnings: &mut Vec<String>, page: u32) -> Vec
         .filter(|(k, x)| x.amount || first_text.is_some_and(|t| *k < t) || x.text.split(' ').any(|w| gongkai_model::parse_amount(w).is_none()))
         .map(|(_, x)| x.clone())
         .collect();
-    if kept.len() < r.len() {
-        warnings.push(format!("page {page}: {} numbers right of a label in a line without columns are no amounts it can place; left out", r.len() - kept.len()));
+    if kept.len() < all {
+        warnings.push(format!("page {page}: {} cells of a line without columns (numbers right of a label, a second group after its code) are no amounts it can place; left out", all - kept.len()));
     }
     kept
 }
