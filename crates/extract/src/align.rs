@@ -17,6 +17,9 @@ pub struct Run {
     pub text: String,
     pub x0: f32,
     pub x1: f32,
+    /// The cell is an amount: printed with decimals, or in a print of whole 元 a number
+    /// right of a label (what the reader decided, see layout_text::runs).
+    pub amount: bool,
 }
 
 /// An amount as printed in a table (decimals shown): the mark of a value column.
@@ -47,14 +50,14 @@ fn merge(mut spans: Vec<(f32, f32)>, slack: f32) -> Vec<(f32, f32)> {
 /// full-width character one column (pdftotext -layout), so a header's CJK text stands
 /// columns off where it is printed (see `drift`).
 pub fn columns(block: &[Vec<Run>], min_rows: usize, narrow_cjk: bool) -> Option<Vec<(f32, f32)>> {
-    let data: Vec<&Vec<Run>> = block.iter().filter(|l| l.iter().any(|r| is_amount(&r.text))).collect();
+    let data: Vec<&Vec<Run>> = block.iter().filter(|l| l.iter().any(|r| r.amount)).collect();
     if data.len() < min_rows.max(1) {
         return None;
     }
-    let values = merge(data.iter().flat_map(|l| l.iter().filter(|r| is_amount(&r.text)).map(|r| (r.x0, r.x1))).collect(), 0.0);
+    let values = merge(data.iter().flat_map(|l| l.iter().filter(|r| r.amount).map(|r| (r.x0, r.x1))).collect(), 0.0);
     let texts = merge(
         data.iter()
-            .flat_map(|l| l.iter().filter(|r| !is_amount(&r.text)).map(|r| (r.x0, r.x1)))
+            .flat_map(|l| l.iter().filter(|r| !r.amount).map(|r| (r.x0, r.x1)))
             .filter(|&t| values.iter().all(|&v| overlap(t, v) == 0.0))
             .collect(),
         0.0,
@@ -64,8 +67,8 @@ pub fn columns(block: &[Vec<Run>], min_rows: usize, narrow_cjk: bool) -> Option<
     // A header cell over no column heads a column no amount line fills (a column left
     // blank in every row, 科目编码 over a table whose only row is its 合计). Header lines
     // are taken bottom-up, so a band over such columns does not become one of them.
-    let first_data = block.iter().position(|l| l.iter().any(|r| is_amount(&r.text))).unwrap_or(0);
-    for (k, l) in block.iter().enumerate().rev().filter(|(_, l)| !l.iter().any(|r| is_amount(&r.text))) {
+    let first_data = block.iter().position(|l| l.iter().any(|r| r.amount)).unwrap_or(0);
+    for (k, l) in block.iter().enumerate().rev().filter(|(_, l)| !l.iter().any(|r| r.amount)) {
         // Within two columns of a column, a header cell is that column's (centred over it);
         // a header (above the first amounts) whose CJK glyphs stand narrower than printed
         // may stand as many columns further off: a column of its own there would put the
@@ -88,12 +91,94 @@ pub fn drift(text: &str) -> f32 {
 }
 
 /// The column a cell belongs to: most overlap, else the nearest middle.
-fn column_of(cols: &[(f32, f32)], r: &Run) -> usize {
+pub(crate) fn column_of(cols: &[(f32, f32)], r: &Run) -> usize {
     let mid = |c: (f32, f32)| (c.0 + c.1) / 2.0;
     let dist = |c: (f32, f32)| ((r.x0 + r.x1) / 2.0 - mid(c)).abs();
     (0..cols.len())
         .max_by(|&i, &j| overlap((r.x0, r.x1), cols[i]).total_cmp(&overlap((r.x0, r.x1), cols[j])).then(dist(cols[j]).total_cmp(&dist(cols[i]))))
         .unwrap_or(0)
+}
+
+/// What a block's rows put in a column: amounts, other text (codes, labels), or nothing
+/// (a column only a header names, blank in every row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Value,
+    Text,
+    Head,
+}
+
+/// The kind of each of a block's columns, from its rows (lines holding an amount).
+pub fn kinds(cols: &[(f32, f32)], block: &[Vec<Run>]) -> Vec<Kind> {
+    let mut out = vec![Kind::Head; cols.len()];
+    for l in block.iter().filter(|l| l.iter().any(|r| r.amount)) {
+        for r in l {
+            let k = column_of(cols, r);
+            if r.amount {
+                out[k] = Kind::Value;
+            } else if out[k] == Kind::Head {
+                out[k] = Kind::Text;
+            }
+        }
+    }
+    out
+}
+
+/// Which of a table's columns (`prev`, with their kinds) each column of its continuation
+/// on a later page is, where that is certain. The extractor lays out every page on its
+/// own: a column's extent follows the amounts printed in it on that page (shorter amounts
+/// end a character or two short of where they ended before), and the blank space of a
+/// column left blank on a page is squeezed out, so the columns right of it stand further
+/// left there — position alone does not tell which column a cell is in. What does not
+/// change is the order. So: where the continuation has as many value columns as the
+/// table had columns holding amounts, they are those columns in order; its text columns
+/// (codes, labels) likewise where as many, else each by the one text column of the table
+/// it overlaps. Where it has fewer value columns (some blank on this page), only a shift
+/// that puts every column's left or right edge within one column of a table column's
+/// (the largest such: a two-sided summary continues on its right side) is taken; where
+/// none does, there is none.
+pub fn continuation(prev: &[(f32, f32)], prev_kinds: &[Kind], cols: &[(f32, f32)], cols_kinds: &[Kind]) -> Option<Vec<usize>> {
+    if cols.is_empty() || cols.len() > prev.len() {
+        return None;
+    }
+    let of = |ks: &[Kind], k: Kind| (0..ks.len()).filter(|&i| ks[i] == k).collect::<Vec<_>>();
+    let (pv, cv) = (of(prev_kinds, Kind::Value), of(cols_kinds, Kind::Value));
+    let (pt, ct) = (of(prev_kinds, Kind::Text), of(cols_kinds, Kind::Text));
+    if cv.len() == pv.len() && ct.len() + cv.len() == cols.len() {
+        let mut map = vec![usize::MAX; cols.len()];
+        for (c, p) in cv.iter().zip(&pv) {
+            map[*c] = *p;
+        }
+        if ct.len() == pt.len() {
+            for (c, p) in ct.iter().zip(&pt) {
+                map[*c] = *p;
+            }
+        } else {
+            for &c in &ct {
+                let on: Vec<usize> = pt.iter().copied().filter(|&j| overlap(cols[c], prev[j]) > 0.0).collect();
+                if on.len() == 1 {
+                    map[c] = on[0];
+                }
+            }
+        }
+        if map.iter().all(|&m| m != usize::MAX) && map.windows(2).all(|w| w[0] < w[1]) {
+            return Some(map);
+        }
+    }
+    let near = |c: (f32, f32), s: f32| prev.iter().position(|p| (p.0 - (c.0 + s)).abs() <= 1.0 || (p.1 - (c.1 + s)).abs() <= 1.0);
+    let shift = prev
+        .iter()
+        .map(|p| p.0 - cols[0].0)
+        .filter(|&s| cols.iter().all(|&c| near(c, s).is_some()))
+        .max_by(f32::total_cmp)?;
+    let map: Vec<usize> = cols
+        .iter()
+        .map(|&c| {
+            let r = Run { text: String::new(), x0: c.0 + shift, x1: c.1 + shift, amount: false };
+            column_of(prev, &r)
+        })
+        .collect();
+    map.windows(2).all(|w| w[0] < w[1]).then_some(map)
 }
 
 /// One line's cells put in the block's columns: (cells, spans, boxes). Cells that share
@@ -103,7 +188,7 @@ pub fn slot(cols: &[(f32, f32)], runs: &[Run]) -> (Vec<String>, Vec<usize>, Vec<
     let n = cols.len();
     let mut cells = vec![String::new(); n];
     let mut spans = vec![1usize; n];
-    let header = !runs.iter().any(|r| is_amount(&r.text));
+    let header = !runs.iter().any(|r| r.amount);
     for r in runs {
         let covered: Vec<usize> = (0..n).filter(|&k| header && r.x0 <= (cols[k].0 + cols[k].1) / 2.0 && r.x1 >= (cols[k].0 + cols[k].1) / 2.0).collect();
         let k = if covered.len() > 1 { covered[0] } else { column_of(cols, r) };
@@ -133,7 +218,7 @@ mod tests {
     use super::*;
 
     fn run(t: &str, x0: f32) -> Run {
-        Run { text: t.into(), x0, x1: x0 + unicode_width::UnicodeWidthStr::width(t) as f32 }
+        Run { text: t.into(), x0, x1: x0 + unicode_width::UnicodeWidthStr::width(t) as f32, amount: is_amount(t) }
     }
 
     #[test]
@@ -153,5 +238,28 @@ mod tests {
         assert_eq!(s, [1, 1, 1, 1]);
         let (c, _, _) = slot(&cols, &block[2]);
         assert_eq!(c, ["合计", "", "30.00", "20.00"]);
+    }
+
+    /// A continuation's columns are the table's where certain: as many value columns as
+    /// the table had with amounts are those in order, wherever the page set them (a blank
+    /// column squeezed out moves the ones right of it left); fewer only where one shift
+    /// puts every edge on the table's.
+    #[test]
+    fn a_continuation_matches_only_where_certain() {
+        use Kind::*;
+        let prev = [(0.0, 3.0), (10.0, 30.0), (40.0, 50.0), (55.0, 65.0), (70.0, 80.0), (90.0, 98.0)];
+        let pk = [Text, Text, Value, Value, Head, Value];
+        // Shorter amounts, the blank fourth column squeezed out: the third value column
+        // stands where the blank one was.
+        let cols = [(0.0, 3.0), (10.0, 26.0), (42.0, 48.0), (58.0, 65.0), (70.0, 76.0)];
+        let ck = [Text, Text, Value, Value, Value];
+        assert_eq!(continuation(&prev, &pk, &cols, &ck), Some(vec![0, 1, 2, 3, 5]));
+        // Two value columns of three: the strict rule, which these edges do not meet…
+        assert_eq!(continuation(&prev, &pk, &cols[..4], &ck[..4]), None);
+        // …and these do (the whole page shifted left by six).
+        let left = [(4.0, 24.0), (34.0, 44.0), (49.0, 59.0)];
+        assert_eq!(continuation(&prev, &pk, &left, &[Text, Value, Value]), Some(vec![1, 2, 3]));
+        // More columns than the table: none.
+        assert_eq!(continuation(&prev[..2], &pk[..2], &cols[..3], &ck[..3]), None);
     }
 }

@@ -104,7 +104,9 @@ fn looks_like_html(head: &[u8]) -> bool {
 /// `text-layout` (cells at character positions, as `pdftotext -layout` prints), else
 /// `text-reading-order` (cells one after the other, as `pdftotext -raw` or a copy prints).
 pub fn text_dialect(s: &str) -> &'static str {
-    let (mut tabs, mut pipes, mut rule, mut spaced, mut packed, mut alone) = (0usize, 0usize, false, 0usize, 0usize, 0usize);
+    let (mut tabs, mut pipes, mut rule) = (0usize, 0usize, false);
+    // Lines with amounts: spaced (two or more spaces in the line), packed, alone.
+    let (mut decimal, mut whole_n) = ((0usize, 0usize, 0usize), (0usize, 0usize, 0usize));
     for l in s.lines() {
         let t = l.trim();
         if t.is_empty() {
@@ -123,16 +125,31 @@ pub fn text_dialect(s: &str) -> &'static str {
             }
         }
         let amounts = t.split_whitespace().filter(|w| gongkai_model::parse_amount(w).is_some_and(|a| a.scale() > 0)).count();
-        if amounts > 0 {
-            if t.contains("  ") {
-                spaced += 1;
-            } else if t.split_whitespace().count() > 1 {
-                packed += 1;
-            } else {
-                alone += 1;
+        // Whole 元 (no amount with decimals in the text): a number right of a label.
+        let whole = {
+            let mut seen = false;
+            t.split_whitespace().any(|w| {
+                let number = gongkai_model::parse_amount(w).is_some();
+                let hit = seen && number;
+                seen |= !number && w.chars().any(char::is_alphabetic);
+                hit
+            })
+        };
+        for (n, on) in [(&mut decimal, amounts > 0), (&mut whole_n, whole)] {
+            if on {
+                if t.contains("  ") {
+                    n.0 += 1;
+                } else if t.split_whitespace().count() > 1 {
+                    n.1 += 1;
+                } else {
+                    n.2 += 1;
+                }
             }
         }
     }
+    // A text with no amount printed with decimals prints whole 元: its lines are told by
+    // the numbers right of their labels.
+    let (spaced, packed, alone) = if decimal == (0, 0, 0) { whole_n } else { decimal };
     if rule && pipes >= 3 && pipes >= tabs {
         "markdown"
     } else if tabs >= 5 {
@@ -291,5 +308,8 @@ mod tests {
         assert_eq!(text_dialect("| 项目 | 金额 |\n|---|---|\n| 合计 | 1.00 |\n| 201 | 1.00 |\n"), "markdown");
         assert_eq!(text_dialect(&"一般公共服务支出      5.01        5.01\n".repeat(6)), "text-layout");
         assert_eq!(text_dialect(&"201 一般公共服务支出 5.01 5.01\n".repeat(6)), "text-reading-order");
+        // Whole 元 (no decimals anywhere): told by the numbers right of the labels.
+        assert_eq!(text_dialect(&"201     一般公共服务支出      21128600     21066600\n".repeat(6)), "text-layout");
+        assert_eq!(text_dialect(&"201 一般公共服务支出 21128600 21066600\n".repeat(6)), "text-reading-order");
     }
 }

@@ -13,12 +13,43 @@
 
 use unicode_width::UnicodeWidthChar;
 
-use crate::align::{columns, is_amount, slot, Run};
+use crate::align::{column_of, columns, continuation, is_amount, kinds, slot, Kind, Run};
 use crate::text::TextEncoding;
 use crate::{CellBox, ExtractError, LaidOut, Line};
 
+/// How the amounts of a page are printed: with decimals (`2,940.05`, `0.00`), or as whole
+/// 元 (`29400500`), where a number is an amount only right of a label on its line (the
+/// codes 201 | 06 | 01 stand left of it; a 行次 right of it is a column the table's
+/// header names and the tables crate keys or leaves out).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Amounts {
+    Decimal,
+    Whole,
+    /// Every number (a whole-元 line of nothing but amounts).
+    Every,
+}
+
+/// A word that is text (a label's piece), not a number.
+fn is_text(w: &str) -> bool {
+    gongkai_model::parse_amount(w).is_none() && w.chars().any(char::is_alphabetic)
+}
+
+/// A number shaped as a classification code: 3, 5 or 7 digits under a function or
+/// economic 类 the catalogue knows (201, 30217, 2010550). An amount of that shape is left
+/// out where a label follows it (missing, never a code read as an amount).
+fn code_shaped(w: &str) -> bool {
+    let cat = gongkai_model::catalogue();
+    matches!(w.len(), 3 | 5 | 7)
+        && w.chars().all(|c| c.is_ascii_digit())
+        && (cat.knows_code(gongkai_model::CodeKind::Function, &w[..3]) || cat.knows_code(gongkai_model::CodeKind::Economic, &w[..3]))
+}
+
 /// The cells of one line with their extents; `wide` counts display width.
 pub fn runs(line: &str, wide: bool) -> Vec<Run> {
+    runs_as(line, wide, Amounts::Decimal)
+}
+
+fn runs_as(line: &str, wide: bool, amounts_as: Amounts) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let (mut x, mut spaces) = (0f32, 0usize);
     let mut cur: Option<Run> = None;
@@ -36,31 +67,58 @@ pub fn runs(line: &str, wide: bool) -> Vec<Run> {
                 r.text.push(' ');
             }
         }
-        let r = cur.get_or_insert_with(|| Run { text: String::new(), x0: x, x1: x });
+        let r = cur.get_or_insert_with(|| Run { text: String::new(), x0: x, x1: x, amount: false });
         r.text.push(ch);
         x += w;
         r.x1 = x;
         spaces = 0;
     }
     out.extend(cur);
+    // Which words are amounts. Whole 元: a number right of a label on its line, unless it
+    // has a code's shape with a label right after it (the next group's code in a table
+    // printed side by side, its amount cell blank: `伙食补助费  30204  手续费`).
+    let words: Vec<Vec<String>> = out.iter().map(|r| r.text.split(' ').map(String::from).collect()).collect();
+    let flat: Vec<&str> = words.iter().flatten().map(String::as_str).collect();
+    let code = code_shaped;
+    let mut after_text = false;
+    let flat_flags: Vec<bool> = (0..flat.len())
+        .map(|i| {
+            let w = flat[i];
+            let a = match amounts_as {
+                Amounts::Decimal => is_amount(w),
+                // Thousands separators mark an amount wherever it stands (no code or 行次 has
+                // them): the 三公 table's row has no label.
+                Amounts::Whole => {
+                    gongkai_model::parse_amount(w).is_some()
+                        && ((after_text && !(code(w) && flat.get(i + 1).is_some_and(|n| is_text(n)))) || w.contains(','))
+                }
+                Amounts::Every => gongkai_model::parse_amount(w).is_some(),
+            };
+            after_text |= is_text(w);
+            a
+        })
+        .collect();
+    let mut at = 0;
     let mut split = Vec::with_capacity(out.len());
-    for r in out {
-        let words: Vec<&str> = r.text.split(' ').collect();
+    for (mut r, words) in out.into_iter().zip(&words) {
+        let flags: Vec<bool> = flat_flags[at..at + words.len()].to_vec();
+        at += words.len();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
         // Two amounts one space apart are two cells, and so are a label and the amount
         // that a narrow column printed one space after it.
         // An amount is a cell of its own wherever it stands in a run: a narrow column
         // prints the next column's label one space after it too (`2,940.05 一、一般公共
         // 服务支出`), and a cell holding both would make one column of two.
-        let amounts = words.iter().filter(|w| is_amount(w)).count();
+        let amounts = flags.iter().filter(|&&a| a).count();
         if words.len() > 1 && amounts >= 1 {
             let w1 = |w: &str| if wide { unicode_width::UnicodeWidthStr::width(w) as f32 } else { w.chars().count() as f32 };
             let mut x0 = r.x0;
             let mut text: Option<Run> = None;
-            for w in words {
+            for (w, a) in words.into_iter().zip(flags) {
                 let width = w1(w);
-                if is_amount(w) {
+                if a {
                     split.extend(text.take());
-                    split.push(Run { text: w.to_string(), x0, x1: x0 + width });
+                    split.push(Run { text: w.to_string(), x0, x1: x0 + width, amount: true });
                 } else {
                     match text.as_mut() {
                         Some(t) => {
@@ -68,13 +126,14 @@ pub fn runs(line: &str, wide: bool) -> Vec<Run> {
                             t.text.push_str(w);
                             t.x1 = x0 + width;
                         }
-                        None => text = Some(Run { text: w.to_string(), x0, x1: x0 + width }),
+                        None => text = Some(Run { text: w.to_string(), x0, x1: x0 + width, amount: false }),
                     }
                 }
                 x0 += width + 1.0;
             }
             split.extend(text);
         } else {
+            r.amount = amounts == 1 && words.len() == 1;
             split.push(r);
         }
     }
@@ -83,16 +142,27 @@ pub fn runs(line: &str, wide: bool) -> Vec<Run> {
 
 /// How well a measure lines the amounts up: the distinct left and right edges of the
 /// amount cells (fewer is better).
-fn spread(lines: &[&str], wide: bool) -> usize {
+fn spread(lines: &[&str], wide: bool, amounts_as: Amounts) -> usize {
     let mut lefts = std::collections::HashSet::new();
     let mut rights = std::collections::HashSet::new();
     for l in lines {
-        for r in runs(l, wide).iter().filter(|r| is_amount(&r.text)) {
+        for r in runs_as(l, wide, amounts_as).iter().filter(|r| r.amount) {
             lefts.insert(r.x0 as i64);
             rights.insert(r.x1 as i64);
         }
     }
     lefts.len().min(rights.len())
+}
+
+/// The unit a line states (`单位：元`, `金额单位:万元`): whether it is whole 元. Only a
+/// statement (单位 then a colon) counts: 附属单位上缴收入 names a column.
+fn states_yuan(line: &str) -> Option<bool> {
+    line.match_indices("单位").find_map(|(at, _)| {
+        let rest = &line[at + "单位".len()..];
+        let after = rest.trim_start_matches(char::is_whitespace);
+        let unit = after.strip_prefix('：').or_else(|| after.strip_prefix(':'))?;
+        Some(unit.trim_start().starts_with('元'))
+    })
 }
 
 /// A line that names a table, its unit or its note is no table row.
@@ -107,7 +177,7 @@ fn stops(line: &str) -> bool {
 
 /// A line is in a table block when it holds an amount or several cells.
 fn core(r: &[Run]) -> bool {
-    r.len() >= 2 || r.iter().any(|x| is_amount(&x.text))
+    r.len() >= 2 || r.iter().any(|x| x.amount)
 }
 
 /// A slotted line of a block: its number, cells, spans, boxes, whether it holds an
@@ -141,7 +211,9 @@ fn join_wrapped(lines: &mut Vec<Slotted>, wide: bool) {
     let n = lines.first().map_or(0, |l| l.cells.len());
     let wrap: Vec<f32> = (0..n).map(|c| lines.iter().map(|l| width(&l.cells[c], wide)).fold(0.0, f32::max)).collect();
     let full = |t: &str, c: usize| !t.is_empty() && width(t, wide) >= wrap[c] - 1.0;
-    let fragment = |l: &Slotted| !l.data && l.spans.iter().all(|&s| s == 1);
+    // A number is no piece of a label: a line holding one is never joined into another
+    // (an amount not read as one would be glued to the amount above).
+    let fragment = |l: &Slotted| !l.data && l.spans.iter().all(|&s| s == 1) && !l.cells.iter().any(|c| gongkai_model::parse_amount(c).is_some());
     let filled = |l: &Slotted| (0..l.cells.len()).filter(|&c| !l.cells[c].is_empty()).collect::<Vec<_>>();
     let mut out: Vec<Slotted> = Vec::with_capacity(lines.len());
     let mut pending: Vec<Slotted> = Vec::new();
@@ -201,19 +273,84 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
     let raw: Vec<&str> = keep.iter().map(|&n| all[n]).collect();
     let num: Vec<u32> = keep.iter().map(|&n| n as u32 + 1).collect();
     let gap_after: Vec<bool> = keep.iter().map(|&n| all.get(n + 1).is_some_and(|l| l.trim().is_empty() && !l.contains('\u{c}'))).collect();
-    let wide = spread(&raw, true) < spread(&raw, false);
+    // Amounts with decimals anywhere, or (a print of whole 元) none: what lines amounts up.
+    let decimal = raw.iter().any(|l| runs(l, false).iter().any(|r| r.amount));
+    let whole_doc = if decimal { Amounts::Decimal } else { Amounts::Whole };
+    let wide = spread(&raw, true, whole_doc) < spread(&raw, false, whole_doc);
     let mut out: Vec<Line> = Vec::new();
     let mut page = 1u32;
     let mut i = 0;
     let line_at = |n: usize| raw[n].trim_start_matches('\u{c}');
     // Each line's cells, whether it is a row, whether it names a table, a unit or a note:
     // once.
-    let cells: Vec<Vec<Run>> = (0..raw.len()).map(|n| runs(line_at(n), wide)).collect();
+    // A page without one amount printed with decimals, under a unit of 元 (stated on it or
+    // before it), prints whole 元: its numbers right of a label are its amounts.
+    let decimal_cells: Vec<Vec<Run>> = (0..raw.len()).map(|n| runs(line_at(n), wide)).collect();
+    let page_of: Vec<usize> = raw.iter().scan(0usize, |p, l| {
+        *p += l.matches('\u{c}').count();
+        Some(*p)
+    }).collect();
+    let pages = page_of.last().map_or(1, |p| p + 1);
+    let mut decimal_page = vec![false; pages];
+    for n in 0..raw.len() {
+        decimal_page[page_of[n]] |= decimal_cells[n].iter().any(|r| r.amount);
+    }
+    let mut yuan = false;
+    let mut yuan_at = vec![false; raw.len()];
+    let cells: Vec<Vec<Run>> = (0..raw.len())
+        .map(|n| {
+            if let Some(y) = states_yuan(line_at(n)) {
+                yuan = y;
+            }
+            yuan_at[n] = yuan;
+            if yuan && !decimal_page[page_of[n]] {
+                runs_as(line_at(n), wide, Amounts::Whole)
+            } else {
+                decimal_cells[n].clone()
+            }
+        })
+        .collect();
+    // A row whose label wrapped onto the lines around it holds its codes and amounts only:
+    // on a whole-元 page its numbers that stand under the page's amounts (the extents of
+    // the amounts right of a label) are amounts too; the codes stand left of them.
+    let mut cells = cells;
+    let mut under: Vec<Vec<(f32, f32)>> = vec![Vec::new(); pages];
+    for n in 0..raw.len() {
+        under[page_of[n]].extend(cells[n].iter().filter(|r| r.amount).map(|r| (r.x0, r.x1)));
+    }
+    // A table without a label column (the 三公 table's one row of amounts) puts no amount
+    // right of a label on its page: there a line of two or more numbers and nothing else is
+    // a row of amounts, unless it counts its columns (栏次 1 2 3 …).
+    for n in 0..raw.len() {
+        let p = page_of[n];
+        let line = &mut cells[n];
+        if decimal_page[p] || !yuan_at[n] || line.iter().any(|r| r.text.split(' ').any(is_text)) {
+            continue;
+        }
+        let words: Vec<&str> = line.iter().flat_map(|r| r.text.split(' ')).collect();
+        let numbers = words.len() >= 2 && words.iter().all(|w| gongkai_model::parse_amount(w).is_some());
+        let counts = words.iter().enumerate().all(|(k, w)| *w == (k + 1).to_string());
+        if under[p].is_empty() && numbers && !counts {
+            *line = runs_as(line_at(n), wide, Amounts::Every);
+            continue;
+        }
+        for r in line.iter_mut() {
+            let under_amounts = under[p].iter().any(|&(a, b)| r.x0 < b && r.x1 > a);
+            if !r.amount && gongkai_model::parse_amount(&r.text).is_some() && under_amounts {
+                r.amount = true;
+            }
+        }
+    }
+    let whole_at: Vec<bool> = (0..raw.len()).map(|n| yuan_at[n] && !decimal_page[page_of[n]]).collect();
+    // A page with no amount printed with decimals, whatever its unit (a blank template's
+    // 行次 are its only numbers): numbers not read as amounts are kept out of lines read
+    // without columns.
+    let bare_at: Vec<bool> = (0..raw.len()).map(|n| !decimal_page[page_of[n]]).collect();
     let is_core: Vec<bool> = cells.iter().map(|r| core(r)).collect();
     let is_stop: Vec<bool> = (0..raw.len()).map(|n| stops(line_at(n))).collect();
     // The columns of the last table block, while its table may go on past a form feed;
     // whether a block has been read on this page.
-    let mut carry: Option<Vec<(f32, f32)>> = None;
+    let mut carry: Option<(Vec<(f32, f32)>, Vec<Kind>)> = None;
     let mut page_has_block = false;
     let mut warnings: Vec<String> = Vec::new();
     while i < raw.len() {
@@ -228,6 +365,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             if is_stop[i] {
                 carry = None;
             }
+            let r = if bare_at[i] { unplaced_numbers_out(&r, &mut warnings, page) } else { r };
             if !r.is_empty() {
                 out.push(Line { line: Some(num[i]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(&r) });
             }
@@ -276,29 +414,37 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         let mut block = block;
         let mut found = if block.len() >= 2 { columns(&block, 1, !wide) } else { None };
         // The first block of a page that goes on with the last page's table: where it has
-        // fewer columns, they are some of that table's columns, shifted by the blank
-        // columns the extractor dropped at the left; it takes that table's columns.
-        // Where it has more, or as many that no shift lines up (a header cell over no
-        // column on this page only), which of its columns is which of the table's is not
-        // certain: its rows are left out, with a warning, rather than read by position.
+        // fewer columns, they are some of that table's columns, laid out by the extractor
+        // for this page on its own; where they match the table's as a whole
+        // (`align::continuation`), each cell is put in its table column. Where they do
+        // not, or it has more (a header cell over no column on this page only), which of
+        // its columns is which of the table's is not certain: its rows are left out, with
+        // a warning, rather than read by position.
         let mut uncertain = false;
-        if let (Some(prev), Some(cols), false) = (&carry, &found, page_has_block) {
-            if let Some(shift) = continuation_shift(prev, cols) {
-                for r in block.iter_mut().flatten() {
-                    r.x0 += shift;
-                    r.x1 += shift;
+        if let (Some((prev, prev_kinds)), Some(cols), false) = (&carry, &found, page_has_block) {
+            if cols.len() < prev.len() {
+                match continuation(prev, prev_kinds, cols, &kinds(cols, &block)) {
+                    Some(map) => {
+                        for r in block.iter_mut().flatten() {
+                            let p = prev[map[column_of(cols, r)]];
+                            (r.x0, r.x1) = p;
+                        }
+                        found = Some(prev.clone());
+                    }
+                    None => uncertain = true,
                 }
-                found = Some(prev.clone());
             } else {
-                uncertain = cols.len() != prev.len();
+                uncertain = cols.len() > prev.len();
             }
         }
         if uncertain {
-            let rows = block.iter().filter(|r| r.iter().any(|x| is_amount(&x.text))).count();
+            let rows = block.iter().filter(|r| r.iter().any(|x| x.amount)).count();
             warnings.push(format!(
                 "page {page}: a table continued from the page before has columns here that do not line up with its columns; {rows} rows left out"
             ));
-            for (k, r) in block.iter().enumerate().filter(|(_, r)| !r.iter().any(|x| is_amount(&x.text))) {
+            for (k, r) in block.iter().enumerate().filter(|(_, r)| !r.iter().any(|x| x.amount)) {
+                let r = if bare_at[start + k] { unplaced_numbers_out(r, &mut warnings, page) } else { r.clone() };
+                let r = &r;
                 out.push(Line { line: Some(num[start + k]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(r) });
             }
             page_has_block = true;
@@ -306,22 +452,74 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
             continue;
         }
         page_has_block = true;
-        carry = found.clone();
+        // What the table's rows put in each column so far (a continuation's rows fill some).
+        let before = carry.take().filter(|(p, _)| Some(p) == found.as_ref()).map(|(_, k)| k);
+        carry = found.as_ref().map(|c| {
+            let mut k = kinds(c, &block);
+            for (k, b) in k.iter_mut().zip(before.iter().flatten()) {
+                if *k == Kind::Head {
+                    *k = *b;
+                }
+            }
+            (c.clone(), k)
+        });
         match found {
             None => {
                 for (k, r) in block.iter().enumerate() {
+                    let r = if bare_at[start + k] { unplaced_numbers_out(r, &mut warnings, page) } else { r.clone() };
+                    let r = &r;
                     out.push(Line { line: Some(num[start + k]), page: Some(page), cells: r.iter().map(|x| x.text.clone()).collect(), spans: vec![], boxes: boxes(r) });
                 }
             }
             Some(cols) => {
+                // Whole 元: a number not read as an amount (a code, a 行次) that stands in a
+                // column of amounts — a side-by-side group's code where the amount beside
+                // it is blank — would be read as that column's amount; it is left out.
+                // Whole 元: a column whose numbers count the rows (1, 2, 3 … down the
+                // column) is a 行次, no amounts.
+                if (start..end).any(|n| whole_at[n]) {
+                    for c in 0..cols.len() {
+                        let at: Vec<(usize, usize)> = block
+                            .iter()
+                            .enumerate()
+                            .flat_map(|(k, r)| r.iter().enumerate().filter(|(_, x)| x.amount && column_of(&cols, x) == c).map(move |(j, _)| (k, j)))
+                            .collect();
+                        let n: Vec<Option<u64>> = at.iter().map(|&(k, j)| block[k][j].text.parse::<u64>().ok()).collect();
+                        if at.len() >= 3 && n.windows(2).all(|w| matches!((w[0], w[1]), (Some(a), Some(b)) if b == a + 1)) {
+                            for (k, j) in at {
+                                block[k][j].amount = false;
+                            }
+                        }
+                    }
+                }
+                let value_cols = kinds(&cols, &block);
+                let mut dropped = 0;
+                for (k, r) in block.iter_mut().enumerate() {
+                    if !whole_at[start + k] || !r.iter().any(|x| x.amount) {
+                        continue;
+                    }
+                    let before = r.len();
+                    let out_of_place = |x: &Run| !x.amount && gongkai_model::parse_amount(&x.text).is_some() && value_cols[column_of(&cols, x)] == Kind::Value;
+                    // A code among them names the group its line goes on with: without it
+                    // that group's cells would be read under the line's other code.
+                    if r.iter().any(|x| out_of_place(x) && code_shaped(&x.text)) {
+                        r.clear();
+                    } else {
+                        r.retain(|x| !out_of_place(x));
+                    }
+                    dropped += before - r.len();
+                }
+                if dropped > 0 {
+                    warnings.push(format!("page {page}: numbers that are no amounts (codes, 行次) stood in columns of amounts; {dropped} cells left out"));
+                }
                 let mut slotted: Vec<Slotted> = block
                     .iter()
                     .enumerate()
                     .map(|(k, r)| {
                         let (cells, mut spans, boxes) = slot(&cols, r);
-                        let data = r.iter().any(|x| is_amount(&x.text));
+                        let data = r.iter().any(|x| x.amount);
                         // Bands span columns in the header only, above the first amounts.
-                        if !block[..k].iter().all(|l| !l.iter().any(|x| is_amount(&x.text))) {
+                        if !block[..k].iter().all(|l| !l.iter().any(|x| x.amount)) {
                             spans.iter_mut().for_each(|s| *s = 1);
                         }
                         Slotted { line: num[start + k], last: cells.clone(), cells, spans, boxes, data, explicit: false }
@@ -331,7 +529,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                 // the columns to its right (本年支出 over 合计 | 基本支出 | 项目支出).
                 if let Some(top) = slotted.first_mut().filter(|l| !l.data && l.cells.iter().filter(|c| !c.is_empty()).count() == 1) {
                     let k = top.cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
-                    let over_value = block.iter().any(|r| r.iter().any(|x| is_amount(&x.text) && x.x0 < cols[k].1 && x.x1 > cols[k].0));
+                    let over_value = block.iter().any(|r| r.iter().any(|x| x.amount && x.x0 < cols[k].1 && x.x1 > cols[k].0));
                     if over_value && top.spans[k] == 1 && k + 1 < top.cells.len() {
                         let n = top.cells.len();
                         top.spans[k] = n - k;
@@ -457,18 +655,28 @@ fn join_wrapped_headers(lines: &mut [Slotted]) {
     }
 }
 
-/// The shift that puts every column of `cols` on a column of `prev` (by its left or right
-/// edge, within one column), where `cols` are fewer; the largest such shift (a table's
-/// continuation on a new page holds its right side: the two-sided summaries run longer on
-/// the expenditure side).
-fn continuation_shift(prev: &[(f32, f32)], cols: &[(f32, f32)]) -> Option<f32> {
-    if cols.len() >= prev.len() || cols.is_empty() {
-        return None;
+/// A line of a page without decimals read without columns: a number right of its label (or on a
+/// line without one) that was not read as an amount (a side-by-side group's code, a 行次)
+/// would be read by position as one; it is left out, with a warning.
+fn unplaced_numbers_out(r: &[Run], warnings: &mut Vec<String>, page: u32) -> Vec<Run> {
+    // A second code on the line (`30399  30240  税金及附加费用`, the first group's label
+    // wrapped away) opens another group: what follows it cannot be placed by position.
+    let all = r.len();
+    let r = match (1..r.len()).find(|&k| !r[k].amount && code_shaped(&r[k].text)) {
+        Some(k) => &r[..k],
+        None => r,
+    };
+    let first_text = r.iter().position(|x| x.text.split(' ').any(is_text));
+    let kept: Vec<Run> = r
+        .iter()
+        .enumerate()
+        .filter(|(k, x)| x.amount || first_text.is_some_and(|t| *k < t) || x.text.split(' ').any(|w| gongkai_model::parse_amount(w).is_none()))
+        .map(|(_, x)| x.clone())
+        .collect();
+    if kept.len() < all {
+        warnings.push(format!("page {page}: {} cells of a line without columns (numbers right of a label, a second group after its code) are no amounts it can place; left out", all - kept.len()));
     }
-    prev.iter()
-        .map(|p| p.0 - cols[0].0)
-        .filter(|&s| cols.iter().all(|c| prev.iter().any(|p| (p.0 - (c.0 + s)).abs() <= 1.0 || (p.1 - (c.1 + s)).abs() <= 1.0)))
-        .max_by(f32::total_cmp)
+    kept
 }
 
 fn boxes(r: &[Run]) -> Vec<CellBox> {
@@ -515,6 +723,90 @@ mod tests {
         assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "307.82")), "{:?}", laid.lines);
         assert!(laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "11.72")));
         assert!(laid.warnings.iter().any(|w| w.contains("page 3") && w.contains("1 rows left out")), "{:?}", laid.warnings);
+    }
+
+    /// A table continued after a form feed whose first amount column, of shorter amounts
+    /// on that page, ends two characters short of where it ended before while the second
+    /// ends where it did: no one shift puts every edge on the table's, but the columns
+    /// match as a whole (each overlaps one table column of its kind, in order), so the
+    /// continued rows keep the table's columns, the blank header-only columns included.
+    #[test]
+    fn a_continued_page_matches_its_tables_columns_as_a_whole() {
+        let text = "编码        名称                 合计              甲收入            乙收入\n\
+                    101       一甲类支出          1,111,111.00    1,111,111.00\n\
+                    102       二乙类支出          2,222,222.00    2,222,222.00\n\
+                    \x0c103       三丙类支出            3,333.00          3,333.00\n\
+                    104       四丁类支出            4,444.00          4,444.00\n";
+        let laid = read_layout(text, TextEncoding::Utf8).unwrap();
+        assert!(laid.warnings.is_empty(), "{:?}", laid.warnings);
+        let head = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "甲收入")).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "104")).unwrap();
+        assert_eq!(row.cells.len(), head.cells.len(), "{:?}\n{:?}", head.cells, row.cells);
+        let at = |l: &Line, t: &str| l.cells.iter().position(|c| c == t).unwrap();
+        assert_eq!(row.cells[at(head, "合计")], "4,444.00");
+        assert_eq!(row.cells[at(head, "甲收入")], "4,444.00");
+        assert_eq!(row.cells[at(head, "乙收入")], "");
+        assert_eq!(row.cells[at(head, "名称")], "四丁类支出");
+    }
+
+    /// The extractor squeezes out a column left blank on a page: a continued row's third
+    /// amount stands under the table's blank 乙收入 there, though it is 丙收入's (the
+    /// only other column with amounts). As many value columns as the table's columns with
+    /// amounts are those columns in order.
+    #[test]
+    fn a_continued_page_keeps_the_order_of_its_value_columns() {
+        let text = "编码        名称                 合计           甲收入         乙收入         丙收入\n\
+                    \x20         合计                13.00        11.00                    2.00\n\
+                    101       一甲类支出             11.00        11.00\n\
+                    \x0c102       二乙类支出              3.00         1.00      2.00\n\
+                    103       三丙类支出              4.00         4.00\n";
+        let laid = read_layout(text, TextEncoding::Utf8).unwrap();
+        let head = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "丙收入")).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "102")).unwrap();
+        let at = |l: &Line, t: &str| l.cells.iter().position(|c| c == t).unwrap();
+        assert_eq!(row.cells.len(), head.cells.len(), "{:?}\n{:?}", head.cells, row.cells);
+        assert_eq!(row.cells[at(head, "丙收入")], "2.00", "{:?}\n{:?}", head.cells, row.cells);
+        assert_eq!(row.cells[at(head, "乙收入")], "");
+        assert_eq!(row.cells[at(head, "甲收入")], "1.00");
+    }
+
+    /// A print of whole 元: a number right of a label is an amount (the codes left of it
+    /// are not), and so is a 行次 (a column its header names); a code the catalogue knows
+    /// followed by a label opens the next group of a table printed side by side.
+    #[test]
+    fn whole_yuan_numbers_right_of_a_label_are_amounts() {
+        let t = |l: &str| runs_as(l, false, Amounts::Whole).into_iter().map(|r| (r.text, r.amount)).collect::<Vec<_>>();
+        assert_eq!(
+            t("201 06     01    行政运行                15119000     15118900        100"),
+            [("201 06".into(), false), ("01".into(), false), ("行政运行".into(), false), ("15119000".into(), true), ("15118900".into(), true), ("100".into(), true)]
+        );
+        assert_eq!(t("八、其他收入   8   62000 八、社会保障和就业支出")[1..3], [("8".into(), true), ("62000".into(), true)]);
+        assert_eq!(t("30106   伙食补助费      30204   手续费      1200")[2], ("30204".to_string(), false));
+        // Thousands separators mark amounts where no label stands before them.
+        assert_eq!(t("138,700   0   103,600 35,100").iter().map(|r| r.1).collect::<Vec<_>>(), [true, false, true, true]);
+        // With decimals, whole numbers are no amounts.
+        assert!(!runs("行政运行      100    5.01", false)[1].amount);
+    }
+
+    /// Whole 元 is read on a page without an amount printed with decimals under a unit of 元
+    /// stated before (a column named 附属单位上缴收入 states none); a page under 万元
+    /// keeps whole numbers out.
+    #[test]
+    fn a_page_of_whole_yuan_is_read_by_its_numbers() {
+        let body = "科目编码     科目名称          合计        附属单位上缴收入\n\
+                    201          一般公共服务支出   50100       50100\n\
+                    20105        统计信息事务       46500\n";
+        let laid = read_layout(&format!("收入决算表   单位：元\n{body}"), TextEncoding::Utf8).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "20105")).unwrap();
+        assert_eq!(row.cells, ["20105", "统计信息事务", "46500", ""]);
+        assert_eq!(states_yuan("附属单位上缴收入"), None);
+        assert_eq!(states_yuan("金额单位： 万元"), Some(false));
+        let laid = read_layout(&format!("收入决算表   单位：万元\n{body}"), TextEncoding::Utf8).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "20105")).unwrap();
+        // Under 万元 the whole numbers are no amounts; read without columns, they are left
+        // out rather than read by position.
+        assert_eq!(row.cells, ["20105", "统计信息事务"]);
+        assert!(laid.warnings.iter().any(|w| w.contains("no amounts it can place")), "{:?}", laid.warnings);
     }
 
     /// A label wrapped over three lines with its amount on the middle one, a blank cell,
