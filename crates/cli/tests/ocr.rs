@@ -149,15 +149,9 @@ fn a_jpeg_scan_decoded_directly_gives_the_facts_the_rendered_page_gives() {
     assert_eq!(d, r);
 }
 
-/// The identities as an error-correcting code, on the Jiaozuo text taken as if read by
-/// OCR: a last digit misread with low confidence is corrected back (and recorded), the
-/// same misread with high confidence is not changed but named by an error finding, and
-/// every other reading is proven.
-#[test]
-fn identities_correct_a_low_confidence_digit_and_flag_a_confident_misread() {
-    let text = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt")).unwrap();
-    let truth = gongkai::convert_bytes(&text, "j.txt").unwrap();
-    // The income table's first 项 row in class 201 with an amount of three digits or more.
+/// The income table's first 项 row in class 201 with an amount of four characters or more:
+/// where it stands (table, row, cell), as printed, and misread in its last digit.
+fn a_misread_income_amount(truth: &gongkai_model::Document) -> ((usize, usize, usize), String, String) {
     let (ti, ri, ci) = truth
         .tables
         .iter()
@@ -171,7 +165,19 @@ fn identities_correct_a_low_confidence_digit_and_flag_a_confident_misread() {
     let mut misread: Vec<char> = printed.chars().collect();
     let last = misread.len() - 1;
     misread[last] = char::from(b'0' + (misread[last] as u8 - b'0' + 3) % 10);
-    let misread: String = misread.into_iter().collect();
+    ((ti, ri, ci), printed, misread.into_iter().collect())
+}
+
+/// The identities as an error-correcting code, on the Jiaozuo text taken as if read by
+/// OCR: a last digit misread with low confidence is corrected back (and recorded), the
+/// same misread with high confidence is not changed but named by an error finding, and
+/// every other reading is proven.
+#[test]
+fn identities_correct_a_low_confidence_digit_and_flag_a_confident_misread() {
+    let text = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt")).unwrap();
+    let truth = gongkai::convert_bytes(&text, "j.txt").unwrap();
+    let ((ti, ri, ci), printed, misread) = a_misread_income_amount(&truth);
+    let last = misread.chars().count() - 1;
     for (conf, corrected) in [(0.4f32, true), (0.999, false)] {
         let (mut doc, mut readings) = read_all(&truth, 0.999);
         let cell = &mut doc.tables[ti].rows[ri].cells[ci];
@@ -203,19 +209,8 @@ fn identities_correct_a_low_confidence_digit_and_flag_a_confident_misread() {
 fn an_incomplete_table_calls_for_no_correction() {
     let text = std::fs::read(root().join("samples/jiaozuo-2024/jiaozuo-2024-final-accounts.txt")).unwrap();
     let truth = gongkai::convert_bytes(&text, "j.txt").unwrap();
-    let ti = truth.tables.iter().position(|t| t.id == "income").unwrap();
-    let (ri, ci) = truth.tables[ti]
-        .rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.code.as_deref().is_some_and(|c| c.starts_with("201") && c.len() == 7))
-        .find_map(|(ri, r)| r.cells.iter().position(|c| c.value.0.to_string().len() >= 4 && !c.value.is_zero()).map(|ci| (ri, ci)))
-        .expect("a 项 amount");
-    let printed = truth.tables[ti].rows[ri].cells[ci].value.0.to_string();
-    let mut misread: Vec<char> = printed.chars().collect();
-    let last = misread.len() - 1;
-    misread[last] = char::from(b'0' + (misread[last] as u8 - b'0' + 3) % 10);
-    let misread: String = misread.into_iter().collect();
+    let ((ti, ri, ci), printed, misread) = a_misread_income_amount(&truth);
+    let last = misread.chars().count() - 1;
     for incomplete in [false, true] {
         let (mut doc, mut readings) = read_all(&truth, 0.999);
         doc.tables[ti].rows[ri].cells[ci].value = gongkai_model::parse_amount(&misread).unwrap();
