@@ -541,6 +541,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                     }
                 }
                 interleaved_headers(&mut slotted, &block, &cols, &value_cols, !wide, &mut warnings, page);
+                names_run_together(&mut slotted, &block, &cols, &value_cols, &mut warnings, page);
                 sibling_bands(&mut slotted);
                 join_wrapped(&mut slotted, wide);
                 join_wrapped_headers(&mut slotted);
@@ -605,6 +606,39 @@ fn interleaved_headers(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, 
             }
         }
         warnings.push(format!("page {page}: a column's header holds two column names (`{text}` among the pieces of another); which amounts are whose is not certain: {rows} cells left out"));
+    }
+}
+
+/// A header cell of several words one space apart over the middles of several value
+/// columns, the words not one a column (`本年收入合 财政拨款收 上级补助收` over two):
+/// names of neighbouring columns run together, set narrower than printed, so where one
+/// name ends and which column under it is whose is not certain — the names right of it
+/// would take its columns' amounts. Those columns' amounts are left out, with a warning.
+fn names_run_together(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, f32)], kinds: &[Kind], warnings: &mut Vec<String>, page: u32) {
+    let head = lines.iter().position(|l| l.data).unwrap_or(lines.len());
+    let mid = |c: (f32, f32)| (c.0 + c.1) / 2.0;
+    let mut out: Vec<usize> = Vec::new();
+    for r in block[..head.min(block.len())].iter().flatten() {
+        let covered: Vec<usize> = (0..cols.len()).filter(|&k| r.x0 <= mid(cols[k]) && r.x1 >= mid(cols[k])).collect();
+        let words = r.text.split(' ').filter(|w| !w.is_empty()).count();
+        if covered.len() > 1 && words > 1 && words != covered.len() {
+            out.extend(covered.into_iter().filter(|&k| kinds[k] == Kind::Value));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    let mut cells = 0;
+    for l in lines.iter_mut().filter(|l| l.data) {
+        for &c in &out {
+            if !l.cells[c].is_empty() {
+                l.cells[c].clear();
+                l.last[c].clear();
+                cells += 1;
+            }
+        }
+    }
+    if cells > 0 {
+        warnings.push(format!("page {page}: a header cell runs the names of several columns together over {} columns of amounts; which is whose is not certain: {cells} cells left out", out.len()));
     }
 }
 
@@ -920,6 +954,18 @@ mod tests {
         assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "7.00" || c == "30.00")), "{:?}", laid.lines);
         assert!(laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "3.00")));
         assert!(laid.warnings.iter().any(|w| w.contains("two column names")), "{:?}", laid.warnings);
+        // Three names run together one space apart over two value columns, the next name
+        // right of them: none of the two columns' amounts is read.
+        let text = [
+            placed(&[("科目编码", 0), ("本年收入合 财政拨款收 上级补助收", 19), ("事业收入", 37)]),
+            placed(&[("计", 21), ("入", 27), ("入", 33)]),
+            placed(&[("合计", 8), ("30.00", 20), ("30.00", 29)]),
+            placed(&[("201", 0), ("一般公共服务支出", 8), ("7.00", 21), ("7.00", 30)]),
+        ]
+        .join("\n");
+        let laid = read_layout(&text, TextEncoding::Utf8).unwrap();
+        assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "7.00" || c == "30.00")), "{:?}", laid.lines);
+        assert!(laid.warnings.iter().any(|w| w.contains("runs the names")), "{:?}", laid.warnings);
     }
 
     fn fixture(name: &str) -> LaidOut {
