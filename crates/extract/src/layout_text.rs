@@ -540,6 +540,8 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                         top.boxes[k] = CellBox { x0: cols[k].0, x1: cols[n - 1].1, ..CellBox::default() };
                     }
                 }
+                interleaved_headers(&mut slotted, &block, &cols, &value_cols, !wide, &mut warnings, page);
+                names_run_together(&mut slotted, &block, &cols, &value_cols, &mut warnings, page);
                 sibling_bands(&mut slotted);
                 join_wrapped(&mut slotted, wide);
                 join_wrapped_headers(&mut slotted);
@@ -557,6 +559,87 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         return Err(ExtractError::Empty);
     }
     Ok(LaidOut { lines: out, format: "text-layout", encoding: Some(enc.name()), pages: Some(page), warnings, damaged: None })
+}
+
+/// A value column whose header holds two names of catalogue columns: a name wrapped over
+/// lines of the column (本年支出合 / 计) with another name between its pieces (基本支出).
+/// pdftotext sets a CJK header narrower than printed, so a neighbour's name can land in
+/// the column of a wrapped name; read as one header, the column's amounts would be keyed
+/// under either name. Where exactly one value column beside it has no header at all and
+/// the stray name can reach it (within its CJK drift), the name is that column's (each
+/// column then has one name: certain). Otherwise which column is which is not certain:
+/// the column's amounts are left out, with a warning (missing, never wrong).
+fn interleaved_headers(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, f32)], kinds: &[Kind], narrow_cjk: bool, warnings: &mut Vec<String>, page: u32) {
+    let head = lines.iter().position(|l| l.data).unwrap_or(lines.len());
+    let n = |s: &str| gongkai_model::normalize_label(s);
+    let named = |lines: &[Slotted], c: usize| (0..head).any(|k| lines[k].spans[c] == 1 && !lines[k].cells[c].is_empty());
+    for c in 0..cols.len() {
+        if kinds[c] != Kind::Value {
+            continue;
+        }
+        let at: Vec<usize> = (0..head).filter(|&k| lines[k].spans[c] == 1 && !lines[k].cells[c].is_empty()).collect();
+        let stray = (1..at.len().saturating_sub(1)).find(|&m| {
+            let rest: Vec<&str> = at.iter().enumerate().filter(|&(i, _)| i != m).map(|(_, &k)| lines[k].cells[c].as_str()).collect();
+            known_header(&n(&lines[at[m]].cells[c])) && !rest.iter().any(|p| known_header(&n(p))) && known_header(&n(&rest.concat()))
+        });
+        let Some(m) = stray else { continue };
+        let k = at[m];
+        let text = lines[k].cells[c].clone();
+        let run = block[k].iter().find(|r| r.text == text);
+        let d = |r: &Run| 2.0 + if narrow_cjk { crate::align::drift(&r.text) } else { 0.0 };
+        let to: Vec<usize> = [c.wrapping_sub(1), c + 1]
+            .into_iter()
+            .filter(|&j| j < cols.len() && kinds[j] == Kind::Value && !named(lines, j))
+            .filter(|&j| run.is_some_and(|r| r.x0 - d(r) < cols[j].1 && r.x1 + d(r) > cols[j].0))
+            .collect();
+        if let [j] = to[..] {
+            lines[k].cells[j] = std::mem::take(&mut lines[k].cells[c]);
+            lines[k].last[j] = std::mem::take(&mut lines[k].last[c]);
+            continue;
+        }
+        let mut rows = 0;
+        for l in lines.iter_mut().filter(|l| l.data) {
+            if !l.cells[c].is_empty() {
+                l.cells[c].clear();
+                l.last[c].clear();
+                rows += 1;
+            }
+        }
+        warnings.push(format!("page {page}: a column's header holds two column names (`{text}` among the pieces of another); which amounts are whose is not certain: {rows} cells left out"));
+    }
+}
+
+/// A header cell of several words one space apart over the middles of several value
+/// columns, the words not one a column (`本年收入合 财政拨款收 上级补助收` over two):
+/// names of neighbouring columns run together, set narrower than printed, so where one
+/// name ends and which column under it is whose is not certain — the names right of it
+/// would take its columns' amounts. Those columns' amounts are left out, with a warning.
+fn names_run_together(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, f32)], kinds: &[Kind], warnings: &mut Vec<String>, page: u32) {
+    let head = lines.iter().position(|l| l.data).unwrap_or(lines.len());
+    let mid = |c: (f32, f32)| (c.0 + c.1) / 2.0;
+    let mut out: Vec<usize> = Vec::new();
+    for r in block[..head.min(block.len())].iter().flatten() {
+        let covered: Vec<usize> = (0..cols.len()).filter(|&k| r.x0 <= mid(cols[k]) && r.x1 >= mid(cols[k])).collect();
+        let words = r.text.split(' ').filter(|w| !w.is_empty()).count();
+        if covered.len() > 1 && words > 1 && words != covered.len() {
+            out.extend(covered.into_iter().filter(|&k| kinds[k] == Kind::Value));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    let mut cells = 0;
+    for l in lines.iter_mut().filter(|l| l.data) {
+        for &c in &out {
+            if !l.cells[c].is_empty() {
+                l.cells[c].clear();
+                l.last[c].clear();
+                cells += 1;
+            }
+        }
+    }
+    if cells > 0 {
+        warnings.push(format!("page {page}: a header cell runs the names of several columns together over {} columns of amounts; which is whose is not certain: {cells} cells left out", out.len()));
+    }
 }
 
 /// Band names the catalogue knows: every level of a nested key but its last (预算数,
@@ -827,6 +910,62 @@ mod tests {
         assert_eq!(cells[2], ["上级补助收入", "0.00", "四、公共安全支出", "0.00"]);
         assert_eq!(cells[3], ["", "", "二十四、债务还本支出", "0.00"]);
         assert_eq!(cells.len(), 4);
+    }
+
+    /// A line of layout text with each cell at its column (one column per glyph).
+    fn placed(cells: &[(&str, usize)]) -> String {
+        let mut s = String::new();
+        for &(t, x) in cells {
+            let n = s.chars().count();
+            s.push_str(&" ".repeat(x.saturating_sub(n).max(if n > 0 { 2 } else { 0 })));
+            s.push_str(t);
+        }
+        s
+    }
+
+    /// pdftotext sets a CJK header narrower than printed: `基本支出` lands one column into
+    /// the column of the wrapped `本年支出合 / 计`, and its own column has no header. Read
+    /// as one header, 本年支出合计's amounts were keyed under 基本支出. Where the geometry
+    /// decides (one headless value column it can reach), the name goes there; where it
+    /// does not, the column's amounts are left out with a warning.
+    #[test]
+    fn a_name_among_the_pieces_of_a_wrapped_header_is_no_part_of_it() {
+        let rows = |third: &str| {
+            [
+                placed(&[("科目编码", 0), ("本年支出合", 19), (third, 37)]),
+                placed(&[("科目名称", 8), ("基本支出", 24)]),
+                placed(&[("计", 21)]),
+                placed(&[("合计", 8), ("30.00", 20), ("10.00", 28), ("20.00", 37)]),
+                placed(&[("201", 0), ("一般公共服务支出", 8), ("30.00", 20), ("10.00", 28), ("20.00", 37)]),
+                placed(&[("20101", 0), ("人大事务", 8), ("7.00", 21), ("3.00", 29), ("4.00", 38)]),
+            ]
+            .join("\n")
+        };
+        let col = |l: &Line, t: &str| l.cells.iter().position(|c| c == t);
+        // The headless column beside it is 基本支出's.
+        let laid = read_layout(&rows("项目支出"), TextEncoding::Utf8).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.first().is_some_and(|c| c == "20101")).unwrap();
+        let head = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "基本支出")).unwrap();
+        assert_eq!(col(head, "基本支出"), col(row, "3.00"), "{:?}\n{:?}", head.cells, row.cells);
+        assert!(laid.lines.iter().any(|l| col(l, "本年支出合计").is_some() && col(l, "本年支出合计") == col(row, "7.00")), "{:?}", laid.lines);
+        // Both columns beside it named (项目支出 over the second): not certain, left out.
+        let text = rows("项目支出").replacen("基本支出", "基本支出  项目支出", 1).replacen("项目支出\n", "经营支出\n", 1);
+        let laid = read_layout(&text, TextEncoding::Utf8).unwrap();
+        assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "7.00" || c == "30.00")), "{:?}", laid.lines);
+        assert!(laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "3.00")));
+        assert!(laid.warnings.iter().any(|w| w.contains("two column names")), "{:?}", laid.warnings);
+        // Three names run together one space apart over two value columns, the next name
+        // right of them: none of the two columns' amounts is read.
+        let text = [
+            placed(&[("科目编码", 0), ("本年收入合 财政拨款收 上级补助收", 19), ("事业收入", 37)]),
+            placed(&[("计", 21), ("入", 27), ("入", 33)]),
+            placed(&[("合计", 8), ("30.00", 20), ("30.00", 29)]),
+            placed(&[("201", 0), ("一般公共服务支出", 8), ("7.00", 21), ("7.00", 30)]),
+        ]
+        .join("\n");
+        let laid = read_layout(&text, TextEncoding::Utf8).unwrap();
+        assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "7.00" || c == "30.00")), "{:?}", laid.lines);
+        assert!(laid.warnings.iter().any(|w| w.contains("runs the names")), "{:?}", laid.warnings);
     }
 
     fn fixture(name: &str) -> LaidOut {
