@@ -642,16 +642,22 @@ fn names_run_together(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, f
     }
 }
 
+/// Every column key of the catalogue's tables (both sides of the summaries), as header
+/// paths (`预算数/公务用车购置及运行维护费/小计`).
+fn column_keys() -> impl Iterator<Item = &'static String> {
+    gongkai_model::catalogue()
+        .tables
+        .iter()
+        .flat_map(|t| t.columns.iter().chain(t.sides.iter().flat_map(|s| s.columns.iter())))
+}
+
 /// Band names the catalogue knows: every level of a nested key but its last (预算数,
 /// 公务用车购置及运行维护费 of 预算数/公务用车购置及运行维护费/小计), normalized.
 fn known_band(normalized: &str) -> bool {
     static BANDS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
     BANDS
         .get_or_init(|| {
-            let cat = gongkai_model::catalogue();
-            cat.tables
-                .iter()
-                .flat_map(|t| t.columns.iter().chain(t.sides.iter().flat_map(|s| s.columns.iter())))
+            column_keys()
                 .flat_map(|k| {
                     let parts: Vec<&str> = k.split('/').collect();
                     parts[..parts.len() - 1].iter().map(|p| gongkai_model::normalize_label(p)).collect::<Vec<_>>()
@@ -688,10 +694,7 @@ pub(crate) fn known_header(normalized: &str) -> bool {
     static PARTS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
     PARTS
         .get_or_init(|| {
-            let cat = gongkai_model::catalogue();
-            cat.tables
-                .iter()
-                .flat_map(|t| t.columns.iter().chain(t.sides.iter().flat_map(|s| s.columns.iter())))
+            column_keys()
                 .flat_map(|k| k.split('/'))
                 .map(gongkai_model::normalize_label)
                 .collect()

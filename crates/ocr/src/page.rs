@@ -102,22 +102,14 @@ pub fn read_page_at(
     let (w, h) = (img.w, img.h);
     let thr = raster::otsu(img);
     let mut ink = raster::binarize(img, thr);
-    raster::despeckle(
-        &mut ink,
-        w,
-        h,
-        ((8.0 * (d / 300.0) * (d / 300.0)) as usize).max(2),
-    );
+    // Specks: ink components of a few pixels (8 at 300 dpi, by area).
+    let speck = ((8.0 * (d / 300.0) * (d / 300.0)) as usize).max(2);
+    raster::despeckle(&mut ink, w, h, speck);
     // Rulings are found by their length, not their darkness: a hairline printed light gray
     // (Writer's table borders) falls apart into dashes at the text's threshold, so they are
     // looked for on a mask halfway between it and white.
     let mut lines = raster::binarize(img, thr + (255 - thr) / 2);
-    raster::despeckle(
-        &mut lines,
-        w,
-        h,
-        ((8.0 * (d / 300.0) * (d / 300.0)) as usize).max(2),
-    );
+    raster::despeckle(&mut lines, w, h, speck);
     let (hs, mut vs) = raster::rulings(&lines, w, h, (d / 4.0) as usize, (d / 30.0) as usize);
     vs.extend(raster::short_verticals(&lines, w, h, &hs, (d / 4.0) as usize, (d / 30.0) as usize));
     let s = 72.0 / d;
