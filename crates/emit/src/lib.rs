@@ -150,6 +150,7 @@ mod tests {
                 empty_statement: None,
                 note: None,
                 provenance: Provenance { start: Location::default(), end: Location::default() },
+                cells_left_out: 0,
             }],
             narrative: vec![],
             warnings: vec![],

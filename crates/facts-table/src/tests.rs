@@ -40,6 +40,7 @@ fn doc(file: &str, values: &[(&str, &str)]) -> Document {
             empty_statement: None,
             note: None,
             provenance: Provenance { start: Location::default(), end: Location::default() },
+            cells_left_out: 0,
         }],
         narrative: vec![],
         warnings: vec![],

@@ -116,6 +116,12 @@ pub struct Table {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub provenance: Provenance,
+    /// Printed amounts the table could not keep (a row whose label matched nothing, a
+    /// cell that is no number, a column whose header matched none); its warnings say
+    /// which. Not output: readers of the table's identities use it (an identity over it
+    /// may fail for a term left out).
+    #[serde(skip)]
+    pub cells_left_out: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -71,7 +71,7 @@ pub fn nearest(text: &str) -> Option<String> {
     // label's own (`…结余(含专用结余)`).
     let unspecked = rest
         .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim_end_matches(|c: char| ".,·'`*:;、\"!^~_".contains(c));
+        .trim_end_matches(|c: char| crate::tidy::SPECK_MARKS.contains(c));
     let specked = unspecked.len() != rest.len();
     let rest = unspecked;
     let body: &[char] = &rest.chars().collect::<Vec<char>>();

@@ -203,20 +203,11 @@ pub fn prove(doc: &mut Document, readings: &[CellReading], pages: &[u32], engine
     };
     let proven_k = |base: &[Outcome], indep: &[Vec<bool>], k: usize| !guess[k] && holds_k(base, indep, k);
     // A table some of whose amounts were left out (a row whose label matched nothing, a
-    // cell that is no number: the warnings name the table) is incomplete: an identity
-    // over it may fail because a term is missing, and then changing a term that was read
-    // right would make it hold (`结余分配` 0.00 made 0.06, the lost 年末结转和结余).
-    // Such an identity calls for no correction.
-    let incomplete: Vec<bool> = doc
-        .tables
-        .iter()
-        .map(|t| {
-            let at = format!("{} (", t.id);
-            doc.warnings.iter().any(|w| {
-                w.starts_with(&at) && (w.contains("left out") || w.contains("ignored"))
-            })
-        })
-        .collect();
+    // cell that is no number) is incomplete: an identity over it may fail because a term
+    // is missing, and then changing a term that was read right would make it hold
+    // (`结余分配` 0.00 made 0.06, the lost 年末结转和结余). Such an identity calls for no
+    // correction.
+    let incomplete: Vec<bool> = doc.tables.iter().map(|t| t.cells_left_out > 0).collect();
     let over_incomplete = |o: &Outcome| {
         let f = &o.finding;
         std::iter::once(f.table.as_str())

@@ -381,6 +381,8 @@ pub fn short_verticals(
             (s.at - y as f32).abs() <= tol && s.lo as f32 - tol <= x && x <= s.hi as f32 + tol
         })
     };
+    // A pass of its own, not `rulings`' at this shorter length: there, glyph strokes
+    // beside a long ruling would join its stroke and could make it too thick to keep.
     strokes(w, h, |x, y| ink[y * w + x], (min_len / 3).max(4), 2, max_thick)
         .into_iter()
         .filter(|v| v.hi - v.lo < min_len && meets(v.lo, v.at) && meets(v.hi - 1, v.at))

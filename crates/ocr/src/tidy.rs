@@ -9,6 +9,10 @@ use gongkai_model::{compact, parse_amount};
 /// The characters an amount is printed in: what an engine narrowed to amounts may read.
 pub const AMOUNT_CHARS: &str = "0123456789,.-";
 
+/// The small marks a speck is read as (after full-width folding). A label never ends in
+/// one, though it may end in a closing bracket (`…结余(含专用结余)`).
+pub const SPECK_MARKS: &str = ".,·'`*:;、\"!^~_";
+
 /// A character an amount is printed in (full-width forms folded).
 pub fn amount_char(c: char) -> bool {
     gongkai_model::fold_width(c.encode_utf8(&mut [0; 4])).chars().all(|c| AMOUNT_CHARS.contains(c))

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use gongkai_extract::Line;
 use gongkai_model::catalogue;
 
+use crate::Warnings;
+
 use crate::{cell_amount, code_cell, is_grand_total, norm};
 
 /// What became of the lines a break split, by index into the body: the joined row in place
@@ -39,7 +41,7 @@ fn known_label(s: &str) -> bool {
 }
 
 /// The joins of a table's body. `is_value(i)`: cell `i` is a value cell.
-pub(crate) fn joins(body: &[&Line], is_value: &dyn Fn(usize) -> bool, w: &mut Vec<String>) -> Joins {
+pub(crate) fn joins(body: &[&Line], is_value: &dyn Fn(usize) -> bool, w: &mut Warnings) -> Joins {
     let mut out = Joins::new();
     // Blank lines (a spacer row) are no row.
     let seen: Vec<usize> = (0..body.len()).filter(|&k| body[k].filled() > 0).collect();
@@ -111,7 +113,7 @@ pub(crate) fn joins(body: &[&Line], is_value: &dyn Fn(usize) -> bool, w: &mut Ve
             for &i in &under_filled {
                 cut.cells[i].clear();
             }
-            w.push(format!(
+            w.left_out(frags.iter().filter(|f| !f.is_empty()).count() + under_filled.len(), format!(
                 "page {b}: amounts without a label at the top of the page (`{}`) were left out{}: nothing makes it certain they belong to the row above the break (`{above}`)",
                 frags.join(" | "),
                 if under_filled.is_empty() { "" } else { ", with the amounts above them" },

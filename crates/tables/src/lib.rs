@@ -16,6 +16,34 @@ use gongkai_segment::TableBlock;
 
 pub use columns::ColumnMap;
 
+/// What building one table has to tell: its warnings, and how many of its printed amounts
+/// it could not keep. The count is for readers of the table's identities (an identity
+/// over a table with amounts left out may fail for the missing term), who should not
+/// have to learn it from the warnings' wording.
+#[derive(Debug, Default)]
+pub(crate) struct Warnings {
+    pub lines: Vec<String>,
+    pub left_out: usize,
+}
+
+impl Warnings {
+    /// A warning that costs no amount.
+    pub(crate) fn note(&mut self, m: impl Into<String>) {
+        self.lines.push(m.into());
+    }
+
+    /// A warning that `cells` printed amounts were not kept (at least one).
+    pub(crate) fn left_out(&mut self, cells: usize, m: impl Into<String>) {
+        self.left_out += cells.max(1);
+        self.lines.push(m.into());
+    }
+}
+
+/// Cells of `lines` that read as amounts: what a table loses when it places none of them.
+pub(crate) fn amounts_in<'a>(lines: impl IntoIterator<Item = &'a Line>) -> usize {
+    lines.into_iter().flat_map(|l| &l.cells).filter(|c| matches!(cell_amount(c), Ok(Some(_)))).count()
+}
+
 
 pub(crate) fn norm(s: &str) -> String {
     let n = normalize_label(s);
@@ -72,7 +100,7 @@ pub fn build(block: &TableBlock<'_>, doc_unit: Option<&str>, warnings: &mut Vec<
         _ => (None, None),
     };
     let where_ = block.printed_number.clone().unwrap_or_else(|| block.title.clone());
-    let mut w = Vec::new();
+    let mut w = Warnings::default();
     let (columns, rows) = match spec.layout {
         Layout::BasicDetail => rows::basic_detail(block, &mut w),
         _ => rows::grid(block, &mut w),
@@ -80,18 +108,19 @@ pub fn build(block: &TableBlock<'_>, doc_unit: Option<&str>, warnings: &mut Vec<
     let rows = one_row_per_key(rows, &mut w);
     let rows = one_precision(rows, &mut w);
     if unit.is_none() && !rows.is_empty() {
-        w.push("no unit (单位) could be read for this table".to_string());
+        w.note("no unit (单位) could be read for this table");
     }
     // A table the catalogue does not know keeps its cells under its own title.
     let id = if spec.id == "unknown" { format!("unknown:{}", normalize_label(&block.title)) } else { spec.id.clone() };
     if spec.id == "unknown" {
         // Its columns are named by their printed headers: that is the point, not a problem.
-        w.retain(|m| !m.contains("matches no standard column"));
+        w.lines.retain(|m| !m.contains("matches no standard column"));
         if rows.iter().any(|r| !r.cells.is_empty()) {
-            w.push("not a table of the catalogue: its cells are kept under this id".to_string());
+            w.note("not a table of the catalogue: its cells are kept under this id");
         }
     }
-    warnings.extend(w.into_iter().map(|m| format!("{} ({}): {}", id, where_, m)));
+    let cells_left_out = w.left_out;
+    warnings.extend(w.lines.into_iter().map(|m| format!("{} ({}): {}", id, where_, m)));
     Table {
         id,
         printed_number: block.printed_number.clone(),
@@ -104,6 +133,7 @@ pub fn build(block: &TableBlock<'_>, doc_unit: Option<&str>, warnings: &mut Vec<
         empty_statement: block.empty_statement.clone(),
         note: block.note.clone(),
         provenance: Provenance { start: block.start, end: block.end },
+        cells_left_out,
     }
 }
 
@@ -125,7 +155,7 @@ pub(crate) fn code_cell(s: &str) -> Option<String> {
 /// a whole number in a column whose amounts mostly show decimals is none of them but a
 /// 行次 or a code that fell into it (layout text of a page printed on another grid, its
 /// `总计 29` or the next group's `31001` put under the amounts): left out with a warning.
-fn one_precision(mut rows: Vec<gongkai_model::Row>, w: &mut Vec<String>) -> Vec<gongkai_model::Row> {
+fn one_precision(mut rows: Vec<gongkai_model::Row>, w: &mut Warnings) -> Vec<gongkai_model::Row> {
     let mut count: std::collections::HashMap<String, (usize, usize)> = std::collections::HashMap::new();
     for c in rows.iter().flat_map(|r| &r.cells) {
         let e = count.entry(c.col.clone()).or_default();
@@ -139,7 +169,7 @@ fn one_precision(mut rows: Vec<gongkai_model::Row>, w: &mut Vec<String>) -> Vec<
         let before = r.cells.len();
         r.cells.retain(|c| c.value.scale() > 0 || count.get(&c.col).is_some_and(|&(dec, whole)| dec <= whole));
         if r.cells.len() < before {
-            w.push(format!("row `{}`: a whole number in a column whose amounts show decimals is no amount of it; left out", r.key));
+            w.left_out(before - r.cells.len(), format!("row `{}`: a whole number in a column whose amounts show decimals is no amount of it; left out", r.key));
         }
     }
     rows
@@ -148,7 +178,7 @@ fn one_precision(mut rows: Vec<gongkai_model::Row>, w: &mut Vec<String>) -> Vec<
 /// Two rows under one key would make two facts of one name. The same cells printed twice
 /// are one row; rows that disagree are left out, all of them, with a warning: which one
 /// the key names is not known (missing, never wrong).
-fn one_row_per_key(rows: Vec<gongkai_model::Row>, w: &mut Vec<String>) -> Vec<gongkai_model::Row> {
+fn one_row_per_key(rows: Vec<gongkai_model::Row>, w: &mut Warnings) -> Vec<gongkai_model::Row> {
     let cells = |r: &gongkai_model::Row| r.cells.iter().map(|c| (c.col.clone(), c.value.to_string())).collect::<Vec<_>>();
     let mut out: Vec<gongkai_model::Row> = Vec::with_capacity(rows.len());
     let mut ambiguous = std::collections::BTreeSet::new();
@@ -156,11 +186,11 @@ fn one_row_per_key(rows: Vec<gongkai_model::Row>, w: &mut Vec<String>) -> Vec<go
         match out.iter().find(|o| o.key == r.key) {
             None => out.push(r),
             Some(o) if cells(o) == cells(&r) => {
-                w.push(format!("row key `{}` printed twice with the same amounts (`{}`); kept once", r.key, r.label))
+                w.note(format!("row key `{}` printed twice with the same amounts (`{}`); kept once", r.key, r.label))
             }
             Some(_) => {
                 if ambiguous.insert(r.key.clone()) {
-                    w.push(format!(
+                    w.note(format!(
                         "row key `{}` appears twice with different amounts (`{}`); which row it names is not known, so its facts are left out",
                         r.key, r.label
                     ));
@@ -168,7 +198,12 @@ fn one_row_per_key(rows: Vec<gongkai_model::Row>, w: &mut Vec<String>) -> Vec<go
             }
         }
     }
+    let before: usize = out.iter().map(|r| r.cells.len()).sum();
     out.retain(|r| !ambiguous.contains(&r.key));
+    let lost = before - out.iter().map(|r| r.cells.len()).sum::<usize>();
+    if lost > 0 {
+        w.left_out += lost;
+    }
     out
 }
 
@@ -198,10 +233,11 @@ mod tests {
             row("收入/本年收入合计", &[("金额", "11,396.65"), ("元", "117200")]),
             row("收入/总计", &[("金额", "29"), ("元", "3078200")]),
         ];
-        let mut w = Vec::new();
+        let mut w = Warnings::default();
         let kept = one_precision(rows, &mut w);
         assert_eq!(kept[1].cells.len(), 2);
         assert_eq!(kept[2].cells.iter().map(|c| c.col.as_str()).collect::<Vec<_>>(), ["元"]);
-        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w.lines.len(), 1, "{w:?}");
+        assert_eq!(w.left_out, 1, "the one 总计 amount under 金额");
     }
 }

@@ -8,7 +8,7 @@ use gongkai_segment::TableBlock;
 use crate::columns::{map_columns, ValueCol};
 use crate::continuation;
 use crate::row_keys::{self, RowKey, SummaryRow};
-use crate::{cell_amount, code_cell, is_grand_total, is_header_line, norm, numbering, scramble};
+use crate::{amounts_in, cell_amount, code_cell, is_grand_total, is_header_line, norm, numbering, scramble, Warnings};
 
 fn level(code: &str) -> Option<String> {
     match code.len() {
@@ -198,6 +198,23 @@ fn values(l: &Line, cols: &[ValueCol]) -> Result<Vec<Cell>, String> {
     Ok(out)
 }
 
+/// Value cells of `l` with something printed: what leaving the line out costs.
+fn filled_values(l: &Line, cols: &[ValueCol]) -> usize {
+    cols.iter().filter(|c| l.cells.get(c.idx).is_some_and(|s| !gongkai_model::amount::is_blank_cell(s))).count()
+}
+
+/// The column map's warnings, and the amounts under columns it could not key: `values`
+/// keeps none of them.
+fn unmapped(lay: &Layouted<'_>, map: &crate::ColumnMap, warnings: Vec<String>, w: &mut Warnings) {
+    let lost: usize = lay
+        .body
+        .iter()
+        .map(|l| map.cols.iter().filter(|c| !c.known).filter(|c| l.cells.get(c.idx).is_some_and(|s| matches!(cell_amount(s), Ok(Some(_))))).count())
+        .sum();
+    w.left_out += lost;
+    w.lines.extend(warnings);
+}
+
 /// The printed box of a PDF line's cell (page points, rounded to 0.01 so output stays
 /// short); other inputs have no page geometry.
 pub(crate) fn cell_bbox(l: &Line, idx: usize) -> Option<[f32; 4]> {
@@ -214,7 +231,7 @@ fn where_(l: &Line) -> String {
     }
 }
 
-pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Row>) {
+pub fn grid(block: &TableBlock<'_>, w: &mut Warnings) -> (Vec<Column>, Vec<Row>) {
     let spec = block.spec;
     let keys: Vec<String> = if spec.layout == Layout::TwoSided {
         spec.sides.iter().flat_map(|s| s.columns.iter().cloned()).collect()
@@ -225,7 +242,7 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
     let vcols = value_columns(&lay, &keys, &spec.drop_bands);
     if vcols.is_empty() {
         if block.empty_statement.is_none() {
-            w.push("no value columns found: the table is empty or unreadable".into());
+            w.left_out(amounts_in(block.body.iter()), "no value columns found: the table is empty or unreadable");
         }
         return (vec![], vec![]);
     }
@@ -239,7 +256,7 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Ro
         Layout::TwoSided => two_sided(block, &lay, &vcols, w),
         _ => {
             let (map, mw) = map_columns(&lay.header, &vcols, &spec.columns, &spec.drop_bands);
-            w.extend(mw);
+            unmapped(&lay, &map, mw, w);
             let columns = map
                 .cols
                 .iter()
@@ -260,7 +277,7 @@ fn skip_line(l: &Line, cols: &[ValueCol]) -> bool {
     l.filled() == 0 || numbering(l).is_some() || (is_header_line(l) && values(l, cols).map_or(true, |v| v.is_empty()))
 }
 
-fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], codes: Option<CodeKind>, w: &mut Vec<String>) -> Vec<Row> {
+fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], codes: Option<CodeKind>, w: &mut Warnings) -> Vec<Row> {
     let first_value = cols.iter().map(|c| c.idx).min().unwrap_or(0);
     let mut rows: Vec<Row> = Vec::new();
     let mut last_parts: Vec<Option<String>> = Vec::new();
@@ -277,7 +294,7 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], codes: Option<CodeKind>, w:
         let cells = match values(l, cols) {
             Ok(c) => c,
             Err(bad) => {
-                w.push(format!("{}: ignored a line whose value cells are not numbers (`{}`)", where_(l), bad.trim()));
+                w.left_out(filled_values(l, cols), format!("{}: ignored a line whose value cells are not numbers (`{}`)", where_(l), bad.trim()));
                 continue;
             }
         };
@@ -318,7 +335,7 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], codes: Option<CodeKind>, w:
             continue;
         }
         if code.is_empty() && label.is_empty() {
-            w.push(format!("{}: a row of numbers with neither code nor label was ignored", where_(l)));
+            w.left_out(cells.len(), format!("{}: a row of numbers with neither code nor label was ignored", where_(l)));
             continue;
         }
         if cells.is_empty() && code.is_empty() {
@@ -336,7 +353,7 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], codes: Option<CodeKind>, w:
             Some(Ok(RowKey::Code { code, label })) => (code.clone(), code, label),
             Some(Ok(RowKey::Closing(key))) => (String::new(), key, label),
             Some(Err(why)) => {
-                w.push(format!("{}: {}; its {} value cells were left out", where_(l), why, cells.len()));
+                w.left_out(cells.len(), format!("{}: {}; its {} value cells were left out", where_(l), why, cells.len()));
                 continue;
             }
             None => {
@@ -365,7 +382,7 @@ fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], codes: Option<CodeKind>, w:
     rows
 }
 
-fn single_row(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec<Row> {
+fn single_row(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Warnings) -> Vec<Row> {
     for l in &lay.body {
         if skip_line(l, cols) {
             continue;
@@ -386,7 +403,7 @@ fn single_row(lay: &Layouted<'_>, cols: &[ValueCol], w: &mut Vec<String>) -> Vec
                 }];
             }
             Ok(_) => {}
-            Err(bad) => w.push(format!("{}: ignored a line whose value cells are not numbers (`{}`)", where_(l), bad.trim())),
+            Err(bad) => w.left_out(filled_values(l, cols), format!("{}: ignored a line whose value cells are not numbers (`{}`)", where_(l), bad.trim())),
         }
     }
     vec![]
@@ -403,7 +420,7 @@ fn two_sided(
     block: &TableBlock<'_>,
     lay: &Layouted<'_>,
     vcols: &[(usize, Option<u32>)],
-    w: &mut Vec<String>,
+    w: &mut Warnings,
 ) -> (Vec<Column>, Vec<Row>) {
     let spec = block.spec;
     // Runs of adjacent value columns are the sides' value columns.
@@ -418,7 +435,7 @@ fn two_sided(
     // value columns, each named once; otherwise a value could land on the other side or
     // under its neighbour's name, so none is placed.
     if runs.len() != spec.sides.len() {
-        w.push(format!("expected {} sides, found {} groups of value columns: no row placed", spec.sides.len(), runs.len()));
+        w.left_out(amounts_in(lay.body.iter().copied()), format!("expected {} sides, found {} groups of value columns: no row placed", spec.sides.len(), runs.len()));
         return (vec![], vec![]);
     }
     let mut sides = Vec::new();
@@ -426,11 +443,11 @@ fn two_sided(
     for (run, sspec) in runs.iter().zip(&spec.sides) {
         let start = run[0].0;
         let (map, mw) = map_columns(&lay.header, run, &sspec.columns, &[]);
-        w.extend(mw);
+        unmapped(lay, &map, mw, w);
         let mut names: Vec<&String> = map.cols.iter().filter(|c| c.known).map(|c| &c.key).collect();
         names.sort();
         if names.windows(2).any(|p| p[0] == p[1]) {
-            w.push(format!("the {} side names a column twice: no row placed", sspec.side));
+            w.left_out(amounts_in(lay.body.iter().copied()), format!("the {} side names a column twice: no row placed", sspec.side));
             return (vec![], vec![]);
         }
         let between: Vec<usize> = (prev_end..start).collect();
@@ -468,13 +485,13 @@ fn two_sided(
             let cells = match read {
                 Ok(c) => c,
                 Err(bad) => {
-                    w.push(format!("{}: ignored a {} cell that is not a number (`{}`)", where_(l), s.name, bad.trim()));
+                    w.left_out(filled_values(l, &s.cols), format!("{}: ignored a {} cell that is not a number (`{}`)", where_(l), s.name, bad.trim()));
                     continue;
                 }
             };
             if std.is_empty() {
                 if !cells.is_empty() {
-                    w.push(format!("{}: a {} amount without a label was ignored", where_(l), s.name));
+                    w.left_out(cells.len(), format!("{}: a {} amount without a label was ignored", where_(l), s.name));
                 }
                 continue;
             }
@@ -482,12 +499,14 @@ fn two_sided(
             let children = parents[si].as_ref().map(|(_, c)| c.as_slice());
             let row = match row_keys::summary_row(spec, &s.name, &std, children) {
                 Ok((row, note)) => {
-                    w.extend(note.map(|n| format!("{}: {n}", where_(l))));
+                    if let Some(n) = note {
+                        w.note(format!("{}: {n}", where_(l)));
+                    }
                     row
                 }
                 Err(why) => {
                     if !cells.is_empty() {
-                        w.push(format!("{}: {why}; its amounts are left out", where_(l)));
+                        w.left_out(cells.len(), format!("{}: {why}; its amounts are left out", where_(l)));
                     }
                     continue;
                 }
@@ -525,7 +544,7 @@ fn two_sided(
 
 /// The basic-expenditure detail: groups of (code, name, amount) side by side; a page
 /// that extraction flowed into one line of words is rebuilt by [`scramble`].
-pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>, Vec<Row>) {
+pub fn basic_detail(block: &TableBlock<'_>, w: &mut Warnings) -> (Vec<Column>, Vec<Row>) {
     let key = block.spec.columns.first().cloned().unwrap_or_else(|| "决算数".into());
     let mut grouped: Vec<Vec<Row>> = Vec::new();
     let mut closing: Vec<Row> = Vec::new();
@@ -557,7 +576,9 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
             let text = l.text();
             if scramble::looks_scrambled(&text) {
                 let (entries, sw) = scramble::unscramble(&text);
-                w.extend(sw.into_iter().map(|m| format!("{}: {}", where_(l), m)));
+                for m in sw {
+                    w.note(format!("{}: {}", where_(l), m));
+                }
                 for e in entries {
                     if grouped.len() <= e.group {
                         grouped.resize(e.group + 1, Vec::new());
@@ -626,7 +647,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
             let v = match cell_amount(raw) {
                 Ok(v) => v,
                 Err(()) => {
-                    w.push(format!("{}: ignored a cell that is not a number (`{}`)", where_(l), raw.trim()));
+                    w.left_out(1, format!("{}: ignored a cell that is not a number (`{}`)", where_(l), raw.trim()));
                     None
                 }
             };
@@ -642,7 +663,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                         }
                         Ok(RowKey::Closing(_)) => None,
                         Err(why) => {
-                            w.push(format!("{}: {}; its value cell was left out", where_(l), why));
+                            w.left_out(1, format!("{}: {}; its value cell was left out", where_(l), why));
                             continue;
                         }
                     }
@@ -669,7 +690,7 @@ pub fn basic_detail(block: &TableBlock<'_>, w: &mut Vec<String>) -> (Vec<Column>
                         at: l.at(),
                     });
                 }
-                None => w.push(format!("{}: an amount without code or label was ignored", where_(l))),
+                None => w.left_out(1, format!("{}: an amount without code or label was ignored", where_(l))),
             }
         }
     }

@@ -57,6 +57,11 @@ fn rows_without_a_known_code_give_no_fact_in_a_function_table() {
     for (label, what) in [("VîS", "function classification code and is no closing row"), ("99901", "function classification code the catalogue knows"), ("30299其他商品和服务支出", "function")] {
         assert!(w.iter().any(|m| m.contains(label) && m.contains(what) && m.contains("left out")), "{label}: {w:#?}");
     }
+    // The table knows what it lost (two amounts a row), for readers of its identities; the
+    // same table without those rows lost nothing.
+    assert_eq!(ts[0].cells_left_out, 6, "{w:#?}");
+    let (whole, w) = tables(&body[..6]);
+    assert_eq!(whole[0].cells_left_out, 0, "{w:#?}");
 }
 
 /// An economic-coded table (the budget's 基本支出 by economic class): code and name printed
