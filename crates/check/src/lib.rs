@@ -53,23 +53,8 @@ fn v(t: &Table, row: &str, col: &str) -> Option<Amount> {
     t.row(row).and_then(|r| r.value(col))
 }
 
-/// Half a unit of the last digit printed at `scale` decimals: the rounding of one value.
-/// At 28 decimals (the most an exact amount has) half a unit is not representable: one
-/// unit of the 28th decimal stands for it.
-pub(crate) fn half_unit(scale: u32) -> Decimal {
-    if scale >= Decimal::MAX_SCALE {
-        Decimal::new(1, Decimal::MAX_SCALE)
-    } else {
-        Decimal::new(5, scale + 1)
-    }
-}
-
-/// Half a unit of the least precise printed term, times (terms + 1).
-fn tolerance(terms: &[Amount], total: Amount) -> Decimal {
-    let scale = terms.iter().chain([&total]).map(|a| a.scale()).min().unwrap_or(2);
-    let half = half_unit(scale);
-    half.checked_mul(Decimal::from(terms.len() as u64 + 1)).unwrap_or(Decimal::MAX)
-}
+pub(crate) use gongkai_model::amount::half_unit;
+use gongkai_model::amount::sum_tolerance as tolerance;
 
 /// Σ terms and total − Σ terms in checked arithmetic: None where an amount is so large
 /// that the sum leaves exact decimals (an edited document, a misread number).

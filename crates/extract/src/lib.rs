@@ -13,6 +13,7 @@ pub mod lattice;
 pub mod layout_text;
 pub mod markdown;
 pub mod pdf;
+mod plain_columns;
 pub mod reading_order;
 pub mod sheet;
 pub mod text;

@@ -550,6 +550,86 @@ pub fn read_reading_order(s: &str, enc: TextEncoding) -> Result<LaidOut, Extract
     Ok(LaidOut { lines, format: "text-reading-order", encoding: Some(enc.name()), pages: None, warnings, damaged: None })
 }
 
+/// A table of pdftotext's default-mode text rebuilt from its columns: where its title
+/// stands and where its text ends (indices into the blocks' lines, flattened), its title
+/// and captions, its rows.
+struct Flowed {
+    from: usize,
+    to: usize,
+    kept: Vec<(u32, String)>,
+    rows: Vec<(u32, String)>,
+}
+
+/// The coded tables whose cells pdftotext's default mode gave column by column, rebuilt
+/// (`plain_columns`), and why the others could not be: a table's text runs from its
+/// title to the next title or to running text.
+fn flowed_tables(blocks: &[Vec<(u32, &str)>]) -> (Vec<Flowed>, std::collections::HashMap<&'static str, &'static str>) {
+    let flat: Vec<(usize, u32, &str)> = blocks.iter().enumerate().flat_map(|(b, ls)| ls.iter().map(move |&(n, t)| (b, n, t))).collect();
+    let titles: Vec<usize> = (0..flat.len()).filter(|&i| title_of(flat[i].2).is_some()).collect();
+    let mut out = Vec::new();
+    let mut why_not = std::collections::HashMap::new();
+    for (k, &ti) in titles.iter().enumerate() {
+        let spec = title_of(flat[ti].2).expect("a title");
+        if spec.codes.is_none() {
+            continue;
+        }
+        let next = titles.get(k + 1).copied().unwrap_or(flat.len());
+        let prose = |t: &str| !is_amount(t) && !fragment(t) && !stated(t);
+        let to = (ti + 1..next).find(|&i| prose(flat[i].2)).unwrap_or(next);
+        let mut groups: Vec<Vec<(u32, &str)>> = Vec::new();
+        let mut last = usize::MAX;
+        for &(b, n, t) in &flat[ti + 1..to] {
+            if b != last {
+                groups.push(Vec::new());
+                last = b;
+            }
+            groups.last_mut().expect("a group").push((n, t));
+        }
+        match crate::plain_columns::rebuild(spec, &groups, &stated) {
+            Ok(rows) => {
+                let kept = std::iter::once(ti)
+                    .chain((ti + 1..to).filter(|&i| stated(flat[i].2)))
+                    .map(|i| (flat[i].1, flat[i].2.to_string()))
+                    .collect();
+                out.push(Flowed { from: ti, to, kept, rows });
+            }
+            Err(why) => {
+                why_not.insert(spec.id.as_str(), why);
+            }
+        }
+    }
+    (out, why_not)
+}
+
+/// The blocks with each rebuilt table's text replaced: its title and captions, then one
+/// block per row.
+fn replace_flowed<'a>(blocks: &[Vec<(u32, &'a str)>], rebuilt: &'a [Flowed]) -> Vec<Vec<(u32, &'a str)>> {
+    let mut out: Vec<Vec<(u32, &'a str)>> = Vec::new();
+    let mut i = 0;
+    let mut flowed = rebuilt.iter().peekable();
+    for b in blocks {
+        let mut cur: Vec<(u32, &'a str)> = Vec::new();
+        for &(n, t) in b {
+            let at = i;
+            i += 1;
+            if let Some(f) = flowed.peek().filter(|f| f.from == at) {
+                out.extend((!cur.is_empty()).then(|| std::mem::take(&mut cur)));
+                out.extend(f.kept.iter().chain(&f.rows).map(|(n, t)| vec![(*n, t.as_str())]));
+                continue;
+            }
+            if let Some(f) = flowed.peek().filter(|f| f.from < at && at < f.to) {
+                if at + 1 == f.to {
+                    flowed.next();
+                }
+                continue;
+            }
+            cur.push((n, t));
+        }
+        out.extend((!cur.is_empty()).then_some(cur));
+    }
+    out
+}
+
 /// A cell of one-cell-per-line text: its line, its text, whether it is an amount.
 struct PlainCell {
     line: u32,
@@ -588,6 +668,10 @@ pub fn read_plain(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> {
         }
     }
     blocks.extend((!cur.is_empty()).then_some(cur));
+    // Tables whose cells came column by column are rebuilt whole where that is certain,
+    // their text then replaced by the title, its captions and one line per row.
+    let (rebuilt, why_not) = flowed_tables(&blocks);
+    let blocks = replace_flowed(&blocks, &rebuilt);
     // (line, text, is a row) in the order read.
     let mut out: Vec<(u32, String, bool)> = Vec::new();
     let mut warnings = Vec::new();
@@ -649,7 +733,8 @@ pub fn read_plain(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> {
                 .filter(|l| !l.2 && (title_of(&l.1).is_some() || stated(&l.1)))
                 .collect();
             out.extend(kept);
-            warnings.push(format!("{}: the text gives this table's cells out of row order (one cell per line, columns flowed together); its rows cannot be rebuilt with certainty and were left out", t.spec.id));
+            let flow = why_not.get(t.spec.id.as_str()).map(|w| format!(" (read column by column, {w})")).unwrap_or_default();
+            warnings.push(format!("{}: the text gives this table's cells out of row order (one cell per line, columns flowed together); its rows cannot be rebuilt with certainty{flow} and were left out", t.spec.id));
         }
     };
     let number = |w: &str| w.bytes().all(|c| c.is_ascii_digit());
@@ -878,6 +963,57 @@ mod tests {
         assert!(laid.warnings.iter().any(|w| w.starts_with("expenditure: the text gives")), "{:?}", laid.warnings);
         // a row's line is where its first cell stood
         assert!(laid.lines.iter().any(|l| l.cells.get(1).is_some_and(|c| c == "统计信息事务") && l.line.is_some()));
+    }
+
+    /// pdftotext's default mode on a dense coded table: its codes in one block, its labels
+    /// in another, then for each run of rows one block per value column. Rebuilt where the
+    /// counts and the table's arithmetic leave one way; a blank cell (a block shorter than
+    /// its run's) or a block of amounts standing in the wrong rows (a row sum fails) keeps
+    /// nothing of it, and says why.
+    #[test]
+    fn a_table_given_column_by_column_is_rebuilt_only_where_its_arithmetic_proves_it() {
+        let block = |v: &[&str]| v.iter().map(|c| format!("{c}\n")).collect::<String>() + "\n";
+        let rows: [[&str; 7]; 5] = [
+            ["5.01", "5.00", "0.00", "0.00", "0.00", "0.00", "0.01"], // 合计
+            ["5.01", "5.00", "0.00", "0.00", "0.00", "0.00", "0.01"], // 201
+            ["5.01", "5.00", "0.00", "0.00", "0.00", "0.00", "0.01"], // 20105
+            ["3.00", "3.00", "0.00", "0.00", "0.00", "0.00", "0.00"], // 2010550
+            ["2.01", "2.00", "0.00", "0.00", "0.00", "0.00", "0.01"], // 2010599
+        ];
+        let text = |rows: &[[&str; 7]], header: bool| {
+            let mut t = block(&["收入决算表", "单位：万元", "科目编码", "201", "20105", "2010550", "2010599"]);
+            t += &block(&["科目名称", "合计", "一般公共服务支出", "统计信息事务", "事业运行", "其他统计信息事务支出"]);
+            // Runs of two rows, one row, two rows; the first run's blocks open with their
+            // column's header.
+            let heads = ["本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"];
+            for run in [0..2, 2..3, 3..5] {
+                for j in 0..7 {
+                    let cells: Vec<&str> = rows[run.clone()].iter().map(|r| r[j]).filter(|c| !c.is_empty()).collect();
+                    let head: Vec<&str> = (header && run.start == 0).then_some(heads[j]).into_iter().collect();
+                    t += &block(&[head, cells].concat());
+                }
+            }
+            t + "说明：以上数据为决算数，本表金额单位为万元，合计数与分项之和的差为四舍五入所致。\n"
+        };
+        let laid = read_plain(&text(&rows, true), TextEncoding::Utf8).unwrap();
+        let got: Vec<Vec<String>> = laid.lines.iter().filter(|l| l.cells.iter().any(|c| is_amount(c))).map(|l| l.cells.clone()).collect();
+        assert_eq!(got.len(), 5, "{:?} {:?}", got, laid.warnings);
+        assert_eq!(got[0][..4], ["", "合计", "5.01", "5.00"]);
+        assert_eq!(got[3][..4], ["2010550", "事业运行", "3.00", "3.00"]);
+        assert_eq!(got[4], ["2010599", "其他统计信息事务支出", "2.01", "2.00", "0.00", "0.00", "0.00", "0.00", "0.01"]);
+        assert!(laid.lines.iter().any(|l| l.cells == ["单位：万元"]));
+        // A zero printed blank: its block is a cell short, nothing is kept.
+        let mut blank = rows;
+        blank[2][3] = "";
+        let laid = read_plain(&text(&blank, true), TextEncoding::Utf8).unwrap();
+        assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| is_amount(c))), "{:?}", laid.lines);
+        assert!(laid.warnings.iter().any(|w| w.starts_with("income:") && w.contains("column by column")), "{:?}", laid.warnings);
+        // The two leaves' 本年收入合计 swapped: every count fits, the row sums do not.
+        let mut moved = rows;
+        (moved[3][0], moved[4][0]) = (moved[4][0], moved[3][0]);
+        let laid = read_plain(&text(&moved, false), TextEncoding::Utf8).unwrap();
+        assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| is_amount(c))), "{:?}", laid.lines);
+        assert!(laid.warnings.iter().any(|w| w.contains("not the sum of its parts")), "{:?}", laid.warnings);
     }
 
     /// pdftotext -raw of a print with the caption beside the title: one line holds both

@@ -27,6 +27,30 @@ impl Amount {
     }
 }
 
+/// Half a unit of the last digit printed at `scale` decimals: the rounding of one value.
+/// At 28 decimals (the most an exact amount has) half a unit is not representable: one
+/// unit of the 28th decimal stands for it.
+pub fn half_unit(scale: u32) -> Decimal {
+    if scale >= Decimal::MAX_SCALE {
+        Decimal::new(1, Decimal::MAX_SCALE)
+    } else {
+        Decimal::new(5, scale + 1)
+    }
+}
+
+/// The rounding difference (尾差) a printed total may show against the sum of its printed
+/// terms: half a unit of the least precise of them, times (terms + 1).
+pub fn sum_tolerance(terms: &[Amount], total: Amount) -> Decimal {
+    let scale = terms.iter().chain([&total]).map(|a| a.scale()).min().unwrap_or(2);
+    half_unit(scale).checked_mul(Decimal::from(terms.len() as u64 + 1)).unwrap_or(Decimal::MAX)
+}
+
+/// Whether `total` is the sum of `terms` within the rounding of printed values.
+pub fn sums_to(terms: &[Amount], total: Amount) -> bool {
+    let Some(sum) = terms.iter().try_fold(Decimal::ZERO, |a, t| a.checked_add(t.0)) else { return false };
+    total.0.checked_sub(sum).is_some_and(|d| d.abs() <= sum_tolerance(terms, total))
+}
+
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Decimal's Display keeps the scale: 0.00 prints as "0.00".
