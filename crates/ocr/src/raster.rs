@@ -401,7 +401,8 @@ pub fn ruled(strokes: &[Stroke], across: &[Stroke], long: usize, tol: usize) -> 
 /// Vertical rulings shorter than `min_len` that run from one horizontal ruling to another:
 /// the sides of the cells of a table one row high (a closing row continued alone on a page),
 /// which a length test alone takes for glyph strokes. Both ends must meet a horizontal
-/// that reaches the stroke, within its thickness and a pixel or two.
+/// that reaches the stroke, within its thickness and a pixel or two; and no stroke may
+/// cross it.
 pub fn short_verticals(
     ink: &[bool],
     w: usize,
@@ -416,9 +417,18 @@ pub fn short_verticals(
             (s.at - y as f32).abs() <= tol && s.lo as f32 - tol <= x && x <= s.hi as f32 + tol
         })
     };
+    // A glyph's stem spanning a row too low for its text (a 9 pt header row: 车 of
+    // 公务用车) meets both rulings too, but its glyph's strokes cross it: ink runs through
+    // it from one side to the other, which no cell's side has (text stays on its side).
+    let crossed = |v: &Stroke| {
+        let t = v.thick / 2 + 3;
+        let (x0, x1) = ((v.at as usize).saturating_sub(t), (v.at as usize + t).min(w - 1));
+        let margin = max_thick + 2;
+        (v.lo + margin..v.hi.saturating_sub(margin)).any(|y| (x0..=x1).all(|x| ink[y * w + x]))
+    };
     strokes(w, h, |x, y| ink[y * w + x], (min_len / 3).max(4), 2, max_thick)
         .into_iter()
-        .filter(|v| v.hi - v.lo < min_len && meets(v.lo, v.at) && meets(v.hi - 1, v.at))
+        .filter(|v| v.hi - v.lo < min_len && meets(v.lo, v.at) && meets(v.hi - 1, v.at) && !crossed(v))
         .collect()
 }
 
@@ -516,6 +526,14 @@ mod tests {
         }
         for y in 10..30 {
             ink[y * w + 60] = true;
+        }
+        // A glyph's stem at x 170 spanning the row from ruling to ruling, crossed by its
+        // glyph's stroke (y 25, x 164 to 176): no side.
+        for y in 10..42 {
+            ink[y * w + 170] = true;
+        }
+        for x in 164..177 {
+            ink[25 * w + x] = true;
         }
         let (hs, vs) = rulings(&ink, w, h, 50, 4);
         assert_eq!((hs.len(), vs.len()), (2, 0), "{hs:?} {vs:?}");
