@@ -27,6 +27,12 @@ fn main() {
             println!("{:?} {:?}", c.text, c.chars);
         }
     }
+    // RULES=1: the rulings found, in page points (y up).
+    if std::env::var_os("RULES").is_some() {
+        for r in &p.page.rules {
+            println!("rule x {:.1}..{:.1} y {:.1}..{:.1}", r.x0, r.x1, r.y0, r.y1);
+        }
+    }
     for l in gongkai_extract::lattice::page_lines(&p.page) {
         println!("{}", l.cells.join("|"));
     }

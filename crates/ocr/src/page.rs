@@ -110,8 +110,15 @@ pub fn read_page_at(
     // looked for on a mask halfway between it and white.
     let mut lines = raster::binarize(img, thr + (255 - thr) / 2);
     raster::despeckle(&mut lines, w, h, speck);
-    let (hs, mut vs) = raster::rulings(&lines, w, h, (d / 4.0) as usize, (d / 30.0) as usize);
-    vs.extend(raster::short_verticals(&lines, w, h, &hs, (d / 4.0) as usize, (d / 30.0) as usize));
+    let (min_len, max_thick) = ((d / 4.0) as usize, (d / 30.0) as usize);
+    let (hs, vs) = raster::rulings(&lines, w, h, min_len, max_thick);
+    // Under an inch, a stroke is a ruling where both its ends meet rulings across it
+    // (glyph strokes run together on the light mask end on paper inside their cell).
+    let (hs, mut vs) = (
+        raster::ruled(&hs, &vs, d as usize, max_thick),
+        raster::ruled(&vs, &hs, d as usize, max_thick),
+    );
+    vs.extend(raster::short_verticals(&lines, w, h, &hs, min_len, max_thick));
     let s = 72.0 / d;
     let hpt = h as f32 * s;
     let mut rules: Vec<Rect> = Vec::new();

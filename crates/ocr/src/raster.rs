@@ -321,18 +321,32 @@ fn strokes(
         }
         let mut next: Vec<(usize, usize, usize, usize)> = Vec::new();
         for (s, e) in runs {
-            if let Some(k) = open.iter().position(|o| o.1 + 1 == i && s < o.3 && o.2 < e) {
-                let mut o = open.swap_remove(k);
-                o.1 = i;
-                o.2 = o.2.min(s);
-                o.3 = o.3.max(e);
-                next.push(o);
-            } else if let Some(o) = next.iter_mut().find(|o| s < o.3 && o.2 < e) {
-                o.2 = o.2.min(s);
-                o.3 = o.3.max(e);
-            } else {
-                next.push((i, i, s, e));
+            // The run joins every stroke it overlaps, open from the line before or grown on
+            // this one, into one: a ruling's anti-aliased edge line comes in pieces (on a
+            // straightened scan it comes and goes every 1/tan(skew) pixels), and each piece
+            // left alone beside the ruling was a ruling of its own.
+            let mut m = (i, i, s, e);
+            let mut k = 0;
+            while k < open.len() {
+                let o = open[k];
+                if o.1 + 1 == i && s < o.3 && o.2 < e {
+                    open.swap_remove(k);
+                    m = (m.0.min(o.0), i, m.2.min(o.2), m.3.max(o.3));
+                } else {
+                    k += 1;
+                }
             }
+            let mut k = 0;
+            while k < next.len() {
+                let o = next[k];
+                if m.2 < o.3 && o.2 < m.3 {
+                    next.swap_remove(k);
+                    m = (m.0.min(o.0), i, m.2.min(o.2), m.3.max(o.3));
+                } else {
+                    k += 1;
+                }
+            }
+            next.push(m);
         }
         done.append(&mut open);
         open = next;
@@ -363,10 +377,32 @@ pub fn rulings(
     (hs, vs)
 }
 
+/// The strokes of `strokes` that are rulings, not glyph strokes: one at least `long` is,
+/// and a shorter one is where each of its ends meets a stroke of `across` (within
+/// `tol` pixels and half that stroke's thickness). On the light mask rulings are found on,
+/// the strokes of a row of characters (一, the feet of `2011199`) run together past a
+/// quarter inch inside a cell; such a run ends on paper, where a ruling of a table ends at
+/// another ruling (its side, or the ruling under a header cell it closes), and taken for a
+/// ruling it cut its cell's text in two.
+pub fn ruled(strokes: &[Stroke], across: &[Stroke], long: usize, tol: usize) -> Vec<Stroke> {
+    let meets = |at: f32, end: usize| {
+        across.iter().any(|a| {
+            let t = tol as f32 + a.thick as f32 / 2.0;
+            (a.at - end as f32).abs() <= t && a.lo as f32 - t <= at && at <= a.hi as f32 + t
+        })
+    };
+    strokes
+        .iter()
+        .filter(|s| s.hi - s.lo >= long || (meets(s.at, s.lo) && meets(s.at, s.hi - 1)))
+        .copied()
+        .collect()
+}
+
 /// Vertical rulings shorter than `min_len` that run from one horizontal ruling to another:
 /// the sides of the cells of a table one row high (a closing row continued alone on a page),
 /// which a length test alone takes for glyph strokes. Both ends must meet a horizontal
-/// that reaches the stroke, within its thickness and a pixel or two.
+/// that reaches the stroke, within its thickness and a pixel or two; and no stroke may
+/// cross it.
 pub fn short_verticals(
     ink: &[bool],
     w: usize,
@@ -381,11 +417,18 @@ pub fn short_verticals(
             (s.at - y as f32).abs() <= tol && s.lo as f32 - tol <= x && x <= s.hi as f32 + tol
         })
     };
-    // A pass of its own, not `rulings`' at this shorter length: there, glyph strokes
-    // beside a long ruling would join its stroke and could make it too thick to keep.
+    // A glyph's stem spanning a row too low for its text (a 9 pt header row: 车 of
+    // 公务用车) meets both rulings too, but its glyph's strokes cross it: ink runs through
+    // it from one side to the other, which no cell's side has (text stays on its side).
+    let crossed = |v: &Stroke| {
+        let t = v.thick / 2 + 3;
+        let (x0, x1) = ((v.at as usize).saturating_sub(t), (v.at as usize + t).min(w - 1));
+        let margin = max_thick + 2;
+        (v.lo + margin..v.hi.saturating_sub(margin)).any(|y| (x0..=x1).all(|x| ink[y * w + x]))
+    };
     strokes(w, h, |x, y| ink[y * w + x], (min_len / 3).max(4), 2, max_thick)
         .into_iter()
-        .filter(|v| v.hi - v.lo < min_len && meets(v.lo, v.at) && meets(v.hi - 1, v.at))
+        .filter(|v| v.hi - v.lo < min_len && meets(v.lo, v.at) && meets(v.hi - 1, v.at) && !crossed(v))
         .collect()
 }
 
@@ -484,11 +527,37 @@ mod tests {
         for y in 10..30 {
             ink[y * w + 60] = true;
         }
+        // A glyph's stem at x 170 spanning the row from ruling to ruling, crossed by its
+        // glyph's stroke (y 25, x 164 to 176): no side.
+        for y in 10..42 {
+            ink[y * w + 170] = true;
+        }
+        for x in 164..177 {
+            ink[25 * w + x] = true;
+        }
         let (hs, vs) = rulings(&ink, w, h, 50, 4);
         assert_eq!((hs.len(), vs.len()), (2, 0), "{hs:?} {vs:?}");
         let short = short_verticals(&ink, w, h, &hs, 50, 4);
         let xs: Vec<f32> = short.iter().map(|s| s.at).collect();
         assert_eq!(xs, [5.0, 100.0, 195.0]);
+    }
+
+    /// The line along a ruling's edge, ink in pieces (a scan straightened by 0.5° has
+    /// its edge come and go every 114 pixels), is part of the ruling, not rulings beside it.
+    #[test]
+    fn a_rulings_edge_in_pieces_is_part_of_it() {
+        let (w, h) = (800, 20);
+        let mut ink = vec![false; w * h];
+        for x in 0..w {
+            ink[10 * w + x] = true;
+            ink[11 * w + x] = true;
+            ink[9 * w + x] = x % 114 < 70;
+            ink[12 * w + x] = (x + 57) % 114 < 70;
+        }
+        let (hs, vs) = rulings(&ink, w, h, 50, 6);
+        assert!(vs.is_empty(), "{vs:?}");
+        assert_eq!(hs.len(), 1, "{hs:?}");
+        assert_eq!((hs[0].lo, hs[0].hi, hs[0].thick), (0, w, 4));
     }
 
     #[test]
