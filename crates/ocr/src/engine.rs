@@ -271,7 +271,8 @@ impl Engine for Paddle {
                 // What reads as a number is decoded again over the digits alone: a `0`
                 // the full alphabet took for an `O`, a speck for `·` or `時`, is the
                 // best digit, separator or nothing there (at that class's own probability).
-                let numeric_like = crate::tidy::looks_like_amount(&full.text);
+                let numeric_like = crate::tidy::looks_like_amount(&full.text)
+                    || crate::tidy::looks_like_misread_amount(&full.text);
                 out[i] = if kind == Kind::Amount || numeric_like {
                     ctc(p, steps, c, &self.keys, Some(&self.numeric))
                 } else {

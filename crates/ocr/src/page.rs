@@ -273,7 +273,9 @@ pub fn read_page_at(
     let mut guess = vec![false; jobs.len()];
     let numeric: Vec<usize> = (0..jobs.len())
         .filter(|&i| {
-            jobs[i].cell.is_some() && crate::tidy::looks_like_amount(&readings[i].text)
+            jobs[i].cell.is_some()
+                && (crate::tidy::looks_like_amount(&readings[i].text)
+                    || crate::tidy::looks_like_misread_amount(&readings[i].text))
         })
         .collect();
     // An engine whose misreads correlate (tesseract's: the same crop misread alike in the

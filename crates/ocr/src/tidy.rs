@@ -27,6 +27,21 @@ pub fn looks_like_amount(text: &str) -> bool {
     t.chars().any(|c| c.is_ascii_digit()) && foreign <= 2 && foreign * 3 <= t.chars().count()
 }
 
+/// Latin letters a reader of the whole alphabet takes a digit for (`o` for a lone `0`,
+/// `l` for `1`, `S` for `5`).
+const DIGIT_LOOKALIKES: &str = "oODQlIi|SsBZzgq";
+
+/// A reading of digit look-alikes (and the characters of amounts) alone, at least one
+/// look-alike: `o`, `1O0.00`. No label of a Chinese table reads so; it is a number the
+/// full alphabet misread, to be decoded again over the digits (at the digits' own,
+/// lower, confidence, so that only the identities can prove it).
+pub fn looks_like_misread_amount(text: &str) -> bool {
+    let t = compact(text);
+    t.chars().count() <= 24
+        && t.chars().any(|c| DIGIT_LOOKALIKES.contains(c))
+        && t.chars().all(|c| amount_char(c) || DIGIT_LOOKALIKES.contains(c))
+}
+
 /// Specks read as characters around an amount (`0.00時·`, `、0.00`, `72.70.`, `21501.`):
 /// characters that are no part of a number (at most two) and separators at either end
 /// are dropped; what is kept is at most 0.5 confident. True when something was dropped.
@@ -153,6 +168,16 @@ mod tests {
         }
         for t in ["2024年收入", "1.基本工资", "二十六、抗疫特别国债", "0時·", "12元角分"] {
             assert!(!looks_like_amount(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn digit_lookalikes_alone_are_a_misread_amount() {
+        for t in ["o", "O", "1O0.00", "l,234.S6"] {
+            assert!(looks_like_misread_amount(t), "{t}");
+        }
+        for t in ["0.00", "", "合计", "o合计", "Total", "会议费 o"] {
+            assert!(!looks_like_misread_amount(t), "{t}");
         }
     }
 

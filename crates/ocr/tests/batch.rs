@@ -29,3 +29,19 @@ fn an_amount_reads_the_same_alone_and_beside_wider_crops() {
         }
     }
 }
+
+/// A lone `0` (a whole-元 zero of a Calc print's 基本支出 table, 200 dpi, made by
+/// scripts/make-scans) is an `o` to the full alphabet; a reading of digit look-alikes
+/// alone is decoded again over the digits, at the digit's own low confidence, so that
+/// only the identities can prove it. (Read `o` before, and the cell was lost.)
+#[test]
+fn a_lone_zero_read_as_a_letter_is_decoded_as_a_digit() {
+    let Ok(e) = engine::open(EngineKind::Paddle) else {
+        eprintln!("skipped: PP-OCRv4 not installed (pip install rapidocr-onnxruntime onnxruntime)");
+        return;
+    };
+    let crop = Gray::from_pgm(include_bytes!("fixtures/lone-zero.pgm")).expect("a PGM");
+    let r = e.read(std::slice::from_ref(&crop), Kind::Text).unwrap();
+    assert_eq!(r[0].text, "0");
+    assert!(r[0].confidence() < 0.9, "a look-alike's digit is no confident reading: {}", r[0].confidence());
+}
