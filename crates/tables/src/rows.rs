@@ -274,7 +274,18 @@ pub fn grid(block: &TableBlock<'_>, w: &mut Warnings) -> (Vec<Column>, Vec<Row>)
 }
 
 fn skip_line(l: &Line, cols: &[ValueCol]) -> bool {
-    l.filled() == 0 || numbering(l).is_some() || (is_header_line(l) && values(l, cols).map_or(true, |v| v.is_empty()))
+    l.filled() == 0 || numbering(l).is_some() || numbers_columns(l) || (is_header_line(l) && values(l, cols).map_or(true, |v| v.is_empty()))
+}
+
+/// A line that names itself the columns' numbering (a cell opening with `栏次` or `行次`)
+/// is no row, whatever its numbers read: on a scan whose ruling between 2 and 3 was lost
+/// and another read as `|` (`栏次|1 | 23 | 4 | 5 | 6`) they no longer count up, and were
+/// taken for a code and an amount.
+fn numbers_columns(l: &Line) -> bool {
+    l.cells.iter().any(|c| {
+        let t = gongkai_model::compact(c);
+        t.starts_with("栏次") || t.starts_with("行次")
+    })
 }
 
 fn coded_rows(lay: &Layouted<'_>, cols: &[ValueCol], codes: Option<CodeKind>, w: &mut Warnings) -> Vec<Row> {

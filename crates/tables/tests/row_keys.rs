@@ -87,3 +87,22 @@ fn code_and_name_in_one_cell_are_split_in_an_economic_table() {
     assert!(w.iter().any(|m| m.contains("`30298`")), "{w:#?}");
     assert!(w.iter().any(|m| m.contains("`2010101`")), "{w:#?}");
 }
+
+/// A scan of an empty 国有资本经营预算 table whose ruling between 栏次 2 and 3 was lost:
+/// its numbering line reads `栏次|1 | 234 | 15 | 6` (rulings lost, one read as `|`), no longer
+/// counting up. It names itself (`栏次`), so it is no row: before, its numbers were
+/// joined into a code (`23415`) with an amount 6.
+#[test]
+fn a_numbering_line_that_does_not_count_up_is_no_row() {
+    let body = lines(&[
+        &["国有资本经营预算财政拨款收入支出决算表"],
+        &["部门：上海市普陀区财政局", "单位：万元"],
+        &["科目编码", "科目名称", "本体收入合计基年", "", "", "年末结转和结余"],
+        &["", "", "安出项目基本支出", "交出项目支出", ""],
+        &["栏次|1", "", "234", "15", "", "6"],
+        &["注：上海市普陀区财政局无国有资本经营预算财政拨款支出，故本表无数据。"],
+    ]);
+    let (ts, w) = tables(&body);
+    assert_eq!(ts.len(), 1, "{w:#?}");
+    assert!(ts[0].rows.is_empty(), "{:?} {w:#?}", ts[0].rows);
+}
