@@ -136,15 +136,18 @@ pub fn kinds(cols: &[(f32, f32)], block: &[Vec<Run>]) -> Vec<Kind> {
 /// it overlaps. Where it has fewer value columns (some blank on this page), only a shift
 /// that puts every column's left or right edge within one column of a table column's
 /// (the largest such: a two-sided summary continues on its right side) is taken; where
-/// none does, there is none.
-pub fn continuation(prev: &[(f32, f32)], prev_kinds: &[Kind], cols: &[(f32, f32)], cols_kinds: &[Kind]) -> Option<Vec<usize>> {
+/// none does, there is none. `in_order`: the amounts are known as such (printed with
+/// decimals); whole 元 are told from codes by where they stand, and one code read as an
+/// amount (its label wrapped away) makes a column of codes a value column, which the
+/// order would then take for the table's: only the shift is taken there.
+pub fn continuation(prev: &[(f32, f32)], prev_kinds: &[Kind], cols: &[(f32, f32)], cols_kinds: &[Kind], in_order: bool) -> Option<Vec<usize>> {
     if cols.is_empty() || cols.len() > prev.len() {
         return None;
     }
     let of = |ks: &[Kind], k: Kind| (0..ks.len()).filter(|&i| ks[i] == k).collect::<Vec<_>>();
     let (pv, cv) = (of(prev_kinds, Kind::Value), of(cols_kinds, Kind::Value));
     let (pt, ct) = (of(prev_kinds, Kind::Text), of(cols_kinds, Kind::Text));
-    if cv.len() == pv.len() && ct.len() + cv.len() == cols.len() {
+    if in_order && cv.len() == pv.len() && ct.len() + cv.len() == cols.len() {
         let mut map = vec![usize::MAX; cols.len()];
         for (c, p) in cv.iter().zip(&pv) {
             map[*c] = *p;
@@ -178,7 +181,15 @@ pub fn continuation(prev: &[(f32, f32)], prev_kinds: &[Kind], cols: &[(f32, f32)
             column_of(prev, &r)
         })
         .collect();
-    map.windows(2).all(|w| w[0] < w[1]).then_some(map)
+    // A column of amounts is none of the table's label columns, nor a label column one of
+    // its columns of amounts (a page whose 合计 label stands left of the codes shifts every
+    // edge onto the wrong kind's).
+    let same_kind = (0..cols.len()).all(|c| match cols_kinds[c] {
+        Kind::Value => prev_kinds[map[c]] != Kind::Text,
+        Kind::Text => prev_kinds[map[c]] != Kind::Value,
+        Kind::Head => true,
+    });
+    (same_kind && map.windows(2).all(|w| w[0] < w[1])).then_some(map)
 }
 
 /// One line's cells put in the block's columns: (cells, spans, boxes). Cells that share
@@ -253,13 +264,30 @@ mod tests {
         // stands where the blank one was.
         let cols = [(0.0, 3.0), (10.0, 26.0), (42.0, 48.0), (58.0, 65.0), (70.0, 76.0)];
         let ck = [Text, Text, Value, Value, Value];
-        assert_eq!(continuation(&prev, &pk, &cols, &ck), Some(vec![0, 1, 2, 3, 5]));
+        assert_eq!(continuation(&prev, &pk, &cols, &ck, true), Some(vec![0, 1, 2, 3, 5]));
         // Two value columns of three: the strict rule, which these edges do not meet…
-        assert_eq!(continuation(&prev, &pk, &cols[..4], &ck[..4]), None);
+        assert_eq!(continuation(&prev, &pk, &cols[..4], &ck[..4], true), None);
         // …and these do (the whole page shifted left by six).
         let left = [(4.0, 24.0), (34.0, 44.0), (49.0, 59.0)];
-        assert_eq!(continuation(&prev, &pk, &left, &[Text, Value, Value]), Some(vec![1, 2, 3]));
+        assert_eq!(continuation(&prev, &pk, &left, &[Text, Value, Value], true), Some(vec![1, 2, 3]));
         // More columns than the table: none.
-        assert_eq!(continuation(&prev[..2], &pk[..2], &cols[..3], &ck[..3]), None);
+        assert_eq!(continuation(&prev[..2], &pk[..2], &cols[..3], &ck[..3], true), None);
+        // Whole 元 (amounts told from codes by where they stand): no match by order, only
+        // by a shift, which these edges do not meet.
+        assert_eq!(continuation(&prev, &pk, &cols, &ck, false), None);
+        assert_eq!(continuation(&prev, &pk, &left, &[Text, Value, Value], false), Some(vec![1, 2, 3]));
+    }
+
+    /// A continued page whose 合计 row's label (merged over the code and name) stands left
+    /// of where the names stood: the one shift that puts every edge near the table's puts
+    /// the label in the code column and each amount one column left, the first in the
+    /// label column. A column of amounts is no label column: no match.
+    #[test]
+    fn a_continuation_shift_keeps_each_columns_kind() {
+        use Kind::*;
+        let prev = [(0.0, 7.0), (10.0, 19.0), (24.0, 31.0), (35.0, 42.0), (46.0, 53.0)];
+        let pk = [Text, Text, Value, Value, Value];
+        let cols = [(7.0, 9.0), (19.0, 26.0), (30.0, 37.0), (41.0, 48.0)];
+        assert_eq!(continuation(&prev, &pk, &cols, &[Text, Value, Value, Value], true), None);
     }
 }

@@ -350,7 +350,9 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
     let is_stop: Vec<bool> = (0..raw.len()).map(|n| stops(line_at(n))).collect();
     // The columns of the last table block, while its table may go on past a form feed;
     // whether a block has been read on this page.
-    let mut carry: Option<(Vec<(f32, f32)>, Vec<Kind>)> = None;
+    // With the columns whose amounts its header left uncertain (names run together or side
+    // by side): a continued page has no header of its own to tell, so they stay out there.
+    let mut carry: Option<(Vec<(f32, f32)>, Vec<Kind>, Vec<usize>)> = None;
     let mut page_has_block = false;
     let mut warnings: Vec<String> = Vec::new();
     while i < raw.len() {
@@ -412,7 +414,12 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         end = end.max(start + 1);
         let block: Vec<Vec<Run>> = cells[start..end].to_vec();
         let mut block = block;
-        let mut found = if block.len() >= 2 { columns(&block, 1, !wide) } else { None };
+        // A line read alone keeps its cells where they stand, unless it opens a page that
+        // goes on with the last page's table: a page holding one row of it is laid out on
+        // its own too (its amounts squeezed left, under other columns than theirs), so it
+        // is matched to the table's columns like any continued page, or left out.
+        let continues = carry.is_some() && !page_has_block;
+        let mut found = if block.len() >= 2 || continues { columns(&block, 1, !wide) } else { None };
         // The first block of a page that goes on with the last page's table: where it has
         // fewer columns, they are some of that table's columns, laid out by the extractor
         // for this page on its own; where they match the table's as a whole
@@ -421,9 +428,19 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         // its columns is which of the table's is not certain: its rows are left out, with
         // a warning, rather than read by position.
         let mut uncertain = false;
-        if let (Some((prev, prev_kinds)), Some(cols), false) = (&carry, &found, page_has_block) {
-            if cols.len() < prev.len() {
-                match continuation(prev, prev_kinds, cols, &kinds(cols, &block)) {
+        if let (Some((prev, prev_kinds, _)), Some(cols), false) = (&carry, &found, page_has_block) {
+            // As many columns as the table, on a page that repeats no header, is no proof
+            // they are its columns in order (a column blank on this page and one filled
+            // here only make up the count): they are matched like fewer. A page that
+            // repeats the header names its own columns.
+            let first_data = block.iter().position(|l| l.iter().any(|r| r.amount)).unwrap_or(0);
+            // A header line names a column and holds no number (a row whose amounts are
+            // blank holds its code; its label may be another table's column name).
+            let own_header = block[..first_data].iter().any(|l| {
+                l.iter().any(|r| known_header(&gongkai_model::normalize_label(&r.text))) && !l.iter().flat_map(|r| r.text.split(' ')).any(|w| gongkai_model::parse_amount(w).is_some())
+            });
+            if cols.len() < prev.len() || (cols.len() == prev.len() && !own_header) {
+                match continuation(prev, prev_kinds, cols, &kinds(cols, &block), !(start..end).any(|n| whole_at[n])) {
                     Some(map) => {
                         for r in block.iter_mut().flatten() {
                             let p = prev[map[column_of(cols, r)]];
@@ -453,7 +470,12 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
         }
         page_has_block = true;
         // What the table's rows put in each column so far (a continuation's rows fill some).
-        let before = carry.take().filter(|(p, _)| Some(p) == found.as_ref()).map(|(_, k)| k);
+        let before = carry.take().filter(|(p, _, _)| Some(p) == found.as_ref()).map(|(_, k, out)| (k, out));
+        let (before, carried_out) = match before {
+            Some((k, out)) => (Some(k), out),
+            None => (None, Vec::new()),
+        };
+        let mut left_out = carried_out.clone();
         carry = found.as_ref().map(|c| {
             let mut k = kinds(c, &block);
             for (k, b) in k.iter_mut().zip(before.iter().flatten()) {
@@ -461,7 +483,7 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                     *k = *b;
                 }
             }
-            (c.clone(), k)
+            (c.clone(), k, Vec::new())
         });
         match found {
             None => {
@@ -540,8 +562,19 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
                         top.boxes[k] = CellBox { x0: cols[k].0, x1: cols[n - 1].1, ..CellBox::default() };
                     }
                 }
-                interleaved_headers(&mut slotted, &block, &cols, &value_cols, !wide, &mut warnings, page);
-                names_run_together(&mut slotted, &block, &cols, &value_cols, &mut warnings, page);
+                left_out.extend(interleaved_headers(&mut slotted, &block, &cols, &value_cols, !wide, &mut warnings, page));
+                left_out.extend(names_run_together(&mut slotted, &block, &cols, &value_cols, &mut warnings, page));
+                left_out.extend(names_side_by_side(&mut slotted, &value_cols, &mut warnings, page));
+                left_out.sort_unstable();
+                left_out.dedup();
+                // The columns the table's header left uncertain on an earlier page.
+                let cleared = clear_columns(&mut slotted, &carried_out);
+                if cleared > 0 {
+                    warnings.push(format!("page {page}: a table continued from the page before, whose header leaves {} of its columns of amounts uncertain: {cleared} cells left out", carried_out.len()));
+                }
+                if let Some(c) = carry.as_mut() {
+                    c.2 = left_out;
+                }
                 sibling_bands(&mut slotted);
                 join_wrapped(&mut slotted, wide);
                 join_wrapped_headers(&mut slotted);
@@ -569,7 +602,8 @@ pub fn read_layout(s: &str, enc: TextEncoding) -> Result<LaidOut, ExtractError> 
 /// the stray name can reach it (within its CJK drift), the name is that column's (each
 /// column then has one name: certain). Otherwise which column is which is not certain:
 /// the column's amounts are left out, with a warning (missing, never wrong).
-fn interleaved_headers(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, f32)], kinds: &[Kind], narrow_cjk: bool, warnings: &mut Vec<String>, page: u32) {
+fn interleaved_headers(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, f32)], kinds: &[Kind], narrow_cjk: bool, warnings: &mut Vec<String>, page: u32) -> Vec<usize> {
+    let mut out = Vec::new();
     let head = lines.iter().position(|l| l.data).unwrap_or(lines.len());
     let n = |s: &str| gongkai_model::normalize_label(s);
     let named = |lines: &[Slotted], c: usize| (0..head).any(|k| lines[k].spans[c] == 1 && !lines[k].cells[c].is_empty());
@@ -597,16 +631,27 @@ fn interleaved_headers(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, 
             lines[k].last[j] = std::mem::take(&mut lines[k].last[c]);
             continue;
         }
-        let mut rows = 0;
-        for l in lines.iter_mut().filter(|l| l.data) {
-            if !l.cells[c].is_empty() {
-                l.cells[c].clear();
-                l.last[c].clear();
-                rows += 1;
-            }
-        }
+        let rows = clear_columns(lines, &[c]);
+        out.push(c);
         warnings.push(format!("page {page}: a column's header holds two column names (`{text}` among the pieces of another); which amounts are whose is not certain: {rows} cells left out"));
     }
+    out
+}
+
+/// Clear the given columns of a block's rows (amounts whose column is not certain): how
+/// many cells were filled.
+fn clear_columns(lines: &mut [Slotted], out: &[usize]) -> usize {
+    let mut cells = 0;
+    for l in lines.iter_mut().filter(|l| l.data) {
+        for &c in out {
+            if c < l.cells.len() && !l.cells[c].is_empty() {
+                l.cells[c].clear();
+                l.last[c].clear();
+                cells += 1;
+            }
+        }
+    }
+    cells
 }
 
 /// A header cell of several words one space apart over the middles of several value
@@ -614,7 +659,7 @@ fn interleaved_headers(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, 
 /// names of neighbouring columns run together, set narrower than printed, so where one
 /// name ends and which column under it is whose is not certain — the names right of it
 /// would take its columns' amounts. Those columns' amounts are left out, with a warning.
-fn names_run_together(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, f32)], kinds: &[Kind], warnings: &mut Vec<String>, page: u32) {
+fn names_run_together(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, f32)], kinds: &[Kind], warnings: &mut Vec<String>, page: u32) -> Vec<usize> {
     let head = lines.iter().position(|l| l.data).unwrap_or(lines.len());
     let mid = |c: (f32, f32)| (c.0 + c.1) / 2.0;
     let mut out: Vec<usize> = Vec::new();
@@ -627,19 +672,30 @@ fn names_run_together(lines: &mut [Slotted], block: &[Vec<Run>], cols: &[(f32, f
     }
     out.sort_unstable();
     out.dedup();
-    let mut cells = 0;
-    for l in lines.iter_mut().filter(|l| l.data) {
-        for &c in &out {
-            if !l.cells[c].is_empty() {
-                l.cells[c].clear();
-                l.last[c].clear();
-                cells += 1;
-            }
-        }
-    }
+    let cells = clear_columns(lines, &out);
     if cells > 0 {
         warnings.push(format!("page {page}: a header cell runs the names of several columns together over {} columns of amounts; which is whose is not certain: {cells} cells left out", out.len()));
     }
+    out
+}
+
+/// A value column whose cell on one header line holds two names the catalogue knows
+/// (`合计 基本支出`, `年初结转和结余 本年收入`): pdftotext sets a CJK header narrower than
+/// printed, and a column left blank in every row (zeros printed blank) has no extent of
+/// its own, so its name falls into the neighbouring column. One column under two names:
+/// which name its amounts are under is not certain (read as one header they were keyed
+/// under the blank column's name). The column's amounts are left out, with a warning.
+fn names_side_by_side(lines: &mut [Slotted], kinds: &[Kind], warnings: &mut Vec<String>, page: u32) -> Vec<usize> {
+    let head = lines.iter().position(|l| l.data).unwrap_or(lines.len());
+    let names = |t: &str| t.split(' ').filter(|w| known_header(&gongkai_model::normalize_label(w))).collect::<std::collections::BTreeSet<_>>().len();
+    let out: Vec<usize> = (0..kinds.len())
+        .filter(|&c| kinds[c] == Kind::Value && lines[..head].iter().any(|l| l.spans[c] == 1 && names(&l.cells[c]) >= 2))
+        .collect();
+    let cells = clear_columns(lines, &out);
+    if cells > 0 {
+        warnings.push(format!("page {page}: {} columns of amounts each stand under two column names side by side; which is whose is not certain: {cells} cells left out", out.len()));
+    }
+    out
 }
 
 /// Every column key of the catalogue's tables (both sides of the summaries), as header
@@ -969,6 +1025,72 @@ mod tests {
         let laid = read_layout(&text, TextEncoding::Utf8).unwrap();
         assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "7.00" || c == "30.00")), "{:?}", laid.lines);
         assert!(laid.warnings.iter().any(|w| w.contains("runs the names")), "{:?}", laid.warnings);
+    }
+
+    /// A page holding one row of a table continued from the page before: pdftotext lays
+    /// it out on its own, its amounts squeezed left under the table's blank first column.
+    /// Read without columns, by where they stand, they were keyed under that column; the
+    /// row is matched to the table's columns like any continued page.
+    #[test]
+    fn a_continued_page_of_one_row_is_matched_to_the_tables_columns() {
+        let text = [
+            placed(&[("编码", 0), ("名称", 8), ("年初结余", 30), ("本年收入", 40), ("合计", 50), ("基本支出", 61), ("项目支出", 74)]),
+            placed(&[("101", 0), ("一甲类支出", 8), ("5.00", 41), ("5.00", 50), ("5.00", 75)]),
+            placed(&[("102", 0), ("二乙类支出", 8), ("4.00", 41), ("4.00", 50), ("4.00", 75)]),
+            format!("\x0c{}", placed(&[("103", 0), ("三丙类支出之一个很长的名称的支出", 8), ("3.00", 33), ("3.00", 40), ("3.00", 47)])),
+        ]
+        .join("\n");
+        let laid = read_layout(&text, TextEncoding::Utf8).unwrap();
+        let head = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "年初结余")).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.first().is_some_and(|c| c == "103")).unwrap();
+        let at = |l: &Line, t: &str| l.cells.iter().position(|c| c == t).unwrap_or_else(|| panic!("{t}: {:?}\n{:?}", l.cells, laid.lines));
+        assert_eq!(row.cells.len(), head.cells.len(), "{:?}\n{:?}", head.cells, row.cells);
+        assert_eq!(row.cells[at(head, "年初结余")], "");
+        assert_eq!(row.cells[at(head, "本年收入")], "3.00", "{:?}\n{:?}\n{:?}", head.cells, row.cells, laid.warnings);
+        assert_eq!(row.cells[at(head, "项目支出")], "3.00", "{:?}\n{:?}", head.cells, row.cells);
+        assert_eq!(row.cells[at(head, "基本支出")], "");
+    }
+
+    /// A column left blank in every row (zeros printed blank) has no extent of its own, so
+    /// pdftotext's narrower CJK header puts its name into the column beside it: `合计` and
+    /// `基本支出` over one column of amounts. Read as one header the amounts were keyed
+    /// under 基本支出; which name is theirs is not certain, so they are left out.
+    #[test]
+    fn a_column_under_two_names_side_by_side_is_left_out() {
+        let text = [
+            placed(&[("编码", 0), ("名称", 8), ("本年收入", 20), ("合计", 34), ("基本支出", 38), ("项目支出", 45)]),
+            placed(&[("101", 0), ("一甲类支出", 8), ("5.00", 21), ("5.00", 38), ("5.00", 46)]),
+            placed(&[("102", 0), ("二乙类支出", 8), ("4.00", 21), ("4.00", 38), ("4.00", 46)]),
+        ]
+        .join("\n");
+        let laid = read_layout(&text, TextEncoding::Utf8).unwrap();
+        let head = laid.lines.iter().find(|l| l.cells.iter().any(|c| c.contains("基本支出"))).unwrap();
+        let row = laid.lines.iter().find(|l| l.cells.first().is_some_and(|c| c == "101")).unwrap();
+        let k = head.cells.iter().position(|c| c.contains("基本支出")).unwrap();
+        assert_eq!(row.cells[k], "", "{:?}\n{:?}", head.cells, row.cells);
+        assert_eq!(row.cells[head.cells.iter().position(|c| c == "项目支出").unwrap()], "5.00");
+        assert!(laid.warnings.iter().any(|w| w.contains("two column names side by side")), "{:?}", laid.warnings);
+    }
+
+    /// A continued page without a header of its own, with as many columns as its table:
+    /// the count is no proof they are the table's columns. Here the table's header runs
+    /// three names together over two columns of amounts (left out on its page); the page
+    /// after, read as its own columns, put those columns' amounts back under the garbled
+    /// header. It is matched to the table's columns, and what the header left uncertain
+    /// stays out there too.
+    #[test]
+    fn a_continued_page_keeps_out_what_its_tables_header_left_uncertain() {
+        let text = [
+            placed(&[("科目编码", 0), ("本年收入合 财政拨款收 上级补助收", 19), ("事业收入", 37)]),
+            placed(&[("计", 21), ("入", 27), ("入", 33)]),
+            placed(&[("100", 0), ("合计", 8), ("30.00", 20), ("30.00", 29)]),
+            format!("\x0c{}", placed(&[("201", 0), ("一般公共服务支出", 8), ("7.00", 21), ("7.00", 30)])),
+            placed(&[("20101", 0), ("人大事务", 8), ("7.00", 21), ("7.00", 30)]),
+        ]
+        .join("\n");
+        let laid = read_layout(&text, TextEncoding::Utf8).unwrap();
+        assert!(!laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "7.00" || c == "30.00")), "{:?}", laid.lines);
+        assert!(laid.lines.iter().any(|l| l.cells.iter().any(|c| c == "人大事务")), "{:?}", laid.lines);
     }
 
     fn fixture(name: &str) -> LaidOut {
