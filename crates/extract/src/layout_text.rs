@@ -157,12 +157,7 @@ fn spread(lines: &[&str], wide: bool, amounts_as: Amounts) -> usize {
 /// The unit a line states (`单位：元`, `金额单位:万元`): whether it is whole 元. Only a
 /// statement (单位 then a colon) counts: 附属单位上缴收入 names a column.
 fn states_yuan(line: &str) -> Option<bool> {
-    line.match_indices("单位").find_map(|(at, _)| {
-        let rest = &line[at + "单位".len()..];
-        let after = rest.trim_start_matches(char::is_whitespace);
-        let unit = after.strip_prefix('：').or_else(|| after.strip_prefix(':'))?;
-        Some(unit.trim_start().starts_with('元'))
-    })
+    crate::unit_caption().captures(line).map(|c| &c[1] == "元")
 }
 
 /// A line that names a table, its unit or its note is no table row.
@@ -943,6 +938,8 @@ mod tests {
         assert_eq!(row.cells, ["20105", "统计信息事务", "46500", ""]);
         assert_eq!(states_yuan("附属单位上缴收入"), None);
         assert_eq!(states_yuan("金额单位： 万元"), Some(false));
+        // The department's caption before the unit states no unit.
+        assert_eq!(states_yuan("编制单位：某局   单位：元"), Some(true));
         let laid = read_layout(&format!("收入决算表   单位：万元\n{body}"), TextEncoding::Utf8).unwrap();
         let row = laid.lines.iter().find(|l| l.cells.iter().any(|c| c == "20105")).unwrap();
         // Under 万元 the whole numbers are no amounts; read without columns, they are left

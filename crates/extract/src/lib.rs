@@ -170,6 +170,13 @@ impl PdfRead {
 /// Read a PDF into lines: every page's grids and text, with per-page warnings for
 /// scanned pages, unmapped fonts and content that could not be read. A file with no
 /// readable text at all is an error, never an empty document.
+/// A caption's unit (`单位：万元`, `金额单位: 元`): the one reading of it, for the
+/// segmenter's captions and for layout text's whole-元 pages.
+pub fn unit_caption() -> &'static regex::Regex {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    R.get_or_init(|| regex::Regex::new(r"(?:单位|金额单位)\s*[:：]\s*(亿元|万元|元)").expect("static regex"))
+}
+
 pub fn read_pdf(bytes: &[u8]) -> Result<LaidOut, ExtractError> {
     read_pdf_report(bytes).map(|r| r.laid)
 }

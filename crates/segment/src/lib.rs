@@ -48,8 +48,7 @@ fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
 }
 
 fn unit_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?:单位|金额单位)\s*[:：]\s*(亿元|万元|元)")
+    gongkai_extract::unit_caption()
 }
 fn note_unit_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();

@@ -200,10 +200,7 @@ fn one_row_per_key(rows: Vec<gongkai_model::Row>, w: &mut Warnings) -> Vec<gongk
     }
     let before: usize = out.iter().map(|r| r.cells.len()).sum();
     out.retain(|r| !ambiguous.contains(&r.key));
-    let lost = before - out.iter().map(|r| r.cells.len()).sum::<usize>();
-    if lost > 0 {
-        w.left_out += lost;
-    }
+    w.left_out += before - out.iter().map(|r| r.cells.len()).sum::<usize>();
     out
 }
 
